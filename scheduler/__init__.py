@@ -1,0 +1,3 @@
+"""Timetables for prison education, solved with OR-Tools CP-SAT."""
+
+__version__ = "0.1.0"

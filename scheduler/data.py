@@ -1,0 +1,300 @@
+"""The term as data: one frozen dataclass per sheet row of the input workbook.
+
+Conventions shared by every module:
+- times of day are whole minutes since midnight (``510`` is 08:30);
+- days are the English three-letter names in ``DAYS`` (``"Mon"`` .. ``"Sun"``);
+- dates are ``datetime.date``; lists are tuples (records are hashable and immutable);
+- ``row`` is the Excel row the record was read from (None when built in code); it never takes
+  part in equality, so a record written and read back compares equal.
+
+``ProblemData`` bundles one term. ``replace(**changes)`` returns a new ``ProblemData``;
+scenarios never mutate the base.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+DAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+COURSE_KINDS: tuple[str, ...] = ("NT2", "MO")
+NT2_LEVELS: tuple[str, ...] = ("alfa", "1.1", "1.2", "2.1", "2.2")
+ROOM_KINDS: tuple[str, ...] = ("classroom", "interview", "computer_lab")
+STAFF_ROLES: tuple[str, ...] = ("nt2_teacher", "mo_trainer", "counsellor")
+ACTIVITIES: tuple[str, ...] = ("work", "yard", "visit", "meal", "count", "lockin", "other")
+CLOSED_REASONS: tuple[str, ...] = ("holiday", "strike", "lockdown", "other")
+GENDERS: tuple[str, ...] = ("M", "F")
+STATUSES: tuple[str, ...] = ("remand", "sentenced", "mixed")
+SCENARIO_ACTIONS: tuple[str, ...] = ("set", "add", "remove")
+LOCK_KINDS: tuple[str, ...] = ("session",)
+
+
+def fmt_time(minutes: int) -> str:
+    """``510`` -> ``"08:30"``."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _rowfield() -> int | None:
+    return field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    prison: str
+    term_start: dt.date
+    term_end: dt.date
+    teaching_days: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri")
+    max_groups_moving: int | None = None
+    time_limit_s: float = 60.0
+    seed: int = 0
+    intake_periods: int = 1
+    intake_weeks: int = 2
+
+
+@dataclass(frozen=True)
+class Period:
+    period: str
+    start: int
+    end: int
+    row: int | None = _rowfield()
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class ClosedDay:
+    date: dt.date
+    reason: str = "other"
+    sections: tuple[str, ...] = ()  # empty: the whole prison
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class Section:
+    section: str
+    name: str
+    regime: str
+    gender: str = "M"
+    status: str = "sentenced"
+    zone: str = ""
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class RegimeBlock:
+    """One row of Regimes: ``activity`` blocks ``start``..``end`` on ``day`` (or ``"all"``)."""
+
+    regime: str
+    day: str
+    start: int
+    end: int
+    activity: str = "other"
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class Separation:
+    a: str
+    b: str
+    reason: str = ""
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class Room:
+    room: str
+    name: str
+    kind: str
+    seats: int
+    internet_seats: int = 0
+    zone: str = ""
+    sections: tuple[str, ...] = ()  # empty: usable by all sections
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class RoomUnavailability:
+    room: str
+    day: str
+    start: int
+    end: int
+    reason: str = ""
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class InternetWindow:
+    day: str
+    start: int
+    end: int
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class Staff:
+    staff: str
+    name: str
+    role: str
+    organisation: str = ""
+    teaches: tuple[str, ...] = ()  # empty: every course of a matching kind
+    languages: tuple[str, ...] = ()
+    max_periods_per_week: int | None = None
+    days: tuple[str, ...] = ()  # empty: all teaching days
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class StaffAvailability:
+    staff: str
+    day: str
+    start: int
+    end: int
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class Course:
+    course: str
+    kind: str
+    name: str
+    level: str = ""  # NT2 only
+    language: str = "nl"
+    sessions_per_week: int = 2
+    session_periods: int = 2
+    total_hours: float = 60.0
+    min_size: int = 4
+    max_size: int = 12
+    internet_sessions: int = 0
+    max_groups: int | None = None  # None: as many as demand needs
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class Learner:
+    learner: str
+    section: str
+    languages: tuple[str, ...] = ()
+    nt2_level: str | None = None
+    wants: tuple[str, ...] = ()
+    intake: bool = False
+    internet_periods: int = 0
+    priority: int = 3
+    arrival: dt.date | None = None
+    release: dt.date | None = None
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class LearnerUnavailability:
+    learner: str
+    day: str
+    start: int
+    end: int
+    reason: str = ""
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A session that must stay where it is; None leaves that part free."""
+
+    kind: str = "session"
+    course: str | None = None
+    group: str | None = None
+    day: str | None = None
+    period: str | None = None
+    room: str | None = None
+    staff: str | None = None
+    row: int | None = _rowfield()
+
+
+# Objective weights. Every key can be set on the Weights sheet; an unknown key is an error.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "served": 100,  # reward per learner-course placed, times the learner's priority
+    "early_release": 40,  # extra reward for placing a learner released during the term who
+    # can still complete, scaled by how early in the term the release falls
+    "intake": 50,  # reward per intake held
+    "internet": 10,  # reward per individual internet period booked per week
+    "release_risk": 150,  # penalty per learner-course placed that cannot complete before release
+    "same_day": 30,  # penalty per pair of sessions of one group on the same day
+    "staff_days": 20,  # penalty per day a staff member must come in
+    "room_changes": 10,  # penalty per group that uses more than one room in the week
+}
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    scenario: str
+    sheet: str
+    key: str
+    column: str = ""
+    value: str = ""
+    action: str = "set"
+    row: int | None = _rowfield()
+
+
+@dataclass(frozen=True)
+class ProblemData:
+    """One prison's term: every sheet of the input workbook, validated or not."""
+
+    settings: Settings
+    periods: tuple[Period, ...]
+    sections: tuple[Section, ...]
+    regimes: tuple[RegimeBlock, ...]
+    rooms: tuple[Room, ...]
+    internet_windows: tuple[InternetWindow, ...]
+    staff: tuple[Staff, ...]
+    courses: tuple[Course, ...]
+    learners: tuple[Learner, ...]
+    closed_days: tuple[ClosedDay, ...] = ()
+    separations: tuple[Separation, ...] = ()
+    room_unavailability: tuple[RoomUnavailability, ...] = ()
+    staff_availability: tuple[StaffAvailability, ...] = ()
+    learner_unavailability: tuple[LearnerUnavailability, ...] = ()
+    locks: tuple[Lock, ...] = ()
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    scenarios: tuple[ScenarioRow, ...] = ()
+
+    def __hash__(self) -> int:  # weights is a dict; hash on identity is enough
+        return id(self)
+
+    def replace(self, **changes) -> ProblemData:
+        """A new ProblemData with ``changes`` applied; ``self`` is left as it is."""
+        return dataclasses.replace(self, **changes)
+
+    # Lookups by id. Cached: a ProblemData never changes after it is built.
+    @cached_property
+    def period_index(self) -> dict[str, int]:
+        return {p.period: i for i, p in enumerate(self.periods)}
+
+    @cached_property
+    def section_by_id(self) -> dict[str, Section]:
+        return {s.section: s for s in self.sections}
+
+    @cached_property
+    def room_by_id(self) -> dict[str, Room]:
+        return {r.room: r for r in self.rooms}
+
+    @cached_property
+    def staff_by_id(self) -> dict[str, Staff]:
+        return {s.staff: s for s in self.staff}
+
+    @cached_property
+    def course_by_id(self) -> dict[str, Course]:
+        return {c.course: c for c in self.courses}
+
+    @cached_property
+    def learner_by_id(self) -> dict[str, Learner]:
+        return {learner.learner: learner for learner in self.learners}
+
+    @property
+    def teaching_days(self) -> tuple[str, ...]:
+        """Teaching days in week order."""
+        return tuple(d for d in DAYS if d in self.settings.teaching_days)
+
+    def weight(self, key: str) -> float:
+        return float(self.weights.get(key, DEFAULT_WEIGHTS[key]))
