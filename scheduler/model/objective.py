@@ -1,0 +1,133 @@
+"""The objective: named weighted terms, maximised.
+
+Weights come from the Weights sheet (defaults in ``scheduler.data.DEFAULT_WEIGHTS``) and are
+scaled by ``SCALE`` to integers, because CP-SAT needs integer coefficients.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler.model.instance import Instance, delivered_dates, release_fraction
+from scheduler.model.variables import GroupVars, Variables
+
+SCALE = 10
+
+
+@dataclass
+class Objective:
+    """Each term is a list of (coefficient, literal-or-expression); positive rewards."""
+
+    terms: dict[str, list[tuple[int, object]]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, name: str, coef: float, expr) -> None:
+        c = round(coef * SCALE)
+        if c:
+            self.terms[name].append((c, expr))
+
+    def expression(self):
+        return sum(c * e for items in self.terms.values() for c, e in items)
+
+
+def build_objective(model: cp_model.CpModel, inst: Instance, v: Variables) -> Objective:
+    """Rewards placements, intakes and bookings; penalises release risk, same-day sessions,
+    staff days and room changes."""
+    obj = Objective()
+    data = inst.data
+    _placement_terms(model, inst, v, obj)
+    for b in v.booking.values():
+        obj.add("internet", data.weight("internet"), b)
+    for x in v.intake.values():
+        obj.add("intake", data.weight("intake"), x)
+    _same_day_terms(model, inst, v, obj)
+    _staff_day_terms(model, inst, v, obj)
+    for g in v.groups:
+        if len(g.uses_room) > 1:
+            extra = sum(g.uses_room.values()) - g.active
+            obj.add("room_changes", -data.weight("room_changes"), extra)
+    return obj
+
+
+def _placement_terms(model: cp_model.CpModel, inst: Instance, v: Variables, obj: Objective) -> None:
+    data = inst.data
+    served, early, risk = (data.weight(k) for k in ("served", "early_release", "release_risk"))
+    dates = {m: delivered_dates(data, m) for m in v.groups_of}
+    for g in v.groups:
+        course = data.course_by_id[g.cand.course]
+        need = round(course.total_hours * 60)
+        for m, x in g.member.items():
+            learner = data.learner_by_id[m]
+            obj.add("served", served * learner.priority, x)
+            done = _completion_literal(model, inst, g, m, x, dates[m], need)
+            frac = release_fraction(data, m)
+            if done is not None and frac > 0:
+                obj.add("early_release", early * frac, done)
+            # Placed but cannot complete: x - done.
+            obj.add("release_risk", -risk, x)
+            if done is not None:
+                obj.add("release_risk", risk, done)
+
+
+def _completion_literal(model, inst: Instance, g: GroupVars, m: str, x, dates, need: int):
+    """A literal that is true only if ``m`` is placed in ``g`` and the group's sessions on
+    the dates ``m`` can attend deliver the course's hours; None when that is impossible."""
+    minutes = {}
+    for (t0, r, i), var in g.all_sessions():
+        per = inst.data.periods
+        p0 = t0 % inst.n_periods
+        mins = sum(p.minutes for p in per[p0 : p0 + g.length])
+        minutes[(t0, r, i)] = (var, mins * dates.get(inst.days[inst.day_of(t0)], 0))
+    if not minutes:
+        return None
+    course = inst.data.course_by_id[g.cand.course]
+    k = course.sessions_per_week
+    values = sorted(val for _v, val in minutes.values())
+    if sum(values[-k:]) < need:
+        return None  # not even the best days deliver enough
+    if sum(values[:k]) >= need:
+        return x  # every placement delivers enough
+    done = model.new_bool_var(f"complete[{m},{g.cand.index}]")
+    model.add_implication(done, x)
+    model.add(sum(val * var for var, val in minutes.values()) >= need).only_enforce_if(done)
+    return done
+
+
+def _same_day_terms(model, inst: Instance, v: Variables, obj: Objective) -> None:
+    """Pairs of one group's sessions on one day: sum_j max(0, n_d - j) counts them exactly."""
+    w = inst.data.weight("same_day")
+    for g in v.groups:
+        k = inst.data.course_by_id[g.cand.course].sessions_per_week
+        if k < 2 or not w:
+            continue
+        per_day: dict[int, list] = defaultdict(list)
+        for (t0, _r, _i), var in g.all_sessions():
+            per_day[inst.day_of(t0)].append(var)
+        for d, vs in sorted(per_day.items()):
+            if len(vs) < 2:
+                continue
+            for j in range(1, min(k, len(vs))):
+                e = model.new_int_var(0, k, f"sameday[{g.cand.index},{d},{j}]")
+                model.add(e >= sum(vs) - j)
+                obj.add("same_day", -w, e)
+
+
+def _staff_day_terms(model, inst: Instance, v: Variables, obj: Objective) -> None:
+    """One penalty per (staff member, day) with any session, and per (counsellor, week, day)
+    with any intake."""
+    w = inst.data.weight("staff_days")
+    if not w:
+        return
+    on_day: dict[tuple, list] = defaultdict(list)
+    for g in v.groups:
+        for (t0, _r, _i), var in g.all_sessions():
+            on_day[(g.cand.staff, 0, inst.day_of(t0))].append(var)
+    for (_m, week, t0, c, _r), var in v.intake.items():
+        on_day[(c, week, inst.day_of(t0))].append(var)
+    for key, vs in sorted(on_day.items()):
+        comes = model.new_bool_var(f"staffday[{key}]")
+        for var in vs:
+            model.add_implication(var, comes)
+        obj.add("staff_days", -w, comes)
