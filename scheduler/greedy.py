@@ -106,7 +106,7 @@ def _choose_slots(inst, cand, course, busy: _Busy, pool, hand):
     )
     for internet in wants:
         options = _slot_options(inst, cand, course, busy, plan, internet)
-        best, best_free = None, []
+        best, best_free, best_score = None, [], (0, 0)
         for t0, room in options:
             cover = set(range(t0, t0 + course.session_periods))
             free = [m for m in alive if _learner_free(inst, busy, m, cover)]

@@ -94,8 +94,9 @@ def solve(
     warm = hint if hint is not None else greedy(data, inst)
     matched = tm.add_hint(warm)
     solver = cp_model.CpSolver()
-    _set_parameters(solver, limit, seed if seed is not None else data.settings.seed, workers,
-                    deterministic, log)
+    _set_parameters(
+        solver, limit, seed if seed is not None else data.settings.seed, workers, deterministic, log
+    )
     assumptions = [tm.lock_literals[i] for i in sorted(tm.lock_literals)]
     if assumptions:
         tm.model.add_assumptions(assumptions)
@@ -112,7 +113,8 @@ def solve(
             "hint_groups": matched,
             "deterministic_time": solver.deterministic_time,
             "stopped_by_wall_clock": float(
-                deterministic and status == cp_model.FEASIBLE
+                deterministic
+                and status == cp_model.FEASIBLE
                 and solver.wall_time >= limit * WALL_CLOCK_FACTOR * 0.99
             ),
         }

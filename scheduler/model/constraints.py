@@ -46,7 +46,7 @@ class Constraints:
     def _group_membership(self) -> None:
         """A member belongs to an active group; section flags follow the members."""
         for g in self.vars.groups:
-            for m, x in g.member.items():
+            for _m, x in g.member.items():
                 self.model.add_implication(x, g.active)
             self._section_flags(g)
 
@@ -211,9 +211,7 @@ class Constraints:
         by_index = {g.cand.index: g for g in self.vars.groups}
         for (ia, ib), learners in sorted(pairs.items()):
             a, b = by_index[ia], by_index[ib]
-            common = [
-                t for t in range(self.inst.n_slots) if a.covering(t) and b.covering(t)
-            ]
+            common = [t for t in range(self.inst.n_slots) if a.covering(t) and b.covering(t)]
             if not common:
                 continue
             share = self.model.new_bool_var(f"share[{ia},{ib}]")

@@ -112,7 +112,11 @@ class TimetableModel(Constraints):
         for s in solution.sessions:
             by_group[s.group].append(s)
         for grp in solution.groups:
-            secs = {self.data.learner_by_id[m].section for m in grp.members if m in self.data.learner_by_id}
+            secs = {
+                self.data.learner_by_id[m].section
+                for m in grp.members
+                if m in self.data.learner_by_id
+            }
             sessions = {
                 (self._slot(s.day, s.period), s.room, s.internet) for s in by_group[grp.group]
             }
@@ -150,7 +154,9 @@ class TimetableModel(Constraints):
                 if value(var):
                     day, period = self.inst.slot_name(t0)
                     sessions.append(
-                        Session(gid, g.cand.course, day, period, g.length, r, g.cand.staff, internet)
+                        Session(
+                            gid, g.cand.course, day, period, g.length, r, g.cand.staff, internet
+                        )
                     )
         groups.sort(key=lambda x: (x.course, _group_number(x.group)))
         sessions.sort(key=lambda s: (self._slot(s.day, s.period), s.room, s.group))

@@ -88,7 +88,9 @@ class Instance:
 def build_instance(data: ProblemData) -> Instance:
     """Precompute blocked slots, windows, eligibility and candidate groups."""
     inst = Instance(data=data, days=data.teaching_days, n_periods=len(data.periods))
-    inst.section_blocked = {s.section: _section_blocked(data, inst, s.regime) for s in data.sections}
+    inst.section_blocked = {
+        s.section: _section_blocked(data, inst, s.regime) for s in data.sections
+    }
     inst.learner_blocked = _learner_blocked(data, inst)
     inst.room_blocked = _room_blocked(data, inst)
     inst.staff_free = {s.staff: _staff_free(data, inst, s.staff) for s in data.staff}
@@ -242,7 +244,9 @@ def section_cliques(data: ProblemData, sections: set[str]) -> list[tuple[str, ..
     return sorted(cliques)
 
 
-def _room_fits(inst: Instance, room: Room, clique: tuple[str, ...], min_size: int, seats: int) -> bool:
+def _room_fits(
+    inst: Instance, room: Room, clique: tuple[str, ...], min_size: int, seats: int
+) -> bool:
     if seats < min_size:
         return False
     return not room.sections or any(s in room.sections for s in clique)
@@ -284,7 +288,9 @@ def _candidates(data: ProblemData, inst: Instance) -> list[Candidate]:
             if len(members) < course.min_size:
                 continue
             for staff_id in inst.course_staff[course.course]:
-                out.extend(_course_candidates(data, inst, course, clique, staff_id, members, len(out)))
+                out.extend(
+                    _course_candidates(data, inst, course, clique, staff_id, members, len(out))
+                )
     return out
 
 
@@ -359,7 +365,9 @@ def _member_possible(
         return any(not (set(inst.covered(t, length)) & blocked) for t in ts)
 
     normal = course.sessions_per_week - course.internet_sessions
-    return (normal == 0 or any_free(starts)) and (course.internet_sessions == 0 or any_free(istarts))
+    return (normal == 0 or any_free(starts)) and (
+        course.internet_sessions == 0 or any_free(istarts)
+    )
 
 
 def delivered_dates(data: ProblemData, learner_id: str) -> dict[str, int]:

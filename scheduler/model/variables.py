@@ -38,9 +38,7 @@ class GroupVars:
 
     def covering(self, t: int) -> list[cp_model.IntVar]:
         """Session variables whose session occupies slot ``t``."""
-        return [
-            v for (t0, _r, _i), v in self.all_sessions() if t0 <= t < t0 + self.length
-        ]
+        return [v for (t0, _r, _i), v in self.all_sessions() if t0 <= t < t0 + self.length]
 
 
 @dataclass
