@@ -28,6 +28,7 @@ class GroupVars:
     uses_room: dict[str, cp_model.IntVar] = field(default_factory=dict)
     has_section: dict[str, cp_model.IntVar] = field(default_factory=dict)
     length: int = 1
+    _cover: dict[int, list[cp_model.IntVar]] | None = field(default=None, repr=False)
 
     def all_sessions(self):
         """((start, room, is_internet), var) for every session variable."""
@@ -37,8 +38,14 @@ class GroupVars:
             yield (t, r, True), v
 
     def covering(self, t: int) -> list[cp_model.IntVar]:
-        """Session variables whose session occupies slot ``t``."""
-        return [v for (t0, _r, _i), v in self.all_sessions() if t0 <= t < t0 + self.length]
+        """Session variables whose session occupies slot ``t`` (indexed on first use; the
+        session variables never change after they are made)."""
+        if self._cover is None:
+            self._cover = defaultdict(list)
+            for (t0, _r, _i), v in self.all_sessions():
+                for u in range(t0, t0 + self.length):
+                    self._cover[u].append(v)
+        return self._cover.get(t, [])
 
 
 @dataclass
