@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -106,10 +108,12 @@ LEGEND = [
     ("MO", "MO (civic orientation)"),
     ("intake", "intake interview"),
     ("internet", "internet booking"),
-    ("mixed", "several kinds"),
+    ("mixed", "several kinds (■ marks each)"),
     ("free", "free"),
     ("blocked", "not available"),
 ]
+# Strong colours of the squares that mark each line's kind in a cell holding several kinds.
+KIND_MARKS = {"NT2": "1F5FBF", "MO": "38761D", "intake": "CC6600", "internet": "674EA7"}
 TITLE_FONT = Font(bold=True, size=13)
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -118,7 +122,7 @@ GRID_WIDTH = 30
 
 # Notice-board words in Dutch, French, English and Arabic.
 BOARD_TITLE = "Lesrooster · Emploi du temps · Timetable · الجدول الدراسي"
-BOARD_SECTION = "Afdeling · Section · Section · القسم"
+BOARD_SECTION = "Afdeling · Aile · Wing · الجناح"
 BOARD_PERIOD = "Lesuur · Heure · Period · الحصة"
 DAY_NAMES = {
     "Mon": ("maandag", "lundi", "Monday", "الاثنين"),
@@ -280,6 +284,7 @@ class GridStyle:
     font_size: float = 10
     header_height: float | None = None
     line_height: float = 14
+    min_lines: int = 2
 
 
 BOARD_STYLE = GridStyle(
@@ -289,6 +294,7 @@ BOARD_STYLE = GridStyle(
     font_size=12,
     header_height=70,
     line_height=19,
+    min_lines=3,
 )
 
 
@@ -310,73 +316,80 @@ def _grid(
     set_cell(ws, top, 1, title).font = Font(bold=True, size=style.font_size + 3)
     header = [style.period_header] + [style.day_header(d) for d in data.teaching_days]
     for c, name in enumerate(header, start=1):
-        cell = set_cell(ws, top + 1, c, name)
-        cell.font, cell.fill, cell.border = (
-            Font(bold=True, size=style.font_size),
-            HEADER_FILL,
-            BORDER,
+        _style(set_cell(ws, top + 1, c, name), HEADER_FILL, Font(bold=True, size=style.font_size))
+        ws.cell(row=top + 1, column=c).alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal="center"
         )
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     if style.header_height:
         ws.row_dimensions[top + 1].height = style.header_height
     by_slot: dict[tuple[str, int], list[Item]] = {}
     for it in items:
         for p in range(it.first, it.first + it.length):
             by_slot.setdefault((it.day, p), []).append(it)
+    shown: dict[tuple[int, int], str] = {}
     for p, period in enumerate(data.periods):
         row = top + 2 + p
         label = f"{period.period}\n{fmt_time(period.start)}–{fmt_time(period.end)}"
-        cell = set_cell(ws, row, 1, label)
-        cell.font, cell.border, cell.alignment = (
-            Font(bold=True, size=style.font_size),
-            BORDER,
-            WRAP_TOP,
-        )
-        lines = 2
+        _style(set_cell(ws, row, 1, label), None, Font(bold=True, size=style.font_size))
+        lines = style.min_lines
         for c, day in enumerate(data.teaching_days, start=2):
-            here = by_slot.get((day, p), [])
+            entries = [(it.kind, text(it)) for it in by_slot.get((day, p), [])]
             why = (blocked or {}).get((day, p))
-            lines = max(
-                lines, _grid_cell(ws, row, c, [text(it) for it in here], _kind(here), why, style)
-            )
+            shown[(row, c)], n = _grid_cell(ws, row, c, entries, why, style)
+            lines = max(lines, n)
         ws.row_dimensions[row].height = style.line_height * lines + 4
-    _merge_runs(ws, top + 2, len(data.periods), len(data.teaching_days), style)
+    _merge_runs(ws, shown, top + 2, len(data.periods), len(data.teaching_days))
     return top + 3 + len(data.periods)
 
 
-def _kind(here: list[Item]) -> str:
-    kinds = {it.kind for it in here}
-    return kinds.pop() if len(kinds) == 1 else "mixed"
+def _style(cell, fill: PatternFill | None, font: Font) -> None:
+    if fill is not None:
+        cell.fill = fill
+    cell.font, cell.border, cell.alignment = font, BORDER, WRAP_TOP
 
 
-def _grid_cell(ws, row: int, col: int, lines: list[str], kind: str, blocked, style) -> int:
-    """Fill one grid cell; return how many printed lines it needs."""
-    if lines:
-        value = "\n".join(lines)
+def _grid_cell(ws, row: int, col: int, entries: list[tuple[str, str]], blocked, style):
+    """Fill one grid cell from (kind, line) entries; return its plain text (empty when free or
+    blocked, so that only sessions merge) and how many printed lines it needs."""
+    kinds = {k for k, _ in entries}
+    if len(kinds) > 1:
+        # Several kinds share the cell: a coloured square before each line says which is which.
+        value: Any = CellRichText()
+        for i, (kind, line) in enumerate(entries):
+            value.append(
+                TextBlock(InlineFont(color=KIND_MARKS[kind], b=True, sz=style.font_size), "■ ")
+            )
+            value.append(
+                TextBlock(
+                    InlineFont(sz=style.font_size), line + ("\n" if i < len(entries) - 1 else "")
+                )
+            )
+        kind = "mixed"
+    elif entries:
+        kind, value = entries[0][0], "\n".join(line for _, line in entries)
     elif blocked:
         kind, value = "blocked", blocked
     else:
         kind, value = "free", style.free_text
     cell = set_cell(ws, row, col, value or None)
-    cell.fill, cell.border, cell.alignment = _fill(kind), BORDER, WRAP_TOP
     grey = "999999" if kind == "free" else None
-    cell.font = Font(size=style.font_size, color=grey, italic=kind == "free")
+    _style(cell, _fill(kind), Font(size=style.font_size, color=grey, italic=kind == "free"))
+    plain = "\n".join(line for _, line in entries)
     per_line = int(GRID_WIDTH * 10 / style.font_size) - 2
-    return sum(1 + len(line) // per_line for line in (value or "").split("\n"))
+    lines = sum(1 + len(line) // per_line for line in str(value or "").split("\n"))
+    return plain, lines
 
 
-def _merge_runs(ws: Worksheet, first_row: int, n_rows: int, n_days: int, style: GridStyle) -> None:
+def _merge_runs(ws: Worksheet, shown: dict, first_row: int, n_rows: int, n_days: int) -> None:
     """Merge vertically adjacent cells that show the same sessions (a multi-period session)."""
     for c in range(2, n_days + 2):
         r = first_row
         while r < first_row + n_rows:
-            value = ws.cell(row=r, column=c).value
             end = r
             while (
                 end + 1 < first_row + n_rows
-                and value not in (None, style.free_text)
-                and not str(value).startswith("not ")
-                and ws.cell(row=end + 1, column=c).value == value
+                and shown[(r, c)]
+                and shown[(end + 1, c)] == shown[(r, c)]
             ):
                 end += 1
             if end > r:
@@ -498,12 +511,13 @@ def _staff_absent(book: _Book, staff_id: str) -> dict[tuple[str, int], str]:
 def _sections(book: _Book, wb: Workbook) -> None:
     """One notice-board page per section: course names, rooms and times, never learner ids."""
     ws = book.sheet(wb, "Sections")
-    cell = set_cell(ws, 1, 1, BOARD_TITLE)
-    cell.font = TITLE_FONT
+    set_cell(ws, 1, 1, BOARD_TITLE).font = Font(bold=True, size=16)
     row = 3
+    settings = book.data.settings
+    term = f"{settings.prison}, {settings.term_start} – {settings.term_end}"
     for section in book.data.sections:
         items = [it for it in book.items if section.section in it.sections and it.kind != "intake"]
-        title = f"{BOARD_SECTION}: {section.section} — {section.name}"
+        title = f"{BOARD_SECTION}: {section.section} — {section.name}   ({term})"
         row = _grid(
             book, ws, row, title, items, lambda it: _board_text(book, it), None, BOARD_STYLE
         )
@@ -746,7 +760,7 @@ def _overview(book: _Book, wb: Workbook) -> None:
     ws.cell(row=4 + [label for label, _ in solve].index("gap"), column=2).number_format = "0.00%"
     for title, pairs in book.figures.blocks():
         row = _overview_block(ws, row, title, pairs)
-    ws.column_dimensions["A"].width = 52
+    ws.column_dimensions["A"].width = 46
     ws.column_dimensions["B"].width = 14
     ws.freeze_panes = "A3"
     _section_chart(book, ws)
@@ -788,5 +802,5 @@ def _section_chart(book: _Book, ws: Worksheet) -> None:
         Reference(ws, min_col=5, max_col=6, min_row=2, max_row=last), titles_from_data=True
     )
     chart.set_categories(Reference(ws, min_col=4, min_row=3, max_row=last))
-    chart.height, chart.width = 8, 16
-    ws.add_chart(chart, "H2")
+    chart.height, chart.width = 7.5, 11
+    ws.add_chart(chart, f"D{last + 2}")  # under the table, inside the printed width

@@ -149,7 +149,8 @@ def test_week_grid_lists_sessions_and_shows_free_cells(written):
     cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert "NT2 1.1 (NT2-1.1-1) · C1 · T1" in cells
     assert cells["free"].fill.fgColor.rgb.endswith("F2F2F2")
-    assert "MO Arabic (MO-ar-1) · C1 · M1\ninternet · LAB · 1 seat in use" in cells
+    # Two kinds in one cell: each line is marked with a square in its kind's colour.
+    assert "■ MO Arabic (MO-ar-1) · C1 · M1\n■ internet · LAB · 1 seat in use" in cells
     assert any("intake wk 1: L0002 · I1 · C1" == v for v in cells)
     # The two-period Wednesday session is one merged cell.
     assert any(str(r).startswith("D") for r in ws.merged_cells.ranges)
