@@ -80,6 +80,7 @@ def group_hours(
 
 
 def sessions_by_group(solution: Solution) -> dict[str, list[Session]]:
+    """group id -> its weekly sessions."""
     out: dict[str, list[Session]] = {}
     for s in solution.sessions:
         out.setdefault(s.group, []).append(s)
@@ -87,6 +88,7 @@ def sessions_by_group(solution: Solution) -> dict[str, list[Session]]:
 
 
 def course_kind(data: ProblemData, course_id: str) -> str | None:
+    """NT2 or MO; None for an unknown course."""
     course = data.course_by_id.get(course_id)
     return course.kind if course else None
 

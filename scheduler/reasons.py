@@ -58,15 +58,18 @@ class _Context:
     partners: dict[str, set[str]] = field(default_factory=dict)
 
     def slot(self, day: str, period: str) -> int | None:
+        """The weekly slot of ``day`` and period id (None outside the grid)."""
         if day not in self.inst.days or period not in self.data.period_index:
             return None
         return self.inst.days.index(day) * self.inst.n_periods + self.data.period_index[period]
 
     def covered(self, day: str, period: str, length: int) -> list[int]:
+        """The slots ``length`` periods from ``period`` on ``day`` occupy."""
         t = self.slot(day, period)
         return [] if t is None else list(range(t, t + length))
 
     def name(self, t: int) -> str:
+        """``Mon P1 (08:30)`` for slot ``t``."""
         day, period = self.inst.slot_name(t)
         return f"{day} {period} ({fmt_time(self.data.periods[t % self.inst.n_periods].start)})"
 
@@ -466,19 +469,22 @@ def _group_blocker(ctx: _Context, lr: Learner, group: Group) -> tuple[str, str]:
 
 
 def _apart_words(ctx: _Context, lr: Learner, apart: list[str]) -> str:
-    """Who in a group the learner is kept apart from, with the Separations reason."""
+    """Who in a group the learner is kept apart from, and the Separations row that says so."""
     for sep in ctx.data.separations:
         sides = {sep.a, sep.b}
         if lr.learner in sides or lr.section in sides:
             other = (sides - {lr.learner, lr.section}) or sides
             hit = [m for m in apart if m in other or ctx.data.learner_by_id[m].section in other]
             if hit:
-                who = ", ".join(sorted(other))
-                return f"{', '.join(hit[:3])} ({who}; {sep.reason or 'Separations'})"
+                more = f" and {len(hit) - 3} more" if len(hit) > 3 else ""
+                why = f": {sep.reason}" if sep.reason else ""
+                return f"{', '.join(hit[:3])}{more} (Separations {sep.a} – {sep.b}{why})"
     return ", ".join(apart[:3])
 
 
 def _existing_groups(ctx: _Context, lr: Learner, kind: str) -> Verdict | None:
+    """What keeps the learner out of every existing group of a fitting course (None when
+    there is no such group)."""
     courses = {c.course: c for c in matching_courses(ctx.data, lr, kind)}
     groups = [g for g in ctx.solution.groups if g.course in courses]
     if not groups:
@@ -520,9 +526,11 @@ def _existing_groups(ctx: _Context, lr: Learner, kind: str) -> Verdict | None:
 
 
 def _full_words(ctx: _Context, groups: list[Group], names: str, detail: str) -> str:
-    caps = {group_capacity(ctx, g)[0] for g in groups}
+    caps = {group_capacity(ctx, g) for g in groups}
     if len(caps) == 1:
-        return f"all {names} groups full ({len(groups)} × {caps.pop()})"
+        cap, why = caps.pop()
+        limit = "" if why.startswith("max_size") else f", {why}"
+        return f"all {names} groups full ({len(groups)} × {cap}{limit})"
     return f"all {names} groups full: {detail}"
 
 

@@ -172,9 +172,11 @@ class _Book:
         self.items = grid_items(self.data, self.solution)
 
     def sheet(self, wb: Workbook, name: str) -> Worksheet:
+        """A new sheet with a valid title, unique in this workbook."""
         return wb.create_sheet(sheet_title(name, self.titles))
 
     def period_text(self, first: int, length: int = 1) -> tuple[str, str]:
+        """Start and end clock times of ``length`` periods from period index ``first``."""
         periods = self.data.periods
         return fmt_time(periods[first].start), fmt_time(periods[first + length - 1].end)
 
@@ -221,50 +223,35 @@ def grid_items(data: ProblemData, solution: Solution) -> list[Item]:
     """Every session, intake and (per lab and period) internet booking as a grid Item."""
     index = data.period_index
     groups = solution.group_by_id()
-    items = []
-    for s in solution.sessions:
-        course = data.course_by_id.get(s.course)
-        group = groups.get(s.group)
-        items.append(
-            Item(
-                kind=course.kind if course else "NT2",
-                day=s.day,
-                first=index[s.period],
-                length=s.periods,
-                room=s.room,
-                staff=s.staff,
-                group=s.group,
-                course_name=course.name if course else s.course,
-                sections=group_sections(data, group) if group else (),
-                learners=group.members if group else (),
-            )
-        )
-    for i in solution.intakes:
-        items.append(
-            Item(
-                "intake",
-                i.day,
-                index[i.period],
-                i.periods,
-                i.room,
-                i.staff,
-                learners=(i.learner,),
-                week=i.week,
-            )
-        )
+    items = [_session_item(data, s, groups.get(s.group)) for s in solution.sessions]
+    items += [
+        Item("intake", i.day, index[i.period], i.periods, i.room, i.staff, learners=(i.learner,), week=i.week)
+        for i in solution.intakes
+    ]  # fmt: skip
     labs: dict[tuple[str, str, str], list[str]] = {}
     for b in solution.internet:
         labs.setdefault((b.room, b.day, b.period), []).append(b.learner)
     for (room, day, period), learners in labs.items():
-        sections = tuple(
-            sorted({data.learner_by_id[m].section for m in learners if m in data.learner_by_id})
-        )
-        items.append(
-            Item(
-                "internet", day, index[period], 1, room, sections=sections, learners=tuple(learners)
-            )
-        )
+        known = [m for m in learners if m in data.learner_by_id]
+        sections = tuple(sorted({data.learner_by_id[m].section for m in known}))
+        items.append(Item("internet", day, index[period], 1, room, sections=sections, learners=tuple(learners)))  # fmt: skip
     return items
+
+
+def _session_item(data: ProblemData, s, group) -> Item:
+    course = data.course_by_id.get(s.course)
+    return Item(
+        kind=course.kind if course else "NT2",
+        day=s.day,
+        first=data.period_index[s.period],
+        length=s.periods,
+        room=s.room,
+        staff=s.staff,
+        group=s.group,
+        course_name=course.name if course else s.course,
+        sections=group_sections(data, group) if group else (),
+        learners=group.members if group else (),
+    )
 
 
 # --- grids -----------------------------------------------------------------------------------
@@ -704,20 +691,7 @@ def _term(book: _Book, wb: Workbook) -> None:
         12,
         [(d, weekday(d), week_of(data, d), _closed_words(data, d)) for d in term_dates(data)],
     )
-    widths = {
-        "A": 16,
-        "B": 22,
-        "D": 12,
-        "E": 14,
-        "F": 16,
-        "H": 8,
-        "I": 8,
-        "J": 8,
-        "L": 12,
-        "M": 6,
-        "N": 6,
-        "O": 14,
-    }
+    widths = {"A": 16, "B": 22, "D": 12, "E": 14, "F": 16, "L": 12, "M": 6, "N": 6, "O": 14}  # fmt: skip
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     for col in "BDL":
