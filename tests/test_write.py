@@ -263,3 +263,21 @@ def test_interrupted_save_leaves_no_partial_file(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_timetable(tiny_data(), tiny_result(), tmp_path / "t.xlsx", CHECKS)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_real_solve_of_the_tiny_term_is_written_and_explained(tmp_path):
+    from scheduler.solve import solve
+
+    data = tiny_data()
+    result = solve(data, time_limit=2, seed=0, workers=1)
+    assert result.status == "optimal"
+    wb = load_workbook(write_timetable(data, result, tmp_path / "real.xlsx", CHECKS))
+    assert len(_records(wb["Sessions"])) == len(result.solution.sessions)
+    waiting = {(r["learner"], r["wants"]): r["reason_code"] for r in _records(wb["Waiting"])}
+    # Optimal: every learner who can be placed is; the rest wait for a true reason.
+    assert waiting == {
+        ("L0004", "MO"): "separation",
+        ("L0006", "NT2"): "needs_intake",
+        ("L0006", "intake"): "other",
+        ("L0007", "NT2"): "no_group_at_level",
+    }
