@@ -301,6 +301,8 @@ def _grid(
     the slot is not available. A session spanning periods is one merged cell."""
     data = book.data
     set_cell(ws, top, 1, title).font = Font(bold=True, size=style.font_size + 3)
+    # A tall title row leaves room under a repeated print title at the top of a page.
+    ws.row_dimensions[top].height = 2.5 * (style.font_size + 3)
     header = [style.period_header] + [style.day_header(d) for d in data.teaching_days]
     for c, name in enumerate(header, start=1):
         _style(set_cell(ws, top + 1, c, name), HEADER_FILL, Font(bold=True, size=style.font_size))
@@ -362,7 +364,8 @@ def _grid_cell(ws, row: int, col: int, entries: list[tuple[str, str]], blocked, 
     grey = "999999" if kind == "free" else None
     _style(cell, _fill(kind), Font(size=style.font_size, color=grey, italic=kind == "free"))
     plain = "\n".join(line for _, line in entries)
-    per_line = int(GRID_WIDTH * 10 / style.font_size) - 2
+    # About 1.2 characters of 10-point text fit per unit of column width.
+    per_line = int(GRID_WIDTH * 12 / style.font_size) - 2
     lines = sum(1 + len(line) // per_line for line in str(value or "").split("\n"))
     return plain, lines
 
@@ -504,7 +507,8 @@ def _sections(book: _Book, wb: Workbook) -> None:
     term = f"{settings.prison}, {settings.term_start} – {settings.term_end}"
     for section in book.data.sections:
         items = [it for it in book.items if section.section in it.sections and it.kind != "intake"]
-        title = f"{BOARD_SECTION}: {section.section} — {section.name}   ({term})"
+        # The Arabic word last: right-to-left text followed by ids would be reordered.
+        title = f"{section.section} — {section.name}   ({term})   ·   {BOARD_SECTION}"
         row = _grid(
             book, ws, row, title, items, lambda it: _board_text(book, it), None, BOARD_STYLE
         )
