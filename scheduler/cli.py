@@ -1,0 +1,279 @@
+"""The ``scheduler`` command: a thin click layer over the library.
+
+Only this module turns errors into exit codes: 0 done, 2 bad input (nothing written), 3 no
+timetable (used by ``solve``). ``Main`` catches whatever a command lets through, so the user
+never sees a traceback: input errors become their message and exit 2, anything unexpected one
+sentence asking for a bug report (``SCHEDULER_DEBUG=1`` shows the traceback instead).
+
+To add a command: decorate a function with ``@main.command()``, give it a docstring whose
+first line is the help and which shows an example, read the workbook with ``load_or_exit``
+and import heavy modules inside the function so that ``scheduler --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from scheduler import __version__
+from scheduler.data import ROOM_KINDS, STAFF_ROLES, ProblemData
+from scheduler.errors import Problem, SchedulerError, UnreadableFileError, WorkbookError
+
+EXIT_BAD_INPUT = 2
+EXIT_BUG = 1
+PROFILES = ("small", "medium", "large", "haren")
+
+
+def _debug() -> bool:
+    return os.environ.get("SCHEDULER_DEBUG", "") not in ("", "0")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def print_problems(path: Path, problems: list[Problem]) -> None:
+    """Errors, then warnings, one per line: ``sheet, row R, column C: message``."""
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if errors:
+        click.echo(f"{path.name}: {_plural(len(errors), 'error')} to correct:", err=True)
+        for p in errors:
+            click.echo(f"{p.where()}: {p.message}", err=True)
+    if warnings:
+        click.echo(
+            f"{path.name}: {_plural(len(warnings), 'warning')} (legal, but check):", err=True
+        )
+        for p in warnings:
+            click.echo(f"{p.where()}: {p.message}", err=True)
+
+
+def bad_input(message: str) -> NoReturn:
+    """Print ``message`` and stop with the bad-input exit code."""
+    click.echo(f"Error: {message}", err=True)
+    raise click.exceptions.Exit(EXIT_BAD_INPUT)
+
+
+def check_or_exit(path: Path) -> tuple[ProblemData, list[Problem]]:
+    """The valid data in ``path`` and its warnings; on any error print every problem and
+    exit 2. An unexpected failure while reading is reported as one sentence, also exit 2."""
+    from scheduler.read import check_workbook
+
+    try:
+        data, problems = check_workbook(path)
+    except UnreadableFileError as exc:
+        bad_input(str(exc))
+    except Exception as exc:
+        if _debug():
+            raise
+        bad_input(
+            f"{path} could not be read ({type(exc).__name__}: {exc}); this is a bug in "
+            "scheduler, please report it with the workbook"
+        )
+    if data is None:
+        print_problems(path, problems)
+        raise click.exceptions.Exit(EXIT_BAD_INPUT)
+    return data, problems
+
+
+def load_or_exit(path: str | os.PathLike) -> ProblemData:
+    """The valid term in ``path``; warnings are printed, errors printed and exit 2."""
+    path = Path(path)
+    data, problems = check_or_exit(path)
+    print_problems(path, problems)
+    return data
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    """A filled-in term workbook must never be lost to a mistyped command."""
+    if path.exists() and not force:
+        raise click.UsageError(f"{path} already exists; choose another name or add --force")
+
+
+class Main(click.Group):
+    """The command group; turns anything a command raises into a message and an exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except WorkbookError as exc:
+            print_problems(Path(ctx.params.get("workbook") or "workbook"), exc.problems)
+            ctx.exit(EXIT_BAD_INPUT)
+        except SchedulerError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except Exception as exc:
+            if _debug():
+                raise
+            click.echo(
+                f"Error: unexpected {type(exc).__name__}: {exc}. This is a bug in scheduler; "
+                "please report it (run again with SCHEDULER_DEBUG=1 for the details).",
+                err=True,
+            )
+            ctx.exit(EXIT_BUG)
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="scheduler")
+def main() -> None:
+    """Timetables for prison education: NT2 groups, civic orientation (MO), intakes and
+    supervised internet, from one Excel workbook per term.
+
+    \b
+    Start with:
+      scheduler template term.xlsx        # a blank workbook to fill in
+      scheduler validate term.xlsx        # check it, see what is missing
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# validate
+# ---------------------------------------------------------------------------------------------
+
+
+def _counts(values: Iterable[str], order: Iterable[str]) -> str:
+    """``2 classroom, 1 interview`` in vocabulary order, zero counts left out."""
+    counted = Counter(values)
+    return ", ".join(f"{counted[v]} {v}" for v in order if counted[v])
+
+
+def _wanting(data: ProblemData, kind: str) -> int:
+    return sum(kind in lrn.wants for lrn in data.learners)
+
+
+def summary_lines(data: ProblemData) -> list[str]:
+    """What a coordinator checks at a glance: the term, what is there, and what is asked."""
+    from scheduler.figures import needs_intake
+    from scheduler.validate import demand
+
+    s = data.settings
+    weeks = (s.term_end - s.term_start).days // 7 + 1
+    learners = data.learners
+    internet = [lrn.internet_periods for lrn in learners if lrn.internet_periods > 0]
+    lines = [
+        f"Prison:    {s.prison}",
+        f"Term:      {s.term_start} to {s.term_end} ({_plural(weeks, 'week')}; "
+        f"{','.join(data.teaching_days)}; {_plural(len(data.periods), 'period')} a day; "
+        f"{_plural(len(data.closed_days), 'closed day')})",
+        f"Sections:  {len(data.sections)}",
+        f"Rooms:     {len(data.rooms)} ({_counts((r.kind for r in data.rooms), ROOM_KINDS)})",
+        f"Staff:     {len(data.staff)} ({_counts((m.role for m in data.staff), STAFF_ROLES)})",
+        f"Courses:   {len(data.courses)}",
+        f"Learners:  {len(learners)} ({_wanting(data, 'NT2')} want NT2, {_wanting(data, 'MO')} want MO)",
+        "Demand per course (learners who fit it):",
+    ]
+    wanted = demand(data)
+    width = max((len(c.course) for c in data.courses), default=0)
+    for c in data.courses:
+        what = f"NT2 level {c.level}" if c.kind == "NT2" else f"MO in {c.language}"
+        lines.append(f"  {c.course:<{width}}  {what:<16} {wanted[c.course]:>5}")
+    intakes = sum(needs_intake(data, lrn.learner) for lrn in learners)
+    lines.append(f"Intakes needed: {_plural(intakes, 'learner')}")
+    lines.append(
+        f"Internet periods asked: {sum(internet)} a week by {_plural(len(internet), 'learner')}"
+    )
+    return lines
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+def validate(workbook: Path) -> None:
+    """Check a term workbook and print a summary, or every problem.
+
+    Exit 0 when the workbook is valid (warnings are shown but allowed), 2 when it is not;
+    each problem names its sheet, row and column and says what to do.
+
+    \b
+    Example:
+      scheduler validate instances/small.xlsx
+    """
+    data, problems = check_or_exit(workbook)
+    click.echo(f"{workbook.name} is valid.")
+    for line in summary_lines(data):
+        click.echo(line)
+    print_problems(workbook, problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# template and example
+# ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def template(out: Path, force: bool) -> None:
+    """Write a blank term workbook to fill in.
+
+    Every sheet and column of the contract, with dropdowns and an About sheet that explains
+    each column.
+
+    \b
+    Example:
+      scheduler template term.xlsx
+    """
+    from scheduler.template import write_template
+
+    _refuse_overwrite(out, force)
+    write_template(out)
+    click.echo(
+        f"Wrote a blank term workbook to {out}; fill it in, then run: scheduler validate {out}"
+    )
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="small",
+    show_default=True,
+    help="Size of the prison.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Random seed; same seed, same term.",
+)
+@click.option(
+    "--learners",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Number of learners (default: the profile's).",
+)
+@click.option("--no-internet", is_flag=True, help="No internet windows, seats or sessions.")
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def example(
+    out: Path, profile: str, seed: int, learners: int | None, no_internet: bool, force: bool
+) -> None:
+    """Write a synthetic term for a prison of the chosen size.
+
+    Realistic regimes, sections, contact bans, NT2 levels, MO languages, internet windows and
+    closed days for a Flemish prison, to try the program or to test it.
+
+    \b
+    Example:
+      scheduler example demo.xlsx --profile medium --seed 1
+    """
+    from scheduler.example import generate
+    from scheduler.workbook import write_workbook
+
+    _refuse_overwrite(out, force)
+    data = generate(profile, seed, learners=learners, internet=not no_internet)
+    write_workbook(data, out)
+    click.echo(
+        f"Wrote a {profile} example term ({_plural(len(data.learners), 'learner')}, seed {seed}) to {out}"
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
