@@ -23,17 +23,21 @@ import pytest
 
 from scheduler.data import (
     DAYS,
+    ClosedDay,
     Course,
     InternetWindow,
     Learner,
+    LearnerUnavailability,
     Period,
     ProblemData,
     RegimeBlock,
     Room,
+    RoomUnavailability,
     Section,
     Separation,
     Settings,
     Staff,
+    StaffAvailability,
 )
 from scheduler.solution import Result, Solution
 from scheduler.solve import solve
@@ -166,44 +170,121 @@ def members(solution: Solution, course: str | None = None) -> set[str]:
 
 
 def random_term(seed: int, n_learners: int = 10) -> ProblemData:
-    """A random small term: two sections (sometimes kept apart), regimes, an internet lab,
-    NT2 and MO courses and mixed learners. Everything the builders above can vary."""
+    """A random small term that uses every kind of row the rules read: regimes, closed days,
+    room, staff and learner unavailability, room sections, staff days, loads and courses,
+    internet windows and sessions, intakes, escorts and separations. Priorities stay at 3."""
     rnd = random.Random(seed)
-    regimes = tuple(
-        RegimeBlock(regime, *slot_rows([(day, rnd.choice(PERIODS).period)])[0])
-        for regime in ("RA", "RB")
-        for day in rnd.sample(WEEKDAYS, 2)
-    )
-    people = tuple(
-        learner(
-            n,
-            section=rnd.choice("AB"),
-            languages=rnd.choice([("ar",), ("fr",), ("ar", "fr"), ("ti",)]),
-            nt2_level=rnd.choice(["1.1", "1.1", "1.2", None]),
-            wants=rnd.choice([("NT2",), ("MO",), ("NT2", "MO")]),
-            intake=rnd.random() < 0.2,
-            internet_periods=rnd.choice([0, 0, 1, 2]),
-        )
-        for n in range(1, n_learners + 1)
-    )
+    ids = [f"L{n:04d}" for n in range(1, n_learners + 1)]
     return tiny_term(
-        settings={"max_groups_moving": rnd.choice([None, 1, 2])},
-        regimes=regimes,
+        settings={
+            "max_groups_moving": rnd.choice([None, 1, 2]),
+            "intake_weeks": rnd.choice([1, 2]),
+            "intake_periods": rnd.choice([1, 1, 2]),
+        },
+        regimes=_random_blocks(rnd, RegimeBlock, ["RA", "RB"], 2),
         rooms=(
-            Room("C1", "Class 1", "classroom", rnd.randint(3, 6)),
-            Room("LAB", "Lab", "computer_lab", 6, rnd.randint(1, 3)),
+            Room(
+                "C1", "Class 1", "classroom", rnd.randint(3, 6), sections=rnd.choice([(), ("A",)])
+            ),
+            Room("C2", "Class 2", "classroom", rnd.randint(4, 8)),
+            Room(
+                "LAB",
+                "Lab",
+                "computer_lab",
+                6,
+                rnd.randint(1, 3),
+                sections=rnd.choice([(), ("B",)]),
+            ),
             Room("I1", "Interview", "interview", 2),
         ),
-        internet_windows=(InternetWindow(rnd.choice(WEEKDAYS), 510, 630),),
+        room_unavailability=_random_blocks(rnd, RoomUnavailability, ["C1", "C2", "LAB", "I1"], 1),
+        internet_windows=tuple(InternetWindow(d, 510, 630) for d in rnd.sample(WEEKDAYS, 2)),
+        staff=_random_staff(rnd),
+        staff_availability=_random_blocks(rnd, StaffAvailability, ["T1", "K1"], 3),
         courses=(
-            nt2_course(sessions_per_week=2, internet_sessions=rnd.choice([0, 1])),
-            nt2_course(course="NT2-1.2", name="NT2 1.2", level="1.2"),
+            nt2_course(
+                sessions_per_week=2,
+                internet_sessions=rnd.choice([0, 1]),
+                max_groups=rnd.choice([None, 1]),
+            ),
+            nt2_course(course="NT2-1.2", name="NT2 1.2", level="1.2", max_size=3),
             mo_course("ar", session_periods=2),
             mo_course("fr"),
         ),
-        learners=people,
-        separations=(Separation("A", "B"),) if rnd.random() < 0.3 else (),
+        learners=tuple(_random_learner(rnd, n) for n in range(1, n_learners + 1)),
+        learner_unavailability=_random_blocks(
+            rnd, LearnerUnavailability, rnd.sample(ids, len(ids) // 3), 1
+        ),
+        closed_days=(
+            ClosedDay(
+                TERM_START + dt.timedelta(days=rnd.randint(0, 4)), sections=rnd.choice([(), ("A",)])
+            ),
+        ),
+        separations=_random_separations(rnd, ids),
     )
+
+
+def _random_blocks(rnd: random.Random, row_type, keys: list[str], per_key: int) -> tuple:
+    """``per_key`` rows of ``row_type(key, day, start, end)`` over one or two periods each."""
+    rows = []
+    for key in keys:
+        for _ in range(per_key):
+            first = rnd.randrange(len(PERIODS) - 1)
+            last = first + rnd.randint(0, 1)
+            rows.append(
+                row_type(key, rnd.choice(WEEKDAYS), PERIODS[first].start, PERIODS[last].end)
+            )
+    return tuple(rows)
+
+
+def _random_staff(rnd: random.Random) -> tuple[Staff, ...]:
+    return (
+        Staff("T1", "Teacher 1", "nt2_teacher", days=rnd.choice([(), ("Mon", "Tue", "Thu")])),
+        Staff(
+            "T2",
+            "Teacher 2",
+            "nt2_teacher",
+            teaches=("NT2-1.2",),
+            max_periods_per_week=rnd.randint(1, 4),
+        ),
+        Staff(
+            "M1",
+            "Trainer",
+            "mo_trainer",
+            languages=rnd.choice([("ar",), ("ar", "fr")]),
+            max_periods_per_week=rnd.choice([None, 4]),
+        ),
+        Staff(
+            "K1",
+            "Counsellor",
+            "counsellor",
+            languages=("ar", "fr"),
+            max_periods_per_week=rnd.choice([None, 1, 2]),
+        ),
+    )
+
+
+def _random_learner(rnd: random.Random, n: int) -> Learner:
+    in_term = [None, None, None, TERM_START + dt.timedelta(days=rnd.randint(1, 10))]
+    return learner(
+        n,
+        section=rnd.choice("AB"),
+        languages=rnd.choice([("ar",), ("fr",), ("ar", "fr"), ("ti",)]),
+        nt2_level=rnd.choice(["1.1", "1.1", "1.2", None]),
+        wants=rnd.choice([("NT2",), ("MO",), ("NT2", "MO"), ()]),
+        intake=rnd.random() < 0.2,
+        internet_periods=rnd.choice([0, 0, 1, 2]),
+        arrival=rnd.choice(in_term),
+        release=rnd.choice(in_term),
+    )
+
+
+def _random_separations(rnd: random.Random, ids: list[str]) -> tuple[Separation, ...]:
+    """Section/section, learner/learner and learner/section rows, each present or not."""
+    candidates = [Separation("A", "B")]
+    if len(ids) >= 3:
+        candidates += [Separation(ids[0], ids[1]), Separation(ids[2], "B")]
+    return tuple(row for row in candidates if rnd.random() < 0.4)
 
 
 @pytest.fixture
