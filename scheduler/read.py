@@ -291,6 +291,19 @@ def parse_day_or_all(value: Any) -> str:
         raise CellError(f"is not a day; {_DAY_HINT}, or all") from None
 
 
+def _each(items: list[str], parse: Callable[[str], Any]) -> list[Any]:
+    """Each item of a list cell parsed; a bad item is named when the list has several."""
+    out = []
+    for item in items:
+        try:
+            out.append(parse(item))
+        except CellError as exc:
+            if len(items) == 1:
+                raise
+            raise CellError(f"holds {item!r}, which {exc}") from None
+    return out
+
+
 def split_list(value: Any) -> list[str]:
     """The items of a list cell, separated by commas or semicolons; blanks dropped."""
     return [item.strip() for item in re.split(r"[,;]", as_text(value)) if item.strip()]
@@ -302,16 +315,18 @@ def parse_text_list(value: Any) -> tuple[str, ...]:
 
 def parse_days(value: Any) -> tuple[str, ...]:
     """A list of days in week order; ranges such as ``Mon-Thu`` or ``ma-do`` are expanded."""
-    days: set[str] = set()
-    for item in split_list(value):
-        for part in item.split():  # "Mon Wed" separated by spaces only
-            first, _, last = part.partition("-")
-            if last:
-                i, j = DAYS.index(parse_day(first)), DAYS.index(parse_day(last))
-                days.update(DAYS[min(i, j) : max(i, j) + 1])
-            else:
-                days.add(parse_day(part))
+    parts = [part for item in split_list(value) for part in item.split()]  # "Mon Wed" too
+    days = {day for span in _each(parts, _day_span) for day in span}
     return tuple(d for d in DAYS if d in days)
+
+
+def _day_span(text: str) -> tuple[str, ...]:
+    """``Mon`` -> (Mon,); ``Mon-Wed`` -> (Mon, Tue, Wed)."""
+    first, _, last = text.partition("-")
+    if not last:
+        return (parse_day(first),)
+    i, j = DAYS.index(parse_day(first)), DAYS.index(parse_day(last))
+    return DAYS[min(i, j) : max(i, j) + 1]
 
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -326,7 +341,7 @@ def parse_language(value: Any) -> str:
 
 def parse_languages(value: Any) -> tuple[str, ...]:
     """Language codes, best first, lower case, without repeats."""
-    return tuple(dict.fromkeys(parse_language(item) for item in split_list(value)))
+    return tuple(dict.fromkeys(_each(split_list(value), parse_language)))
 
 
 _YES = frozenset({"yes", "y", "ja", "j", "true", "1", "x", "oui", "waar"})
@@ -381,7 +396,7 @@ def choice(allowed: Iterable[str], what: str, aliases: dict[str, str] | None = N
 def choice_list(allowed: Iterable[str], what: str):
     """A parser for a list of values of a fixed vocabulary (``NT2, MO``)."""
     one = choice(allowed, what)
-    return lambda value: tuple(dict.fromkeys(one(item) for item in split_list(value)))
+    return lambda value: tuple(dict.fromkeys(_each(split_list(value), one)))
 
 
 def keep(value: Any) -> Any:
@@ -399,6 +414,12 @@ class Kind:
     parse: Callable[[Any], Any]
     allowed: tuple[str, ...] = ()
     many: bool = False
+
+    def read(self, value: Any) -> Any:
+        """``parse``, after refusing the error values a broken formula shows (``#N/A``)."""
+        if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+            raise CellError(f"is an Excel error value; fix the formula or type {self.what}")
+        return self.parse(value)
 
 
 TEXT = Kind("a text", parse_text)
@@ -918,7 +939,7 @@ def _row_values(
                 parsed[column.name] = column.default
             continue
         try:
-            parsed[column.name] = column.kind.parse(value)
+            parsed[column.name] = column.kind.read(value)
         except CellError as exc:
             out.add(spec.name, number, column.name, f"{show(value)} {exc}")
             ok = False
@@ -997,7 +1018,7 @@ def _key_values(
         if is_blank(value):
             continue
         try:
-            found[key] = (number, kinds[key].parse(value))
+            found[key] = (number, kinds[key].read(value))
         except CellError as exc:
             out.add(spec.name, number, "value", f"{key}: {show(value)} {exc}")
             out.left_out(spec.name, key)

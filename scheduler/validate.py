@@ -13,6 +13,7 @@ ranges, references between sheets and what only makes sense with other rows in v
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -101,12 +102,30 @@ class Context:
     def has_rows(self, sheet: str) -> bool:
         return bool(self.records(sheet)) or bool(self.unread.get(sheet))
 
+    @property
+    def term_ok(self) -> bool:
+        """Both term dates given, in order (else checks against the term are skipped)."""
+        s = self.data.settings
+        return s.term_start is not None and s.term_end is not None and s.term_start <= s.term_end
+
     @cached_property
     def n_weeks(self) -> int | None:
         s = self.data.settings
-        if s.term_start is None or s.term_end is None or s.term_end < s.term_start:
-            return None
-        return (s.term_end - s.term_start).days // 7 + 1
+        return (s.term_end - s.term_start).days // 7 + 1 if self.term_ok else None
+
+
+def unless_unread(*sheets: str) -> Callable[[Rule], Rule]:
+    """Skip a rule that warns about something missing when rows of ``sheets`` could not be
+    read: the missing thing may well be on such a row (already reported by the reader)."""
+
+    def wrap(rule: Rule) -> Rule:
+        @functools.wraps(rule)
+        def checked(ctx: Context) -> Iterable[Problem]:
+            return () if any(ctx.unread.get(s) for s in sheets) else rule(ctx)
+
+        return checked
+
+    return wrap
 
 
 def _id_column(sheet: str) -> str:
@@ -346,7 +365,7 @@ def block_times(ctx: Context) -> Iterator[Problem]:
 def closed_days(ctx: Context) -> Iterator[Problem]:
     """A closed day outside the term has no effect."""
     s = ctx.data.settings
-    if s.term_start is None or s.term_end is None:
+    if not ctx.term_ok:
         return
     for c in ctx.data.closed_days:
         if not s.term_start <= c.date <= s.term_end:
@@ -356,6 +375,7 @@ def closed_days(ctx: Context) -> Iterator[Problem]:
             )
 
 
+@unless_unread("Sections")
 def regimes_used(ctx: Context) -> Iterator[Problem]:
     """A regime that no section follows is probably a typo."""
     used = {s.regime for s in ctx.data.sections}
@@ -417,7 +437,7 @@ def internet_windows(ctx: Context) -> Iterator[Problem]:
                 "day",
                 f"{w.day} is not a teaching day ({_listing(teaching)}); nothing can use this window",
             )
-        elif ctx.data.periods and not any(
+        elif w.start < w.end and not any(
             w.start <= p.start and p.end <= w.end for p in ctx.data.periods
         ):
             yield At("InternetWindows", w).warning(
@@ -536,30 +556,46 @@ def _teachers(ctx: Context, course: Course) -> list[str]:
     ]
 
 
-def courses_runnable(ctx: Context) -> Iterator[Problem]:
-    """A course someone asks for and someone can teach, in rooms that can hold it."""
+@unless_unread("Learners")
+def courses_wanted(ctx: Context) -> Iterator[Problem]:
+    """Someone asks for each course (courses without level or language: see courses_fields)."""
+    if not ctx.data.learners:
+        return
     wanted = demand(ctx.data)
     for c in ctx.data.courses:
-        if ctx.data.learners and c.course in wanted and wanted[c.course] == 0:
+        if wanted[c.course] == 0 and (c.level if c.kind == "NT2" else c.language):
             who = f"NT2 at level {c.level}" if c.kind == "NT2" else f"MO in {c.language}"
             yield At("Courses", c).warning(
                 "course", f"no learner asks for {who}; course {c.course} will not run"
             )
-        if c.kind in TEACHING_ROLE and not _teachers(ctx, c):
-            if c.kind == "MO" and not any(
-                c.language in s.languages for s in ctx.data.staff if s.role == "mo_trainer"
-            ):
-                message = (
-                    f"no mo_trainer speaks {c.language!r}; add it to a trainer's languages on Staff"
-                )
-            else:
-                message = f"no {TEACHING_ROLE[c.kind]} may teach {c.course}; check role and teaches on Staff"
-            yield At("Courses", c).warning("language" if c.kind == "MO" else "course", message)
+
+
+@unless_unread("Staff")
+def courses_taught(ctx: Context) -> Iterator[Problem]:
+    """Someone may teach each course: the role of its kind, teaches, the MO language."""
+    for c in ctx.data.courses:
+        if c.kind not in TEACHING_ROLE or _teachers(ctx, c):
+            continue
+        trainers = [s for s in ctx.data.staff if s.role == "mo_trainer"]
+        if c.kind == "MO" and not any(c.language in s.languages for s in trainers):
+            message = (
+                f"no mo_trainer speaks {c.language!r}; add it to a trainer's languages on Staff"
+            )
+        else:
+            message = (
+                f"no {TEACHING_ROLE[c.kind]} may teach {c.course}; check role and teaches on Staff"
+            )
+        yield At("Courses", c).warning("language" if c.kind == "MO" else "course", message)
+
+
+@unless_unread("Rooms", "InternetWindows")
+def courses_rooms(ctx: Context) -> Iterator[Problem]:
+    """Rooms big enough for min_size; a lab with internet seats for internet sessions."""
+    for c in ctx.data.courses:
         yield from _course_rooms(ctx, c)
 
 
 def _course_rooms(ctx: Context, c: Course) -> Iterator[Problem]:
-    """Rooms big enough for min_size; a lab with internet seats for internet sessions."""
     teaching_rooms = [r for r in ctx.data.rooms if r.kind in ("classroom", "computer_lab")]
     if teaching_rooms and c.min_size > max(r.seats for r in teaching_rooms):
         yield At("Courses", c).warning(
@@ -603,24 +639,28 @@ def learners_fields(ctx: Context) -> Iterator[Problem]:
                 "release",
                 f"release ({lrn.release}) is before arrival ({lrn.arrival}); correct one of them",
             )
-        elif lrn.release is not None and s.term_start is not None and lrn.release < s.term_start:
+        elif lrn.release is not None and ctx.term_ok and lrn.release < s.term_start:
             yield At("Learners", lrn).warning(
                 "release",
                 f"learner {lrn.learner} is released ({lrn.release}) before the term starts ({s.term_start}) and cannot be planned",
             )
-        if lrn.arrival is not None and s.term_end is not None and lrn.arrival > s.term_end:
+        if lrn.arrival is not None and ctx.term_ok and lrn.arrival > s.term_end:
             yield At("Learners", lrn).warning(
                 "arrival",
                 f"learner {lrn.learner} arrives ({lrn.arrival}) after the term ends ({s.term_end}) and cannot be planned",
             )
 
 
+@unless_unread("Courses")
 def learners_fit(ctx: Context) -> Iterator[Problem]:
     """What a learner asks for exists: an NT2 course at their level, MO in their language."""
-    levels = {c.level for c in ctx.data.courses if c.kind == "NT2"}
+    levels = {c.level for c in ctx.data.courses if c.kind == "NT2" and c.level}
+    # An NT2 course without a level is an error already; any learner's level may be meant.
+    check_levels = all(c.level for c in ctx.data.courses if c.kind == "NT2")
     mo_languages = {c.language for c in ctx.data.courses if c.kind == "MO"}
     for lrn in ctx.data.learners:
-        if "NT2" in lrn.wants and lrn.nt2_level and lrn.nt2_level not in levels:
+        wants_level = "NT2" in lrn.wants and lrn.nt2_level
+        if check_levels and wants_level and lrn.nt2_level not in levels:
             offered = _listing(sorted(levels)) or "none"
             yield At("Learners", lrn).warning(
                 "nt2_level",
@@ -634,6 +674,7 @@ def learners_fit(ctx: Context) -> Iterator[Problem]:
             )
 
 
+@unless_unread("Staff", "Rooms")
 def intakes(ctx: Context) -> Iterator[Problem]:
     """Learners who need an intake can have one: a counsellor speaks their language, and
     there is an interview room."""
@@ -653,6 +694,7 @@ def intakes(ctx: Context) -> Iterator[Problem]:
         )
 
 
+@unless_unread("Rooms", "InternetWindows")
 def internet_access(ctx: Context) -> Iterator[Problem]:
     """Internet periods asked need a lab with internet seats and a window."""
     asking = [lrn for lrn in ctx.data.learners if lrn.internet_periods > 0]
@@ -763,7 +805,7 @@ def _value_problem(sheet: str, column: str, value: str, key: str = "") -> str | 
     if kind is None or is_blank(value):
         return None
     try:
-        kind.parse(value)
+        kind.read(value)
     except CellError as exc:
         return f"{value!r} {exc}"
     return None
@@ -903,7 +945,9 @@ RULES: tuple[Rule, ...] = (
     staff_teaches,
     _at_least_one("Courses", "course (course, kind, level or language, sessions, sizes)"),
     courses_fields,
-    courses_runnable,
+    courses_wanted,
+    courses_taught,
+    courses_rooms,
     learners_present,
     learners_fields,
     learners_fit,
