@@ -19,8 +19,6 @@ import datetime as dt
 import random
 from collections.abc import Iterable
 
-import pytest
-
 from scheduler.data import (
     DAYS,
     ClosedDay,
@@ -285,9 +283,3 @@ def _random_separations(rnd: random.Random, ids: list[str]) -> tuple[Separation,
     if len(ids) >= 3:
         candidates += [Separation(ids[0], ids[1]), Separation(ids[2], "B")]
     return tuple(row for row in candidates if rnd.random() < 0.4)
-
-
-@pytest.fixture
-def term():
-    """The ``tiny_term`` builder, for tests that prefer a fixture to an import."""
-    return tiny_term

@@ -1,9 +1,10 @@
 """One behaviour test per hard rule of the rules note: a tiny term in which the rule binds
 (without it the optimum would be different) and the exact outcome of a real solve.
 
-Every solve goes through ``solved``, which also requires a proven optimum and zero violations
-from the independent verifier. Where a rule can be switched off in the data (a size, a limit, a
-row), the test also solves the same term without it and shows the outcome changes.
+Every solve that must give a timetable goes through ``solved``, which requires a proven
+optimum and zero violations from the independent verifier. Where a rule can be switched off
+in the data (a size, a limit, a row), the test also solves the same term without it and
+shows the outcome changes.
 """
 
 from __future__ import annotations
