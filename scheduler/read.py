@@ -96,12 +96,17 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _midnight(value: dt.datetime) -> bool:
+    """A date cell read as a datetime (time objects are never falsy, so compare)."""
+    return value.time() == dt.time()
+
+
 def show(value: Any) -> str:
     """A cell value as a coordinator would recognise it in a message."""
     if isinstance(value, str):
         return repr(value.strip())
     if isinstance(value, dt.datetime):
-        return value.isoformat(" ", "minutes") if value.time() else value.date().isoformat()
+        return value.date().isoformat() if _midnight(value) else value.isoformat(" ", "minutes")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.time):
@@ -122,7 +127,7 @@ def as_text(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, dt.datetime) and not value.time():
+    if isinstance(value, dt.datetime) and _midnight(value):
         return value.date().isoformat()
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
@@ -204,7 +209,7 @@ def parse_time(value: Any) -> int:
     """Minutes since midnight from an Excel time, a day fraction, or text such as ``08:30``,
     ``8:30``, ``08.30``, ``8h30``, ``8u30`` or ``8:30 am``."""
     if isinstance(value, dt.datetime):
-        if not value.time():
+        if _midnight(value):
             raise CellError(f"is a date, not a time; {_TIME_HINT}")
         value = value.time()
     if isinstance(value, dt.time):
