@@ -37,20 +37,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def print_problems(path: Path, problems: list[Problem]) -> None:
-    """Errors, then warnings, one per line: ``sheet, row R, column C: message``."""
+def print_problems(name: str, problems: list[Problem], err: bool = True) -> None:
+    """Errors, then warnings, one per line: ``sheet, row R, column C: message``. On stderr
+    unless ``err`` is False (for ``validate`` the problems are the report itself)."""
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
-    if errors:
-        click.echo(f"{path.name}: {_plural(len(errors), 'error')} to correct:", err=True)
-        for p in errors:
-            click.echo(f"{p.where()}: {p.message}", err=True)
-    if warnings:
-        click.echo(
-            f"{path.name}: {_plural(len(warnings), 'warning')} (legal, but check):", err=True
-        )
-        for p in warnings:
-            click.echo(f"{p.where()}: {p.message}", err=True)
+    for kind, group, heading in (
+        ("error", errors, "to correct"),
+        ("warning", warnings, "(legal, but check)"),
+    ):
+        if group:
+            click.echo(f"{name}: {_plural(len(group), kind)} {heading}:", err=err)
+            for p in group:
+                click.echo(f"{p.where()}: {p.message}", err=err)
 
 
 def bad_input(message: str) -> NoReturn:
@@ -59,7 +58,7 @@ def bad_input(message: str) -> NoReturn:
     raise click.exceptions.Exit(EXIT_BAD_INPUT)
 
 
-def check_or_exit(path: Path) -> tuple[ProblemData, list[Problem]]:
+def check_or_exit(path: Path, err: bool = True) -> tuple[ProblemData, list[Problem]]:
     """The valid data in ``path`` and its warnings; on any error print every problem and
     exit 2. An unexpected failure while reading is reported as one sentence, also exit 2."""
     from scheduler.read import check_workbook
@@ -76,7 +75,7 @@ def check_or_exit(path: Path) -> tuple[ProblemData, list[Problem]]:
             "scheduler, please report it with the workbook"
         )
     if data is None:
-        print_problems(path, problems)
+        print_problems(path.name, problems, err)
         raise click.exceptions.Exit(EXIT_BAD_INPUT)
     return data, problems
 
@@ -85,7 +84,7 @@ def load_or_exit(path: str | os.PathLike) -> ProblemData:
     """The valid term in ``path``; warnings are printed, errors printed and exit 2."""
     path = Path(path)
     data, problems = check_or_exit(path)
-    print_problems(path, problems)
+    print_problems(path.name, problems)
     return data
 
 
@@ -104,7 +103,7 @@ class Main(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except WorkbookError as exc:
-            print_problems(Path(ctx.params.get("workbook") or "workbook"), exc.problems)
+            print_problems("The workbook", exc.problems)
             ctx.exit(EXIT_BAD_INPUT)
         except SchedulerError as exc:
             click.echo(f"Error: {exc}", err=True)
@@ -194,11 +193,12 @@ def validate(workbook: Path) -> None:
     Example:
       scheduler validate instances/small.xlsx
     """
-    data, problems = check_or_exit(workbook)
-    click.echo(f"{workbook.name} is valid.")
+    data, problems = check_or_exit(workbook, err=False)
+    with_warnings = f", with {_plural(len(problems), 'warning')} (below)" if problems else ""
+    click.echo(f"{workbook.name} is valid{with_warnings}.")
     for line in summary_lines(data):
         click.echo(line)
-    print_problems(workbook, problems)
+    print_problems(workbook.name, problems, err=False)
 
 
 # ---------------------------------------------------------------------------------------------
