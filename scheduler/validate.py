@@ -424,7 +424,7 @@ def rooms(ctx: Context) -> Iterator[Problem]:
         elif r.internet_seats > r.seats:
             yield At("Rooms", r).error(
                 "internet_seats",
-                f"internet_seats ({r.internet_seats}) is more than the {r.seats} seats of room {r.room}",
+                f"internet_seats ({r.internet_seats}) is more than the {r.seats} seats of room {r.room}; lower internet_seats or raise seats",
             )
 
 
@@ -458,11 +458,12 @@ def staff(ctx: Context) -> Iterator[Problem]:
         if s.days and teaching and not set(s.days) & teaching:
             yield At("Staff", s).warning(
                 "days",
-                f"none of {_listing(s.days)} is a teaching day; {s.staff} can never be planned",
+                f"none of {_listing(s.days)} is a teaching day, so {s.staff} can never be planned; correct days or teaching_days",
             )
         if s.role == "counsellor" and not s.languages:
             yield At("Staff", s).warning(
-                "languages", f"counsellor {s.staff} has no languages; they can hold no intake"
+                "languages",
+                f"counsellor {s.staff} has no languages, so they can hold no intake; list the languages they speak",
             )
 
 
@@ -535,12 +536,12 @@ def _course_numbers(c: Course, n_periods: int) -> Iterator[Problem]:
     if n_periods and c.session_periods > n_periods:
         yield At("Courses", c).error(
             "session_periods",
-            f"a session of {c.session_periods} periods is longer than a day ({n_periods} periods)",
+            f"a session of {c.session_periods} periods is longer than a day ({n_periods} periods); lower session_periods or add periods",
         )
     if c.internet_sessions > c.sessions_per_week >= 1:
         yield At("Courses", c).error(
             "internet_sessions",
-            f"internet_sessions ({c.internet_sessions}) is more than sessions_per_week ({c.sessions_per_week})",
+            f"internet_sessions ({c.internet_sessions}) is more than sessions_per_week ({c.sessions_per_week}); lower internet_sessions",
         )
 
 
@@ -566,7 +567,8 @@ def courses_wanted(ctx: Context) -> Iterator[Problem]:
         if wanted[c.course] == 0 and (c.level if c.kind == "NT2" else c.language):
             who = f"NT2 at level {c.level}" if c.kind == "NT2" else f"MO in {c.language}"
             yield At("Courses", c).warning(
-                "course", f"no learner asks for {who}; course {c.course} will not run"
+                "course",
+                f"no learner asks for {who}, so course {c.course} will not run; remove it or check the learners' nt2_level, languages and wants",
             )
 
 
@@ -599,7 +601,8 @@ def _course_rooms(ctx: Context, c: Course) -> Iterator[Problem]:
     teaching_rooms = [r for r in ctx.data.rooms if r.kind in ("classroom", "computer_lab")]
     if teaching_rooms and c.min_size > max(r.seats for r in teaching_rooms):
         yield At("Courses", c).warning(
-            "min_size", f"no classroom or lab has {c.min_size} seats; course {c.course} cannot run"
+            "min_size",
+            f"no classroom or lab has {c.min_size} seats, so course {c.course} cannot run; lower min_size or add seats",
         )
     if c.internet_sessions > 0:
         labs = [r.internet_seats for r in ctx.data.rooms if r.kind == "computer_lab"]
@@ -670,7 +673,7 @@ def learners_fit(ctx: Context) -> Iterator[Problem]:
             spoken = _listing(lrn.languages) or "no language listed"
             yield At("Learners", lrn).warning(
                 "languages",
-                f"learner {lrn.learner} wants MO but no MO course is taught in their languages ({spoken})",
+                f"learner {lrn.learner} wants MO but no MO course is taught in their languages ({spoken}); add such a course or a language the learner speaks",
             )
 
 
@@ -685,7 +688,7 @@ def intakes(ctx: Context) -> Iterator[Problem]:
             langs = _listing(lrn.languages) or "no language listed"
             yield At("Learners", lrn).warning(
                 "intake",
-                f"learner {lrn.learner} needs an intake but no counsellor speaks their languages ({langs})",
+                f"learner {lrn.learner} needs an intake but no counsellor speaks their languages ({langs}); add a language to a counsellor or to the learner",
             )
     if waiting and not any(r.kind == "interview" for r in ctx.data.rooms):
         yield At("Rooms").warning(
@@ -703,11 +706,12 @@ def internet_access(ctx: Context) -> Iterator[Problem]:
     if not any(r.kind == "computer_lab" and r.internet_seats > 0 for r in ctx.data.rooms):
         yield At("Rooms").warning(
             "internet_seats",
-            f"{len(asking)} learners ask for internet periods but no computer_lab has internet_seats",
+            f"{len(asking)} learners ask for internet periods but no computer_lab has internet_seats; give a lab internet_seats",
         )
     if not ctx.data.internet_windows:
         yield At("InternetWindows").warning(
-            None, f"{len(asking)} learners ask for internet periods but there is no internet window"
+            None,
+            f"{len(asking)} learners ask for internet periods but there is no internet window; add rows on InternetWindows",
         )
 
 
@@ -731,7 +735,8 @@ def locks(ctx: Context) -> Iterator[Problem]:
             )
         if k.day in DAYS and k.day not in teaching:  # a day outside DAYS: vocabularies()
             yield At("Locks", k).error(
-                "day", f"{k.day} is not a teaching day ({_listing(teaching)})"
+                "day",
+                f"{k.day} is not a teaching day ({_listing(teaching)}); correct the day of the lock or teaching_days",
             )
         if k.group is not None:
             yield from _lock_group(ctx, k)
