@@ -721,7 +721,8 @@ def learners_present(ctx: Context) -> Iterator[Problem]:
         yield At("Learners").warning(None, "no learners yet; add one row per learner")
 
 
-_GROUP_ID = re.compile(r"^(?P<course>.+)-(?P<n>\d+)$")
+# Group ids are <course>-<n>, n = 1, 2, ... written without leading zeros (NT2-1.1-1).
+_GROUP_ID = re.compile(r"^(?P<course>.+)-(?P<n>[1-9]\d*)$")
 
 
 def locks(ctx: Context) -> Iterator[Problem]:
@@ -750,7 +751,7 @@ def locks(ctx: Context) -> Iterator[Problem]:
 
 def _lock_group(ctx: Context, k: Any) -> Iterator[Problem]:
     m = _GROUP_ID.match(k.group)
-    if not m or int(m["n"]) < 1 or m["course"] not in ctx.ids["Courses"]:
+    if not m or m["course"] not in ctx.ids["Courses"]:
         yield At("Locks", k).error(
             "group",
             f"group {k.group!r} is not <course>-<n> for a course on Courses (e.g. NT2-1.1-1)",

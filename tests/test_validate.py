@@ -128,6 +128,8 @@ CASES = [
     pytest.param(lambda d: d.replace(locks=(Lock(),)), "Locks", None, "error", "fixes nothing", id="empty-lock"),
     pytest.param(lambda d: d.replace(locks=(Lock(group="NT2-1.1-0"),)), "Locks", "group", "error", "<course>-<n>", id="group-zero"),
     pytest.param(lambda d: d.replace(locks=(Lock(group="Maths-1"),)), "Locks", "group", "error", "<course>-<n>", id="group-unknown-course"),
+    pytest.param(lambda d: d.replace(locks=(Lock(group="NT2-1.1-01"),)), "Locks", "group", "error", "<course>-<n>", id="group-leading-zero"),
+    pytest.param(lambda d: d.replace(locks=(Lock(group="NT2-1.1-x"),)), "Locks", "group", "error", "<course>-<n>", id="group-not-a-number"),
     pytest.param(lambda d: d.replace(locks=(Lock(course="NT2-1.1", room="I1"),)), "Locks", "room", "error", "interview room", id="lock-interview-room"),
     pytest.param(lambda d: d.replace(locks=(Lock(course="NT2-1.1", staff="X"),)), "Locks", "staff", "error", "unknown staff member", id="lock-staff"),
     # weights
