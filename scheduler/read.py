@@ -2,7 +2,7 @@
 
 Three layers, in the order the data flows:
 
-1. **File.** ``_load_sheets`` opens the file with openpyxl (read-only, cached values) and
+1. **File.** ``load_sheets`` opens the file with openpyxl (read-only, cached values) and
    returns every sheet as plain Python values. Anything that is not a usable workbook (missing,
    a folder, empty, a text file, a corrupt zip, an encrypted or legacy ``.xls`` file, far too
    large) raises ``UnreadableFileError`` with one sentence.
@@ -93,6 +93,7 @@ def norm(name: str) -> str:
 
 
 def is_blank(value: Any) -> bool:
+    """An empty cell: None, or text of spaces only."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -167,6 +168,7 @@ def parse_int(value: Any) -> int:
 
 
 def parse_float(value: Any) -> float:
+    """A number; ``"2,5"`` (decimal comma) and numbers stored as text are fine."""
     try:
         return _number_text(value)
     except CellError:
@@ -174,6 +176,7 @@ def parse_float(value: Any) -> float:
 
 
 def parse_text(value: Any) -> str:
+    """Any cell as trimmed text (``12.0`` -> ``"12"``)."""
     return as_text(value)
 
 
@@ -315,6 +318,7 @@ def split_list(value: Any) -> list[str]:
 
 
 def parse_text_list(value: Any) -> tuple[str, ...]:
+    """Ids separated by commas or semicolons."""
     return tuple(split_list(value))
 
 
@@ -338,6 +342,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
 def parse_language(value: Any) -> str:
+    """A language code (ISO 639-1, or 639-2 where there is no two-letter code), lower case."""
     code = as_text(value).casefold()
     if not _LANGUAGE.match(code):
         raise CellError("is not a language code; use ISO 639-1 codes such as nl, ar, fr, en")
@@ -354,6 +359,7 @@ _NO = frozenset({"no", "n", "nee", "false", "0", "non", "onwaar", "-"})
 
 
 def parse_yes_no(value: Any) -> bool:
+    """yes/no, ja/nee, y/n, true/false, 1/0, x, or an Excel TRUE/FALSE."""
     if isinstance(value, bool):
         return value
     key = as_text(value).casefold()
@@ -445,6 +451,7 @@ ANY = Kind("a value", keep)
 
 
 def vocabulary(allowed: tuple[str, ...], what: str, aliases: dict[str, str] | None = None) -> Kind:
+    """A column holding one value of ``allowed``, spelt as the coordinator likes."""
     return Kind(f"a {what}", choice(allowed, what, aliases), allowed)
 
 
@@ -706,7 +713,6 @@ SETTINGS_KINDS: dict[str, Kind] = {
     "intake_periods": INT,
     "intake_weeks": INT,
 }
-REQUIRED_SETTINGS = ("prison", "term_start", "term_end")
 
 # ---------------------------------------------------------------------------------------------
 # The file: open it, or say in one sentence why it cannot be opened.
@@ -877,8 +883,9 @@ class _Collected:
         self.unread.setdefault(sheet, set()).add(key)
 
 
-def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+def suggest(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean X?)`` for the option closest to a misspelt ``word``, else ``""``."""
+    close = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""
 
 
@@ -896,7 +903,7 @@ def _columns(spec: SheetSpec, raw: RawSheet, out: _Collected) -> dict[str, int] 
                 spec.name,
                 1,
                 text,
-                f"column {text!r} is not a column of {spec.name} and is ignored{_suggest(text, spec.names)}",
+                f"column {text!r} is not a column of {spec.name} and is ignored{suggest(text, spec.names)}",
                 "warning",
             )
         elif name in found:
@@ -994,9 +1001,9 @@ def _records(spec: SheetSpec, rows: list[tuple[int, dict[str, Any]]]) -> tuple:
 
 def _key_values(
     spec: SheetSpec, raw: RawSheet | None, out: _Collected, kinds: dict[str, Kind]
-) -> dict[str, tuple[int, Any]]:
-    """A key/value sheet (Settings, Weights): key -> (row, typed value); blank values dropped."""
-    found: dict[str, tuple[int, Any]] = {}
+) -> dict[str, Any]:
+    """A key/value sheet (Settings, Weights): key -> typed value; blank values dropped."""
+    found: dict[str, Any] = {}
     seen: dict[str, int] = {}
     by_norm = {norm(k): k for k in kinds}
     for number, values in read_table(spec, raw, out):
@@ -1007,7 +1014,7 @@ def _key_values(
                 spec.name,
                 number,
                 "key",
-                f"unknown key {typed!r}{_suggest(typed, kinds)}; the keys of {spec.name} are {', '.join(kinds)}",
+                f"unknown key {typed!r}{suggest(typed, kinds)}; the keys of {spec.name} are {', '.join(kinds)}",
             )
             continue
         if key in seen:
@@ -1023,7 +1030,7 @@ def _key_values(
         if is_blank(value):
             continue
         try:
-            found[key] = (number, kinds[key].read(value))
+            found[key] = kinds[key].read(value)
         except CellError as exc:
             out.add(spec.name, number, "value", f"{key}: {show(value)} {exc}")
             out.left_out(spec.name, key)
@@ -1035,7 +1042,7 @@ def read_settings(raw: RawSheet | None, out: _Collected) -> Settings:
     ``validate`` reports, an optional one keeps its default."""
     found = _key_values(SHEETS["Settings"], raw, out, SETTINGS_KINDS)
     values: dict[str, Any] = {"prison": "", "term_start": None, "term_end": None}
-    values.update({key: value for key, (_, value) in found.items()})
+    values.update(found)
     if "time_limit_s" in values:
         values["time_limit_s"] = float(values["time_limit_s"])
     return Settings(**values)
@@ -1045,7 +1052,7 @@ def read_weights(raw: RawSheet | None, out: _Collected) -> dict[str, float]:
     """The documented default weights, overridden by the Weights sheet."""
     kinds = {key: FLOAT for key in DEFAULT_WEIGHTS}
     found = _key_values(SHEETS["Weights"], raw, out, kinds)
-    return dict(DEFAULT_WEIGHTS) | {key: value for key, (_, value) in found.items()}
+    return dict(DEFAULT_WEIGHTS) | found
 
 
 def _find_sheets(raw_sheets: list[RawSheet], out: _Collected) -> dict[str, RawSheet]:

@@ -12,7 +12,6 @@ ranges, references between sheets and what only makes sense with other rows in v
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -42,6 +41,7 @@ from scheduler.read import (
     Kind,
     is_blank,
     norm,
+    suggest,
 )
 
 Rule = Callable[["Context"], Iterable[Problem]]
@@ -75,6 +75,7 @@ def demand(data: ProblemData) -> dict[str, int]:
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems of severity ``error`` (those that make a term unusable)."""
     return [p for p in problems if p.severity == "error"]
 
 
@@ -145,11 +146,6 @@ class At:
 
     def warning(self, column: str | None, message: str) -> Problem:
         return self.error(column, message, "warning")
-
-
-def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _label(sheet: str, record: Any) -> str:
@@ -319,7 +315,7 @@ def references(ctx: Context) -> Iterator[Problem]:
                     continue
                 yield At(sheet, record).error(
                     column,
-                    f"unknown {noun} {key!r}{_suggest(key, known)}; add a row for {noun} {key} on {target}, or correct the {column} of {_label(sheet, record)}",
+                    f"unknown {noun} {key!r}{suggest(key, known)}; add a row for {noun} {key} on {target}, or correct the {column} of {_label(sheet, record)}",
                 )
 
 
@@ -385,7 +381,7 @@ def regimes_used(ctx: Context) -> Iterator[Problem]:
             seen.add(r.regime)
             yield At("Regimes", r).warning(
                 "regime",
-                f"no section follows regime {r.regime}{_suggest(r.regime, used)}; check the regime of your sections",
+                f"no section follows regime {r.regime}{suggest(r.regime, used)}; check the regime of your sections",
             )
 
 
@@ -398,7 +394,7 @@ def separations(ctx: Context) -> Iterator[Problem]:
             if key not in known:
                 yield At("Separations", sep).error(
                     column,
-                    f"{key!r} is neither a learner nor a section{_suggest(key, known)}; correct {column} or add it to Learners or Sections",
+                    f"{key!r} is neither a learner nor a section{suggest(key, known)}; correct {column} or add it to Learners or Sections",
                 )
         if sep.a == sep.b:
             yield At("Separations", sep).error(
@@ -769,7 +765,7 @@ def weights(ctx: Context) -> Iterator[Problem]:
         if key not in DEFAULT_WEIGHTS:
             yield At("Weights").error(
                 "key",
-                f"unknown weight {key!r}{_suggest(key, DEFAULT_WEIGHTS)}; the keys are {_listing(DEFAULT_WEIGHTS)}",
+                f"unknown weight {key!r}{suggest(key, DEFAULT_WEIGHTS)}; the keys are {_listing(DEFAULT_WEIGHTS)}",
             )
         elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             yield At("Weights").error(
@@ -858,7 +854,7 @@ def _scenario_key(ctx: Context, row: ScenarioRow, added: set[str]) -> Iterator[P
         found = row.key in known
     if not found:
         yield At("Scenarios", row).error(
-            "key", f"{row.sheet} has no row {row.key!r}{_suggest(row.key, known)}"
+            "key", f"{row.sheet} has no row {row.key!r}{suggest(row.key, known)}"
         )
 
 
@@ -916,7 +912,7 @@ def scenarios(ctx: Context) -> Iterator[Problem]:
             options = [s for s in SHEETS if s != "Scenarios"]
             yield At("Scenarios", row).error(
                 "sheet",
-                f"{row.sheet!r} is not a sheet a scenario can change{_suggest(row.sheet, options)}; use one of {_listing(options)}",
+                f"{row.sheet!r} is not a sheet a scenario can change{suggest(row.sheet, options)}; use one of {_listing(options)}",
             )
             continue
         if row.action not in SCENARIO_ACTIONS:
