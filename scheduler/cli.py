@@ -275,5 +275,209 @@ def example(
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# solve and export
+# ---------------------------------------------------------------------------------------------
+
+EXIT_NO_TIMETABLE = 3
+EXPORTS = Path("exports")
+
+
+def default_output(workbook: Path, suffix: str = "timetable") -> Path:
+    """``exports/<stem>-<suffix>.xlsx`` next to the current directory's exports folder."""
+    return EXPORTS / f"{workbook.stem}-{suffix}.xlsx"
+
+
+def _refuse_input_as_output(workbook: Path, out: Path) -> None:
+    if out.exists() and out.resolve() == workbook.resolve():
+        raise click.UsageError(f"{out} is the input workbook; choose another output name")
+    if out.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
+
+
+def result_lines(data: ProblemData, result, checks) -> list[str]:
+    """The end-of-solve summary: status, quality, what was placed, what the verifier found."""
+    from scheduler.figures import key_figures
+    from scheduler.verify import total_violations
+
+    figures = key_figures(data, result.solution)
+    gap = result.gap
+    lines = [
+        f"Status:    {result.status}"
+        + (" (proven best)" if result.status == "optimal" else " (best found in the time limit)"),
+        f"Objective: {result.objective:.1f}   bound {result.bound:.1f}   gap "
+        + (f"{100 * gap:.2f}%" if gap is not None else "-"),
+        f"Time:      {result.wall_time:.1f} s"
+        + (
+            f" (first timetable after {result.first_solution_time:.1f} s)"
+            if result.first_solution_time is not None
+            else ""
+        ),
+    ]
+    if result.stats.get("stopped_by_wall_clock"):
+        lines.append(
+            "           stopped by the wall-clock cap: this run is not guaranteed to repeat"
+        )
+    groups = result.solution.groups
+    lines.append(
+        f"Groups:    {len(groups)} formed, {len(result.solution.sessions)} weekly sessions"
+    )
+    for kind in sorted(figures.asked):
+        asked, placed = figures.asked[kind], figures.placed[kind]
+        share = f" ({100 * placed / asked:.0f}%)" if asked else ""
+        lines.append(f"{kind + ':':<10} {placed} of {asked} learners placed{share}")
+    lines.append(f"Intakes:   {figures.intakes_held} of {figures.intakes_asked} held")
+    lines.append(
+        f"Internet:  {figures.internet_booked} of {figures.internet_asked} weekly periods booked"
+    )
+    bad = total_violations(checks)
+    lines.append(
+        "Verifier:  every hard rule holds"
+        if bad == 0
+        else f"Verifier:  {_plural(bad, 'violation')} found"
+    )
+    return lines
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the timetable (default: exports/<name>-timetable.xlsx).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Seconds of search (default: Settings time_limit_s).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Random seed of the search (default: Settings seed).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=2,
+    show_default=True,
+    help="Parallel search workers; the same number gives the same timetable.",
+)
+@click.option(
+    "--fast",
+    is_flag=True,
+    help="Use a plain wall-clock limit and portfolio search (not reproducible).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress line.")
+def solve(
+    workbook: Path,
+    out: Path | None,
+    time_limit: float | None,
+    seed: int | None,
+    workers: int,
+    fast: bool,
+    quiet: bool,
+) -> None:
+    """Form the groups and place every session, intake and internet booking.
+
+    Writes the timetable workbook (Overview, Week, Rooms, Staff, Sections, Groups, Learners,
+    Sessions, Intakes, Internet, Waiting, Diagnostics). Every hard rule is checked again on
+    the finished timetable; a timetable that fails that check is never written.
+
+    Exit 0 with a timetable, 2 on bad input, 3 when no timetable exists (or none was found
+    in the time limit).
+
+    \b
+    Example:
+      scheduler solve instances/small.xlsx --time-limit 30
+    """
+    from scheduler.solve import solve as run_solve
+    from scheduler.solve import stderr_progress
+    from scheduler.verify import total_violations, verify
+    from scheduler.write import write_timetable
+
+    out = out or default_output(workbook)
+    _refuse_input_as_output(workbook, out)
+    data = load_or_exit(workbook)
+    limit = time_limit if time_limit is not None else data.settings.time_limit_s
+    click.echo(
+        f"Solving {workbook.name}: {_plural(len(data.learners), 'learner')}, "
+        f"{_plural(len(data.courses), 'course')}, up to {limit:g} s on "
+        f"{_plural(workers, 'worker')}...",
+        err=True,
+    )
+    result = run_solve(
+        data,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        progress=None if quiet else stderr_progress,
+        deterministic=not fast,
+    )
+    if not quiet and click.get_text_stream("stderr").isatty():
+        click.echo("", err=True)
+    if result.solution is None:
+        if result.status == "infeasible":
+            click.echo("No timetable exists: the hard rules cannot all hold.", err=True)
+            for reason in result.conflicts:
+                click.echo(f"  - {reason}", err=True)
+        else:
+            click.echo(
+                f"No timetable found within {limit:g} s (solver status: {result.status}); "
+                "try a longer --time-limit.",
+                err=True,
+            )
+        raise click.exceptions.Exit(EXIT_NO_TIMETABLE)
+    checks = verify(data, result.solution)
+    if total_violations(checks):
+        click.echo(
+            "The solver's timetable breaks hard rules, so it was not written. This is a bug "
+            "in scheduler; please report it with the workbook:",
+            err=True,
+        )
+        for check in checks:
+            for detail in check.details:
+                click.echo(f"  {check.rule}: {detail}", err=True)
+        raise click.exceptions.Exit(EXIT_BUG)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_timetable(data, result, out, checks)
+    for line in result_lines(data, result, checks):
+        click.echo(line)
+    click.echo(f"Wrote the timetable to {out}")
+
+
+@main.command()
+@click.argument("timetable", type=click.Path(path_type=Path))
+@click.option(
+    "--ics",
+    "ics_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for one iCalendar (.ics) file per staff member.",
+)
+def export(timetable: Path, ics_dir: Path) -> None:
+    """Write each staff member's sessions and intakes as an iCalendar file.
+
+    Every session of the term on its real dates, closed days left out; import the file in
+    Outlook, Google Calendar or any calendar program.
+
+    \b
+    Example:
+      scheduler export exports/small-timetable.xlsx --ics exports/calendars
+    """
+    from scheduler.ics import export_ics
+
+    if not timetable.is_file():
+        bad_input(f"{timetable} does not exist; give a timetable written by scheduler solve")
+    written = export_ics(timetable, ics_dir)
+    click.echo(f"Wrote {_plural(len(written), 'calendar')} to {ics_dir}")
+    for path in written:
+        click.echo(f"  {path.name}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -76,6 +76,12 @@ def sheet_title(name: str, taken: set[str] | None = None) -> str:
     return title
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def save_atomic(wb: Workbook, path: str | os.PathLike) -> Path:
     """Save ``wb`` to ``path`` through a temporary file in the same folder and a rename."""
     target = Path(path)
@@ -83,6 +89,8 @@ def save_atomic(wb: Workbook, path: str | os.PathLike) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".xlsx.tmp", dir=target.parent)
     os.close(fd)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         wb.save(tmp)
         os.replace(tmp, target)
     except BaseException:
