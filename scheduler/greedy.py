@@ -12,10 +12,11 @@ Both respect every hard rule (the verifier checks them in tests); they just do n
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from scheduler.data import ProblemData
+from scheduler.data import Lock, ProblemData
 from scheduler.model.instance import Candidate, Instance, build_instance, intake_dates, present
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 
@@ -37,17 +38,66 @@ def greedy(data: ProblemData, inst: Instance | None = None, hand: bool = False) 
     """A valid timetable built in one pass (see module docstring)."""
     inst = inst or build_instance(data)
     busy = _Busy()
-    groups: list[Group] = []
-    sessions: list[Session] = []
+    made: list[tuple[Group, list[Session], str | None]] = []  # group, sessions, locked id
+    used: set[int] = set()
+    for locked_id, course_id, locks in _lock_requirements(data):
+        for cand in _candidate_order(inst, hand):
+            if cand.index in used or cand.course != course_id:
+                continue
+            if any(k.staff not in (None, cand.staff) for k in locks):
+                continue
+            formed = _form_group(inst, cand, busy, hand, locks)
+            if formed:
+                used.add(cand.index)
+                made.append((*formed, locked_id))
+                break
     for cand in _candidate_order(inst, hand):
-        made = _form_group(inst, cand, busy, hand)
-        if made:
-            group, group_sessions = made
-            groups.append(group)
-            sessions.extend(group_sessions)
+        if cand.index not in used:
+            formed = _form_group(inst, cand, busy, hand)
+            if formed:
+                made.append((*formed, None))
+    groups, sessions = _named(made)
     bookings = _book_internet(inst, busy, hand)
     intakes = _book_intakes(inst, busy)
     return Solution(tuple(groups), tuple(sessions), tuple(intakes), tuple(bookings))
+
+
+def _lock_requirements(data: ProblemData) -> list[tuple[str | None, str, list[Lock]]]:
+    """(group id or None, course, locks) to meet first: all locks on one group id together,
+    each course-only lock on its own. Locks naming an id no group can have are left out
+    (the solver reports them)."""
+    from scheduler.model.constraints import lock_group_key
+
+    courses = {c.course for c in data.courses}
+    by_id: dict[str, list[Lock]] = defaultdict(list)
+    out: list[tuple[str | None, str, list[Lock]]] = []
+    for lock in data.locks:
+        if lock.group:
+            key = lock_group_key(lock.group, courses)
+            if key is not None and lock.course in (None, key[0]):
+                by_id[lock.group].append(lock)
+        elif lock.course in courses:
+            out.append((None, lock.course, [lock]))
+    grouped = [(gid, lock_group_key(gid, courses)[0], ks) for gid, ks in sorted(by_id.items())]
+    return grouped + out
+
+
+def _named(made) -> tuple[list[Group], list[Session]]:
+    """Ids ``<course>-<n>`` in the order groups were formed; a locked id is kept."""
+    taken: dict[str, set[str]] = defaultdict(set)
+    for group, _sessions, locked_id in made:
+        if locked_id:
+            taken[group.course].add(locked_id)
+    counters: dict[str, int] = defaultdict(int)
+    groups, sessions = [], []
+    for group, group_sessions, locked_id in made:
+        gid = locked_id
+        while gid is None or (gid in taken[group.course] and not locked_id):
+            counters[group.course] += 1
+            gid = f"{group.course}-{counters[group.course]}"
+        groups.append(dataclasses.replace(group, group=gid))
+        sessions += [dataclasses.replace(s, group=gid) for s in group_sessions]
+    return groups, sessions
 
 
 def _candidate_order(inst: Instance, hand: bool) -> list[Candidate]:
@@ -71,7 +121,7 @@ def _learner_order(inst: Instance, learners: list[str], hand: bool) -> list[str]
     return sorted(learners, key=key)
 
 
-def _form_group(inst: Instance, cand: Candidate, busy: _Busy, hand: bool):
+def _form_group(inst: Instance, cand: Candidate, busy: _Busy, hand: bool, locks=()):
     data = inst.data
     course = data.course_by_id[cand.course]
     staff = data.staff_by_id[cand.staff]
@@ -88,7 +138,7 @@ def _form_group(inst: Instance, cand: Candidate, busy: _Busy, hand: bool):
     ]
     if len(pool) < course.min_size:
         return None
-    plan = _choose_slots(inst, cand, course, busy, pool, hand)
+    plan = _choose_slots(inst, cand, course, busy, pool, hand, locks)
     if plan is None:
         return None
     members = _choose_members(inst, cand, course, busy, pool, plan)
@@ -97,32 +147,58 @@ def _form_group(inst: Instance, cand: Candidate, busy: _Busy, hand: bool):
     return _commit(inst, cand, course, busy, plan, members)
 
 
-def _choose_slots(inst, cand, course, busy: _Busy, pool, hand):
-    """Pick (start, room, internet) for every weekly session, one by one."""
+def _choose_slots(inst, cand, course, busy: _Busy, pool, hand, locks=()):
+    """Pick (start, room, internet) for every weekly session, one by one: first a session
+    for each lock (ordinary if one fits, else online), then the rest, online ones first."""
     plan: list[tuple[int, str, bool]] = []
     alive = list(pool)
-    wants = [True] * course.internet_sessions + [False] * (
-        course.sessions_per_week - course.internet_sessions
-    )
-    for internet in wants:
-        options = _slot_options(inst, cand, course, busy, plan, internet)
-        best, best_free, best_score = None, [], (0, 0)
-        for t0, room in options:
-            cover = set(range(t0, t0 + course.session_periods))
-            free = [m for m in alive if _learner_free(inst, busy, m, cover)]
-            if len(free) < course.min_size:
-                continue
-            if hand:
-                best, best_free = (t0, room), free
+    left = {
+        True: course.internet_sessions,
+        False: course.sessions_per_week - course.internet_sessions,
+    }
+    for lock in locks:
+        for internet in (False, True):
+            pick = left[internet] and _pick(
+                inst, cand, course, busy, plan, alive, hand, internet, lock
+            )
+            if pick:
                 break
-            score = (len(free), -sum(1 for p in plan if inst.day_of(p[0]) == inst.day_of(t0)))
-            if best is None or score > best_score:
-                best, best_free, best_score = (t0, room), free, score
-        if best is None:
+        else:
             return None
-        plan.append((best[0], best[1], internet))
-        alive = best_free
+        plan.append(pick[0])
+        alive = pick[1]
+        left[internet] -= 1
+    for internet in [True] * left[True] + [False] * left[False]:
+        pick = _pick(inst, cand, course, busy, plan, alive, hand, internet, None)
+        if pick is None:
+            return None
+        plan.append(pick[0])
+        alive = pick[1]
     return plan
+
+
+def _pick(inst, cand, course, busy: _Busy, plan, alive, hand, internet: bool, lock):
+    """The best (start, room, internet) for the next session and the learners still free,
+    or None; with ``lock``, only starts and rooms that meet it."""
+    best, best_free, best_score = None, [], (0, 0)
+    for t0, room in _slot_options(inst, cand, course, busy, plan, internet):
+        if lock is not None and not _meets(inst, lock, t0, room):
+            continue
+        cover = set(range(t0, t0 + course.session_periods))
+        free = [m for m in alive if _learner_free(inst, busy, m, cover)]
+        if len(free) < course.min_size:
+            continue
+        if hand:
+            return (t0, room, internet), free
+        score = (len(free), -sum(1 for p in plan if inst.day_of(p[0]) == inst.day_of(t0)))
+        if best is None or score > best_score:
+            best, best_free, best_score = (t0, room, internet), free, score
+    return None if best is None else (best, best_free)
+
+
+def _meets(inst: Instance, lock: Lock, t0: int, room: str) -> bool:
+    day, period = inst.slot_name(t0)
+    return lock.day in (None, day) and lock.period in (None, period) and lock.room in (None, room)
 
 
 def _slot_options(inst: Instance, cand, course, busy: _Busy, plan, internet: bool):

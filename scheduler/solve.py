@@ -160,18 +160,54 @@ def _result(data, tm: TimetableModel, solver, status, callback: _Callback, start
     return result
 
 
+# Seconds for each feasibility check while shrinking the set of conflicting locks.
+SHRINK_CHECK_SECONDS = 5.0
+
+
+def _shrink(tm: TimetableModel, core: list[int], workers: int, seed: int) -> list[int]:
+    """A smallest-by-deletion subset of the lock indices ``core`` that is still infeasible.
+
+    CP-SAT's core is sufficient but not minimal (when presolve proves infeasibility it is
+    every assumption). Each lock is dropped in turn; if the rest is still infeasible the lock
+    was not needed. A check that ends undecided keeps the lock, so the answer never omits a
+    lock that matters; the model's assumptions are restored afterwards.
+    """
+    keep = list(core)
+    for index in core:
+        trial = [i for i in keep if i != index]
+        if _locks_status(tm, trial, workers, seed) == cp_model.INFEASIBLE:
+            keep = trial
+    tm.model.clear_assumptions()
+    tm.model.add_assumptions([tm.lock_literals[i] for i in sorted(tm.lock_literals)])
+    return keep
+
+
+def _locks_status(tm: TimetableModel, locks: list[int], workers: int, seed: int):
+    """Whether the model with only ``locks`` enforced has a timetable (first one suffices)."""
+    tm.model.clear_assumptions()
+    tm.model.add_assumptions([tm.lock_literals[i] for i in locks])
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers, p.random_seed = max(1, workers), seed
+    p.stop_after_first_solution = True
+    p.max_time_in_seconds = SHRINK_CHECK_SECONDS
+    return solver.solve(tm.model)
+
+
 def _conflicts(data: ProblemData, tm: TimetableModel, solver) -> list[str]:
-    """The Locks rows that together make the term impossible."""
-    core = set(solver.sufficient_assumptions_for_infeasibility())
+    """The Locks rows that together make the term impossible (a minimal set, see _shrink)."""
+    core_literals = set(solver.sufficient_assumptions_for_infeasibility())
+    by_literal = {lit.index: i for i, lit in tm.lock_literals.items()}
+    core = sorted(by_literal[v] for v in core_literals if v in by_literal)
+    p = solver.parameters
     out = []
-    for i, lit in sorted(tm.lock_literals.items()):
-        if lit.index in core:
-            lock = data.locks[i]
-            where = f"Locks row {lock.row}" if lock.row else f"lock {i + 1}"
-            fields = ", ".join(
-                f"{k}={getattr(lock, k)}"
-                for k in ("course", "group", "day", "period", "room", "staff")
-                if getattr(lock, k)
-            )
-            out.append(f"{where} ({fields}) cannot be honoured together with the other rules")
+    for i in _shrink(tm, core, p.num_workers, p.random_seed):
+        lock = data.locks[i]
+        where = f"Locks row {lock.row}" if lock.row else f"lock {i + 1}"
+        fields = ", ".join(
+            f"{k}={getattr(lock, k)}"
+            for k in ("course", "group", "day", "period", "room", "staff")
+            if getattr(lock, k)
+        )
+        out.append(f"{where} ({fields}) cannot be honoured together with the other rules")
     return out or ["the hard rules conflict (no single lock explains it)"]

@@ -65,12 +65,24 @@ def test_greedy_never_places_more_than_the_optimum(seed):
     assert len(placed(greedy(data))) <= best
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="greedy never reads data.locks: the warm start and the hand baseline put the session "
-    "in their own first choice (Mon P1), not in the locked Wed P3 (verifier: locks)",
-)
 @pytest.mark.parametrize("hand", [False, True])
 def test_greedy_honours_a_lock(hand):
     data = tiny_term(locks=(Lock(course="NT2-1.1", day="Wed", period="P3"),))
     assert_valid(data, greedy(data, hand=hand))
+
+
+@pytest.mark.parametrize("hand", [False, True])
+def test_greedy_gives_a_locked_group_its_id_and_slot(hand):
+    """The lock on NT2-1.1-2 is met by the group with that id; the other group is -1."""
+    data = tiny_term(
+        courses=(nt2_course(sessions_per_week=2),),
+        locks=(
+            Lock(group="NT2-1.1-2", day="Thu", period="P1"),
+            Lock(group="NT2-1.1-2", day="Tue", period="P2"),
+        ),
+    )
+    sol = greedy(data, hand=hand)
+    assert_valid(data, sol)
+    held = {(s.day, s.period) for s in sol.sessions if s.group == "NT2-1.1-2"}
+    assert {("Thu", "P1"), ("Tue", "P2")} <= held
+    assert len({g.group for g in sol.groups}) == len(sol.groups)

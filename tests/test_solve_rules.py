@@ -729,11 +729,6 @@ def test_an_impossible_lock_makes_the_term_infeasible_and_names_its_row():
     assert any("Locks row 7" in c for c in result.conflicts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="solve._conflicts reports every assumption CP-SAT returns; when presolve proves the "
-    "term infeasible that is every lock, so the possible lock of row 6 is named too",
-)
 def test_only_the_impossible_lock_is_named():
     data = tiny_term(regimes=(RegimeBlock("RA", "Mon", 510, 570),), locks=IMPOSSIBLE_LOCKS)
     result = run(data)
@@ -751,15 +746,9 @@ def assert_honoured_or_infeasible(data, row: int) -> None:
         assert any(f"Locks row {row}" in c for c in result.conflicts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Constraints._locks lets any group of the course match a group lock, so one group "
-    "holding both locked slots satisfies the locks on NT2-1.1-1 and NT2-1.1-2; the read-back "
-    "then names it -1 and group -2 has no Tue P1 session (verifier: locks)",
-)
 def test_locks_on_two_groups_of_one_course_are_not_met_by_one_group():
     """Only L0001 and L0002 are free on Mon P1 and Tue P1, so the two locked groups cannot
-    both be formed: the term is infeasible. The model instead gives one group both slots."""
+    both be formed: the term is infeasible, although one group could hold both slots."""
     away = tuple(
         LearnerUnavailability(m, day, 510, 570)
         for m in ("L0003", "L0004")
@@ -776,11 +765,6 @@ def test_locks_on_two_groups_of_one_course_are_not_met_by_one_group():
     assert_honoured_or_infeasible(data, 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Constraints._locks and the read-back take the group number with str.isdigit/int, "
-    "so a group id that no group can have (-x, -0, -01) is matched by a group named -1",
-)
 @pytest.mark.parametrize("group", ["NT2-1.1-x", "NT2-1.1-0", "NT2-1.1-01"])
 def test_a_lock_on_a_group_id_no_group_can_have_is_not_honoured(group):
     assert_honoured_or_infeasible(tiny_term(locks=(Lock(group=group, row=4),)), 4)

@@ -19,6 +19,7 @@ class Constraints:
     inst: Instance
     vars: Variables
     lock_literals: dict[int, cp_model.IntVar]
+    lock_names: dict[tuple[str, int], dict[int, cp_model.IntVar]]
 
     def add_constraints(self) -> None:
         """Every hard rule, in the order of the README."""
@@ -339,38 +340,78 @@ class Constraints:
 
     def _locks(self) -> None:
         """A locked session stays where it is (each lock is a named assumption, so an
-        impossible lock is reported by its row)."""
+        impossible lock is reported by its row).
+
+        A lock on a group id ``C-n`` is held by one specific group: ``named[(C, n)][g]`` says
+        that candidate ``g`` is the group called ``C-n``. Exactly one candidate carries each
+        locked id, no candidate carries two, and every lock on that id is met by that one
+        group's sessions, and groups ``C-1`` .. ``C-n`` all exist. A lock without a group id may
+        be met by any group of its course.
+        """
         data = self.inst.data
         for i, lock in enumerate(data.locks):
-            matching = []
+            lit = self.lock_literals.setdefault(i, self.model.new_bool_var(f"lock[{i}]"))
             groups = [g for g in self.vars.groups if lock.course in (None, g.cand.course)]
             if lock.group:
-                course_id, _, n = lock.group.rpartition("-")
-                groups = [g for g in groups if g.cand.course == course_id]
-                need = int(n) if n.isdigit() else 1
-                self._at_least_groups(course_id, need, i)
-            for g in groups:
-                if lock.staff not in (None, g.cand.staff):
+                key = lock_group_key(lock.group, {c.course for c in data.courses})
+                if key is None or (lock.course not in (None, key[0])):
+                    self.model.add_bool_or([lit.Not()])  # no group can ever have that id
                     continue
-                for (t0, r, _i), v in g.all_sessions():
-                    day, period = self.inst.slot_name(t0)
-                    if lock.day not in (None, day) or lock.period not in (None, period):
+                named = self._named(key)
+                # Ids are given in activation order, so C-n needs groups C-1 .. C-n formed.
+                actives = [g.active for g in self.vars.groups if g.cand.course == key[0]]
+                self.model.add(sum(actives) >= key[1]).only_enforce_if(lit)
+                for g in groups:
+                    if g.cand.index not in named:
                         continue
-                    if lock.room not in (None, r):
-                        continue
-                    matching.append(v)
-            lit = self.lock_literals.setdefault(i, self.model.new_bool_var(f"lock[{i}]"))
+                    matching = self._lock_matches(g, lock)
+                    carrier = named[g.cand.index]
+                    if matching:
+                        self.model.add_bool_or([*matching, carrier.Not()]).only_enforce_if(lit)
+                    else:
+                        self.model.add_implication(lit, carrier.Not())
+                self.model.add_exactly_one(named.values()).only_enforce_if(lit)
+                continue
+            matching = [v for g in groups for v in self._lock_matches(g, lock)]
             if matching:
                 self.model.add_bool_or(matching).only_enforce_if(lit)
             else:
                 self.model.add_bool_or([lit.Not()])
 
-    def _at_least_groups(self, course_id: str, need: int, lock_index: int) -> None:
-        actives = [g.active for g in self.vars.groups if g.cand.course == course_id]
-        lit = self.lock_literals.setdefault(
-            lock_index, self.model.new_bool_var(f"lock[{lock_index}]")
-        )
-        self.model.add(sum(actives) >= need).only_enforce_if(lit)
+    def _named(self, key: tuple[str, int]) -> dict[int, cp_model.IntVar]:
+        """Candidate index -> "this candidate is the group ``course-n``", made once per id;
+        a candidate carries at most one locked id and only when it is formed."""
+        if key in self.lock_names:
+            return self.lock_names[key]
+        course_id, n = key
+        named = {}
+        for g in self.vars.groups:
+            if g.cand.course == course_id:
+                var = self.model.new_bool_var(f"named[{course_id}-{n},{g.cand.index}]")
+                self.model.add_implication(var, g.active)
+                named[g.cand.index] = var
+        for g in self.vars.groups:
+            if g.cand.course != course_id:
+                continue
+            carried = [
+                ids[g.cand.index] for (c, _n), ids in self.lock_names.items() if c == course_id
+            ]
+            if carried:
+                self.model.add_at_most_one([*carried, named[g.cand.index]])
+        self.lock_names[key] = named
+        return named
+
+    def _lock_matches(self, g: GroupVars, lock) -> list[cp_model.IntVar]:
+        """Session variables of ``g`` that would hold ``lock``."""
+        if lock.staff not in (None, g.cand.staff):
+            return []
+        out = []
+        for (t0, r, _i), v in g.all_sessions():
+            day, period = self.inst.slot_name(t0)
+            if lock.day in (None, day) and lock.period in (None, period):
+                if lock.room in (None, r):
+                    out.append(v)
+        return out
 
     def _kind(self, g: GroupVars) -> str:
         return self.inst.data.course_by_id[g.cand.course].kind
@@ -383,3 +424,14 @@ class Constraints:
             d = inst.days.index(day)
             for p in range(inst.n_periods - length + 1):
                 yield week, d * inst.n_periods + p
+
+
+def lock_group_key(group: str, courses: set[str]) -> tuple[str, int] | None:
+    """``("NT2-1.1", 2)`` for ``"NT2-1.1-2"``; None when no group can have that id (unknown
+    course, or a number that is not 1, 2, ... written without leading zeros)."""
+    course_id, _, number = group.rpartition("-")
+    if course_id not in courses or not (number.isascii() and number.isdigit()):
+        return None
+    if number != str(int(number)) or int(number) < 1:
+        return None
+    return course_id, int(number)

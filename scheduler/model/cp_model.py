@@ -23,6 +23,7 @@ class TimetableModel(Constraints):
         self.model = cp_model.CpModel()
         self.vars = Variables()
         self.lock_literals: dict[int, cp_model.IntVar] = {}
+        self.lock_names: dict[tuple[str, int], dict[int, cp_model.IntVar]] = {}
         self._make_variables()
         self.add_constraints()
         self.objective: Objective = build_objective(self.model, self.inst, self.vars)
@@ -103,9 +104,14 @@ class TimetableModel(Constraints):
         }
         for key, var in self.vars.intake.items():
             self.model.add_hint(var, key in held)
+        for (course_id, n), named in self.lock_names.items():
+            for index, var in named.items():
+                chosen = values.get(index)
+                self.model.add_hint(var, chosen is not None and chosen[2] == f"{course_id}-{n}")
         return len(values)
 
-    def _hint_values(self, solution: Solution) -> dict[int, tuple[tuple[str, ...], set]]:
+    def _hint_values(self, solution: Solution) -> dict[int, tuple[tuple[str, ...], set, str]]:
+        """Candidate index -> (members, session keys, group id) of the solution's groups."""
         used: set[int] = set()
         out = {}
         by_group = defaultdict(list)
@@ -131,7 +137,7 @@ class TimetableModel(Constraints):
                 if not sessions <= keys:
                     continue
                 used.add(g.cand.index)
-                out[g.cand.index] = (grp.members, sessions)
+                out[g.cand.index] = (grp.members, sessions, grp.group)
                 break
         return out
 
@@ -168,18 +174,13 @@ class TimetableModel(Constraints):
         )
 
     def _group_names(self, active: list[GroupVars], value) -> dict[int, str]:
-        """Group ids ``<course>-<n>``, n in activation (candidate) order; a group holding a
-        locked session keeps the number its lock names."""
+        """Group ids ``<course>-<n>``, n in activation (candidate) order; a group that carries
+        a locked id (see ``Constraints._locks``) keeps it."""
         fixed: dict[int, int] = {}
-        for lock in self.data.locks:
-            if not lock.group:
-                continue
-            course_id, _, n = lock.group.rpartition("-")
-            for g in active:
-                if g.cand.course == course_id and g.cand.index not in fixed and n.isdigit():
-                    if self._holds_lock(g, lock, value):
-                        fixed[g.cand.index] = int(n)
-                        break
+        for (_course, n), named in self.lock_names.items():
+            for index, var in named.items():
+                if value(var):
+                    fixed[index] = n
         names: dict[int, str] = {}
         by_course: dict[str, list[GroupVars]] = defaultdict(list)
         for g in active:
@@ -191,16 +192,6 @@ class TimetableModel(Constraints):
                 n = fixed.get(g.cand.index) or next(free)
                 names[g.cand.index] = f"{course_id}-{n}"
         return names
-
-    def _holds_lock(self, g: GroupVars, lock, value) -> bool:
-        if lock.staff not in (None, g.cand.staff):
-            return False
-        for (t0, r, _i), var in g.all_sessions():
-            day, period = self.inst.slot_name(t0)
-            if value(var) and lock.day in (None, day) and lock.period in (None, period):
-                if lock.room in (None, r):
-                    return True
-        return False
 
     def _intakes_from(self, value) -> list[Intake]:
         out = []
