@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.data import ProblemData
 from scheduler.greedy import greedy
+from scheduler.lns import Incumbent, improve
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import build_instance
 from scheduler.model.objective import SCALE
@@ -55,11 +56,17 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.events: list[Progress] = []
 
     def on_solution_callback(self) -> None:
+        self.record(
+            self.objective_value, self.best_objective_bound, self.tm.placed_count(self.value)
+        )
+
+    def record(self, objective: float, bound: float, placed: int) -> None:
+        """A new best timetable (objective and bound in CP-SAT's scaled units)."""
         event = Progress(
             elapsed=time.perf_counter() - self.start,
-            objective=self.objective_value / SCALE,
-            bound=self.best_objective_bound / SCALE,
-            placed=self.tm.placed_count(self.value),
+            objective=objective / SCALE,
+            bound=bound / SCALE,
+            placed=placed,
         )
         self.events.append(event)
         if self.on_progress:
@@ -89,37 +96,102 @@ def solve(
     """
     start = time.perf_counter()
     limit = float(time_limit if time_limit is not None else data.settings.time_limit_s)
+    seed = int(seed if seed is not None else data.settings.seed)
     inst = build_instance(data)
     tm = TimetableModel(data, inst)
     warm = hint if hint is not None else greedy(data, inst)
     matched = tm.add_hint(warm)
-    solver = cp_model.CpSolver()
-    _set_parameters(
-        solver, limit, seed if seed is not None else data.settings.seed, workers, deterministic, log
-    )
     assumptions = [tm.lock_literals[i] for i in sorted(tm.lock_literals)]
     if assumptions:
         tm.model.add_assumptions(assumptions)
-    callback = _Callback(tm, start, progress)
     build_time = time.perf_counter() - start
+    # Phase 1: CP-SAT on the whole model, for the first timetables and the bound.
+    solver = cp_model.CpSolver()
+    _set_parameters(solver, limit * FULL_MODEL_SHARE, seed, workers, deterministic, log)
+    callback = _Callback(tm, start, progress)
     status = solver.solve(tm.model, callback)
     result = _result(data, tm, solver, status, callback, start)
-    result.stats.update(
+    stats = {
+        "build_seconds": build_time,
+        "candidate_groups": len(tm.vars.groups),
+        "variables": len(tm.model.proto.variables),
+        "constraints": len(tm.model.proto.constraints),
+        "hint_groups": matched,
+        "deterministic_time": solver.deterministic_time,
+        "stopped_by_wall_clock": float(
+            deterministic
+            and status == cp_model.FEASIBLE
+            and solver.wall_time >= limit * FULL_MODEL_SHARE * WALL_CLOCK_FACTOR * 0.99
+        ),
+    }
+    # Phase 2: large-neighbourhood search from the best timetable, unless proven optimal.
+    if status == cp_model.FEASIBLE:
+        _neighbourhood_phase(
+            tm, solver, result, stats, limit, seed, workers, deterministic, callback
+        )
+    result.wall_time = time.perf_counter() - start
+    result.stats.update(stats)
+    return result
+
+
+# Share of the time limit for CP-SAT on the whole model; the rest goes to the neighbourhood
+# search (see scheduler/lns.py), which improves large terms much faster.
+FULL_MODEL_SHARE = 0.3
+
+
+def _neighbourhood_phase(
+    tm: TimetableModel, solver, result: Result, stats: dict, limit: float, seed: int,
+    workers: int, deterministic: bool, callback: _Callback,
+) -> None:  # fmt: skip
+    """Improve phase 1's timetable with LNS for the rest of the limit; update ``result``."""
+    start = callback.start
+    first = Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
+    bound = solver.best_objective_bound
+
+    def report(best: Incumbent) -> None:
+        callback.record(best.objective, bound, tm.placed_count(best.value))
+
+    if deterministic:
+        budget = max(0.0, limit - solver.deterministic_time)
+        wall = max(0.0, limit * WALL_CLOCK_FACTOR - (time.perf_counter() - start))
+    else:
+        budget = float("inf")
+        wall = max(0.0, limit - (time.perf_counter() - start))
+    best, lns = improve(tm, first, budget, seed, workers, wall_limit=wall, on_improve=report)
+    stats.update(
         {
-            "build_seconds": build_time,
-            "candidate_groups": len(tm.vars.groups),
-            "variables": len(tm.model.proto.variables),
-            "constraints": len(tm.model.proto.constraints),
-            "hint_groups": matched,
-            "deterministic_time": solver.deterministic_time,
+            "lns_steps": lns.steps,
+            "lns_improvements": lns.improvements,
+            "deterministic_time": solver.deterministic_time + lns.deterministic_time,
             "stopped_by_wall_clock": float(
-                deterministic
-                and status == cp_model.FEASIBLE
-                and solver.wall_time >= limit * WALL_CLOCK_FACTOR * 0.99
+                deterministic and solver.deterministic_time + lns.deterministic_time < limit
             ),
         }
     )
-    return result
+    if best is first:
+        return
+    final = _fixed_solve(tm, best)
+    result.solution = tm.solution_from(final.boolean_value)
+    result.objective = final.objective_value / SCALE
+    result.bound = bound / SCALE
+    result.objective_terms = tm.objective_terms(final.value)
+    result.stats["progress"] = [(e.elapsed, e.objective) for e in callback.events]
+
+
+def _fixed_solve(tm: TimetableModel, best: Incumbent):
+    """A solver holding exactly ``best`` (every variable fixed to its hinted value), so that
+    expressions can be evaluated the usual way."""
+    tm.model.clear_hints()
+    hint = tm.model.proto.solution_hint
+    hint.vars.extend(range(len(best.values)))
+    hint.values.extend(best.values)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    status = solver.solve(tm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(f"the neighbourhood search's timetable does not re-solve ({status})")
+    return solver
 
 
 def _set_parameters(solver, limit: float, seed: int, workers: int, deterministic: bool, log):

@@ -35,6 +35,7 @@ class Constraints:
         self._staff_one_thing_at_a_time()
         self._section_regimes()
         self._learner_unavailability()
+        self._compatible_sessions()
         self._learner_no_two_groups_at_once()
         self._separations_in_groups()
         self._escorts()
@@ -199,6 +200,38 @@ class Constraints:
                 for (t0, _r, _i), v in g.all_sessions():
                     if own.intersection(range(t0, t0 + g.length)):
                         self.model.add_bool_or([v.Not(), x.Not()])
+
+    def _compatible_sessions(self) -> None:
+        """Redundant, for the linear relaxation: a group with a member from section σ (or with
+        learner l) holds all its weekly sessions at times σ (or l) can come. The pairwise
+        rules above say the same for integers; summed, they stop the LP from placing a learner
+        in a half-formed group whose sessions mostly fall in the learner's work or yard."""
+        data = self.inst.data
+        for g in self.vars.groups:
+            c = data.course_by_id[g.cand.course]
+            sessions = list(g.all_sessions())
+            for sec, h in g.has_section.items():
+                blocked = self.inst.section_blocked.get(sec, frozenset())
+                ok = [
+                    v
+                    for (t0, _r, _i), v in sessions
+                    if not blocked.intersection(range(t0, t0 + g.length))
+                ]
+                if len(ok) < len(sessions):
+                    self.model.add(sum(ok) >= c.sessions_per_week * h)
+            for m, x in g.member.items():
+                blocked = self.inst.learner_blocked[m]
+                sec_blocked = self.inst.section_blocked.get(
+                    data.learner_by_id[m].section, frozenset()
+                )
+                if blocked == sec_blocked:
+                    continue
+                ok = [
+                    v
+                    for (t0, _r, _i), v in sessions
+                    if not blocked.intersection(range(t0, t0 + g.length))
+                ]
+                self.model.add(sum(ok) >= c.sessions_per_week * x)
 
     def _learner_no_two_groups_at_once(self) -> None:
         """A learner's NT2 and MO groups never meet at the same time."""
