@@ -105,10 +105,15 @@ def solve(
     if assumptions:
         tm.model.add_assumptions(assumptions)
     build_time = time.perf_counter() - start
-    # Phase 1: CP-SAT on the whole model, for the first timetables and the bound.
+    callback = _Callback(tm, start, progress)
+    # Phase 0: the warm start, completed into a full assignment: the first timetable.
+    first = _complete(tm)
+    if first is not None:
+        callback.record(first.objective, tm.objective.upper_bound(), tm.placed_count(first.value))
+        _hint_all(tm, first)
+    # Phase 1: CP-SAT on the whole model, for better timetables and the bound.
     solver = cp_model.CpSolver()
     _set_parameters(solver, limit * FULL_MODEL_SHARE, seed, workers, deterministic, log)
-    callback = _Callback(tm, start, progress)
     status = solver.solve(tm.model, callback)
     result = _result(data, tm, solver, status, callback, start)
     stats = {
@@ -117,6 +122,7 @@ def solve(
         "variables": len(tm.model.proto.variables),
         "constraints": len(tm.model.proto.constraints),
         "hint_groups": matched,
+        "hint_complete": float(first is not None),
         "deterministic_time": solver.deterministic_time,
         "stopped_by_wall_clock": float(
             deterministic
@@ -126,12 +132,45 @@ def solve(
     }
     # Phase 2: large-neighbourhood search from the best timetable, unless proven optimal.
     if status == cp_model.FEASIBLE:
+        best = Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
+        if first is not None and first.objective > best.objective:
+            best = first
         _neighbourhood_phase(
-            tm, solver, result, stats, limit, seed, workers, deterministic, callback
+            tm, best, solver, result, stats, limit, seed, workers, deterministic, callback
+        )
+    elif status == cp_model.UNKNOWN and first is not None:
+        _neighbourhood_phase(
+            tm, first, solver, result, stats, limit, seed, workers, deterministic, callback
         )
     result.wall_time = time.perf_counter() - start
     result.stats.update(stats)
     return result
+
+
+def _complete(tm: TimetableModel) -> Incumbent | None:
+    """The hinted warm start as a value for every variable (the auxiliary ones solved for),
+    or None when the hint does not fit the model (it then only guides the search)."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.fix_variables_to_their_hinted_value = True
+    p.num_workers = 1
+    p.max_deterministic_time = COMPLETE_HINT_SECONDS
+    status = solver.solve(tm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
+
+
+# Deterministic seconds to complete the warm start into a full timetable.
+COMPLETE_HINT_SECONDS = 10.0
+
+
+def _hint_all(tm: TimetableModel, incumbent: Incumbent) -> None:
+    """Replace the model's hint by ``incumbent``, every variable of it."""
+    tm.model.clear_hints()
+    hint = tm.model.proto.solution_hint
+    hint.vars.extend(range(len(incumbent.values)))
+    hint.values.extend(incumbent.values)
 
 
 # Share of the time limit for CP-SAT on the whole model; the rest goes to the neighbourhood
@@ -140,13 +179,12 @@ FULL_MODEL_SHARE = 0.3
 
 
 def _neighbourhood_phase(
-    tm: TimetableModel, solver, result: Result, stats: dict, limit: float, seed: int,
-    workers: int, deterministic: bool, callback: _Callback,
+    tm: TimetableModel, first: Incumbent, solver, result: Result, stats: dict, limit: float,
+    seed: int, workers: int, deterministic: bool, callback: _Callback,
 ) -> None:  # fmt: skip
-    """Improve phase 1's timetable with LNS for the rest of the limit; update ``result``."""
+    """Improve ``first`` with LNS for the rest of the limit; update ``result``."""
     start = callback.start
-    first = Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
-    bound = solver.best_objective_bound
+    bound = max(solver.best_objective_bound, first.objective)
 
     def report(best: Incumbent) -> None:
         callback.record(best.objective, bound, tm.placed_count(best.value))
@@ -168,9 +206,10 @@ def _neighbourhood_phase(
             ),
         }
     )
-    if best is first:
+    if best is first and result.solution is not None:
         return
     final = _fixed_solve(tm, best)
+    result.status = "feasible"
     result.solution = tm.solution_from(final.boolean_value)
     result.objective = final.objective_value / SCALE
     result.bound = bound / SCALE
@@ -181,10 +220,7 @@ def _neighbourhood_phase(
 def _fixed_solve(tm: TimetableModel, best: Incumbent):
     """A solver holding exactly ``best`` (every variable fixed to its hinted value), so that
     expressions can be evaluated the usual way."""
-    tm.model.clear_hints()
-    hint = tm.model.proto.solution_hint
-    hint.vars.extend(range(len(best.values)))
-    hint.values.extend(best.values)
+    _hint_all(tm, best)
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1

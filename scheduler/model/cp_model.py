@@ -117,7 +117,8 @@ class TimetableModel(Constraints):
         by_group = defaultdict(list)
         for s in solution.sessions:
             by_group[s.group].append(s)
-        for grp in solution.groups:
+        # Larger groups first: interchangeable candidates are ordered by size in the model.
+        for grp in sorted(solution.groups, key=lambda g: -len(g.members)):
             secs = {
                 self.data.learner_by_id[m].section
                 for m in grp.members

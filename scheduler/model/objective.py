@@ -31,6 +31,11 @@ class Objective:
     def expression(self):
         return sum(c * e for items in self.terms.values() for c, e in items)
 
+    def upper_bound(self) -> int:
+        """A trivial bound (scaled): every reward earned, no penalty. Rewards are on
+        literals, so each counts at most once."""
+        return sum(c for items in self.terms.values() for c, _e in items if c > 0)
+
 
 def build_objective(model: cp_model.CpModel, inst: Instance, v: Variables) -> Objective:
     """Rewards placements, intakes and bookings; penalises release risk, same-day sessions,
