@@ -27,6 +27,7 @@ from scheduler.xlsx import save_atomic
 
 TIME_ZONE = "Europe/Brussels"
 PRODID = "-//scheduler//prison education timetable//EN"
+WRITTEN_BY = "written by scheduler solve"
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,16 @@ def read_timetable(path: str | os.PathLike) -> tuple[TermSheet, list[dict], list
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UnreadableFileError(f"cannot open {path} as a workbook: {exc}") from exc
+        raise UnreadableFileError(
+            f"{path} is not an Excel workbook ({exc}); give a timetable {WRITTEN_BY}"
+        ) from exc
     try:
         for name in ("Term", "Sessions", "Intakes"):
             if name not in wb.sheetnames:
-                raise SchedulerError(f"{path} is not a timetable workbook: no sheet {name}")
+                raise SchedulerError(
+                    f"{path} is not a timetable workbook (it has no sheet {name});"
+                    f" give a timetable {WRITTEN_BY}"
+                )
         term = _read_term(wb["Term"])
         sessions = _read_rows(
             wb["Sessions"], ("group", "course", "day", "period", "start", "end", "room", "staff")

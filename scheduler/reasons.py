@@ -4,16 +4,22 @@
 per intake needed but not held and per internet request not fully booked. Each reason is
 computed from the data and the finished timetable, checked in order from the most basic
 (not present, needs an intake, no course at the level) through what the data rules out for
-any timetable (no staff, too few learners who may meet, no common free time) to what this
-timetable leaves (groups full, at times the learner is not free, with someone they are kept
-apart from, ending too late before release). A reason is only given when it holds; when none
-of them does, the row says so honestly (code ``other``).
+any timetable (no staff, too few learners who may meet, no common free time for a week of
+sessions) to what this timetable leaves. The existing groups come first: one holding someone
+the learner is kept apart from can never take them; the others may be full (by max_size, room
+seats or internet seats), meet when the learner is not free, or end too late before release.
+When no group can take them, the reason is why no (other) group was formed: max_groups
+reached, too few learners left to fill one, every staff member at max_periods_per_week, or no
+week of times when a staff member, the learner, enough others and a room are free together.
+A reason is only given when it holds; when none of them does, the row says so honestly (code
+``other``), and the unblock lists everything that would have to change.
 
 Weekly slots are numbered as in ``scheduler.model.instance``: ``t = day_index * P + period``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -56,6 +62,7 @@ class _Context:
     sessions: dict[str, list[Session]] = field(default_factory=dict)
     busy: dict[str, dict[int, str]] = field(default_factory=dict)  # learner -> slot -> what
     partners: dict[str, set[str]] = field(default_factory=dict)
+    got: dict[str, set[str]] = field(default_factory=dict)  # learner -> kinds placed
 
     def slot(self, day: str, period: str) -> int | None:
         """The weekly slot of ``day`` and period id (None outside the grid)."""
@@ -84,6 +91,7 @@ def _context(data: ProblemData, solution: Solution) -> _Context:
     inst = build_instance(data)
     ctx = _Context(data, solution, inst, sessions_by_group(solution))
     ctx.partners = inst.separated_learners
+    ctx.got = placed_kinds(data, solution)
     for g in solution.groups:
         for s in ctx.sessions.get(g.group, []):
             for t in ctx.covered(s.day, s.period, s.periods):
@@ -101,7 +109,7 @@ def _context(data: ProblemData, solution: Solution) -> _Context:
 def waiting(data: ProblemData, solution: Solution) -> list[WaitingRow]:
     """Every request not met by ``solution``, each with one true reason (see module doc)."""
     ctx = _context(data, solution)
-    got = placed_kinds(data, solution)
+    got = ctx.got
     held = {i.learner for i in solution.intakes}
     booked: dict[str, int] = {}
     for b in solution.internet:
@@ -253,21 +261,29 @@ def _course_obstacle(ctx: _Context, lr: Learner, course: Course) -> tuple[int, V
     size = max((len(p) for p in pools), default=0)
     if size < course.min_size:
         return 2, _too_few(ctx, lr, course, size)
-    if not any(_starts_for(ctx, course, s, {lr.learner}, 1, with_own=False) for s in staff):
-        return 3, _no_time_with_staff(ctx, lr, course, staff)
-    if not any(
-        _starts_for(ctx, course, s, set(pool), course.min_size, with_own=False, must=lr.learner)
+    gaps = [_week_gap(ctx, _Who(course, s, frozenset({lr.learner}), 1, False)) for s in staff]
+    if all(gaps):
+        return 3, _no_time_with_staff(ctx, lr, course, staff, gaps)
+    if all(
+        _week_gap(ctx, _Who(course, s, frozenset(pool), course.min_size, False, lr.learner), True)
         for s in staff
         for pool in pools
     ):
         return 4, Verdict(
             f"at the times {lr.learner} and {_a(course.name)} {_role_word(course)} are both free,"
-            f" fewer than {course.min_size} learners who may join {course.name} are free",
+            f" fewer than {course.min_size} learners who may join {course.name} are free"
+            f"{_in_a_room(ctx)} often enough for its"
+            f" {plural(course.sessions_per_week, 'session')} a week",
             "no_common_time",
             f"a time when {course.min_size} of them and a {_role_word(course)} are free"
             " (regimes, staff days)",
         )
     return None
+
+
+def _in_a_room(ctx: _Context) -> str:
+    """Words for the room condition of a count of free learners, when rooms restrict sections."""
+    return " with a room open to them" if any(r.sections for r in ctx.data.rooms) else ""
 
 
 def _role_word(course: Course) -> str:
@@ -290,7 +306,10 @@ def _no_staff(ctx: _Context, course: Course) -> Verdict:
         people = [
             s for s in people if s.max_periods_per_week is None or s.max_periods_per_week >= weekly
         ]
-        why = f"every {role} who could teach it has max_periods_per_week below the {weekly} a group needs"
+        why = (
+            f"every {role} who could teach it has max_periods_per_week below the {weekly}"
+            " a group needs"
+        )
     if people:
         why = f"every {role} who could teach it has no available period"
     return Verdict(
@@ -322,6 +341,12 @@ def _a(name: str) -> str:
     """``a`` or ``an`` before a name: ``an NT2 1.1``, ``an MO``, ``a mo_trainer``."""
     spelled = name[:2].isupper() and name[:1] in "AEFHILMNORSX"
     return f"{'an' if spelled or name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _listing(items: list[str], word: str = "and") -> str:
+    """``T01``, ``T01 and T02``, ``T01, T02 and T03`` (or with ``or``)."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
 def _weeks(n: int) -> str:
@@ -358,32 +383,114 @@ def _too_few(ctx: _Context, lr: Learner, course: Course, size: int) -> Verdict:
     )
 
 
+@dataclass(frozen=True)
+class _Who:
+    """Who must be free for a session of ``course``: ``staff``, and ``need`` learners of
+    ``pool`` with ``must`` among them (free of their own timetable too with ``with_own``)."""
+
+    course: Course
+    staff: str
+    pool: frozenset[str]
+    need: int
+    with_own: bool
+    must: str | None = None
+
+
 def _starts_for(
     ctx: _Context,
-    course: Course,
-    staff_id: str,
-    pool: set[str],
-    need: int,
-    with_own: bool,
-    must: str | None = None,
+    who: _Who,
+    internet: bool = False,
+    rooms: bool = False,
+    used: set[tuple[str, int]] | None = None,
 ) -> list[int]:
-    """Session starts of ``course`` where ``staff_id`` and at least ``need`` of ``pool`` (with
-    ``must`` among them) are free; internet-only courses start inside internet windows."""
-    free_staff = ctx.inst.staff_free.get(staff_id, frozenset())
-    window = (
-        ctx.inst.internet_slots if course.internet_sessions >= course.sessions_per_week else None
-    )
-    frees = {m: ctx.free(m, with_own) for m in pool}
+    """Session starts where everyone in ``who`` is free. With ``internet``, only inside
+    internet windows, in a computer lab with internet seats for a group and open to ``must``.
+    With ``rooms``, the ``need`` learners must also fit one room that is open (not blocked, not
+    in ``used``) and lets all their sections in."""
+    course = who.course
+    free_staff = ctx.inst.staff_free.get(who.staff, frozenset())
+    frees = {m: ctx.free(m, who.with_own) for m in who.pool}
+    candidates = _session_rooms(ctx, course, internet)
     out = []
     for t0 in ctx.inst.valid_starts(course.session_periods):
         cover = set(range(t0, t0 + course.session_periods))
-        if not cover <= free_staff or (window is not None and not cover <= window):
+        if not cover <= free_staff or (internet and not cover <= ctx.inst.internet_slots):
             continue
-        if must is not None and not cover <= frees[must]:
+        if who.must is not None and not cover <= frees[who.must]:
             continue
-        if sum(1 for m in pool if cover <= frees[m]) >= need:
+        present = [m for m in who.pool if cover <= frees[m]]
+        if not (internet or rooms):
+            fits = len(present) >= who.need
+        else:
+            need = who.need if rooms else 1
+            fits = any(
+                _room_admits(ctx, r, cover, present, who.must, need, used) for r in candidates
+            )
+        if fits:
             out.append(t0)
     return out
+
+
+def _room_admits(ctx: _Context, room, cover: set[int], present: list[str], must, need, used):
+    """``room`` is open at ``cover`` and lets ``must`` and at least ``need`` of ``present`` in."""
+    if cover & ctx.inst.room_blocked.get(room.room, frozenset()):
+        return False
+    if used and any((room.room, t) in used for t in cover):
+        return False
+    sections = room.sections
+    admitted = [m for m in present if not sections or ctx.data.learner_by_id[m].section in sections]
+    return (must is None or must in admitted) and len(admitted) >= need
+
+
+def _session_rooms(ctx: _Context, course: Course, internet: bool) -> list:
+    """Rooms a session of ``course`` may use: classrooms and labs that seat min_size, or for an
+    internet session, labs with that many internet seats."""
+    if internet:
+        return [
+            r
+            for r in ctx.data.rooms
+            if r.kind == "computer_lab" and min(r.seats, r.internet_seats) >= course.min_size
+        ]
+    return [
+        r
+        for r in ctx.data.rooms
+        if r.kind in ("classroom", "computer_lab") and r.seats >= course.min_size
+    ]
+
+
+def _disjoint(starts: list[int], length: int) -> int:
+    """Most sessions of ``length`` periods that fit at these starts without overlapping."""
+    count, end = 0, -1
+    for t in sorted(starts):
+        if t >= end:
+            count, end = count + 1, t + length
+    return count
+
+
+def _session_kinds(course: Course) -> list[tuple[bool, int]]:
+    """(internet, how many a week) for the course's ordinary and internet sessions."""
+    normal = course.sessions_per_week - course.internet_sessions
+    out = [(False, normal)] if normal > 0 else []
+    return out + ([(True, course.internet_sessions)] if course.internet_sessions else [])
+
+
+def _sessions_word(course: Course, internet: bool) -> str:
+    """``weekly sessions``, or which of them when the course mixes internet and regular ones."""
+    if not course.internet_sessions:
+        return "weekly sessions"
+    return "internet sessions a week" if internet else "regular sessions a week"
+
+
+def _week_gap(ctx: _Context, who: _Who, rooms: bool = False) -> tuple[bool, int, int] | None:
+    """None when a week of the course fits (see ``_starts_for``): enough non-overlapping starts
+    for its ordinary sessions and for its internet ones. Otherwise (internet, sessions that
+    fit, sessions needed) of the first kind that falls short."""
+    for internet, wanted in _session_kinds(who.course):
+        starts = _starts_for(ctx, who, internet, rooms)
+        fit = _disjoint(starts, who.course.session_periods)
+        if fit < wanted:
+            return internet, fit, wanted
+    return None
 
 
 def _staff_days(ctx: _Context, staff_id: str) -> str:
@@ -393,18 +500,54 @@ def _staff_days(ctx: _Context, staff_id: str) -> str:
     return f"{staff_id} {days}{' (limited hours)' if limited else ''}"
 
 
-def _no_time_with_staff(ctx: _Context, lr: Learner, course: Course, staff: list[str]) -> Verdict:
-    inside = (
-        " inside an internet window" if course.internet_sessions >= course.sessions_per_week else ""
-    )
+def _no_time_with_staff(
+    ctx: _Context, lr: Learner, course: Course, staff: list[str], gaps: list
+) -> Verdict:
+    """No staff member of ``course`` and the learner share enough free time for its week."""
+    role = _role_word(course)
+    days = "; ".join(_staff_days(ctx, s) for s in staff)
+    if all(internet for internet, _, _ in gaps):
+        labs = [
+            r
+            for r in _session_rooms(ctx, course, internet=True)
+            if not r.sections or lr.section in r.sections
+        ]
+        if not labs:
+            return Verdict(
+                f"{course.name} has {plural(course.internet_sessions, 'internet session')} a"
+                f" week, and no computer lab with {course.min_size} internet seats is open to"
+                f" section {lr.section}",
+                "other",
+                f"a computer lab with internet seats that section {lr.section} may use, or no"
+                f" internet_sessions for {course.course}",
+            )
+        return Verdict(
+            f"no common free time between {_blockers(ctx, lr)}, the internet windows and the"
+            f" days of any {course.name} {role} ({days}) for its"
+            f" {plural(course.internet_sessions, 'internet session')} a week",
+            "no_common_time",
+            f"an internet window when {_a(course.name)} {role} and {lr.learner} are free, or"
+            f" fewer internet_sessions for {course.course}",
+        )
+    fit = max(f for internet, f, _ in gaps if not internet)
     free = sorted(ctx.free(lr.learner, with_own=False))
     example = f" (e.g. {ctx.name(free[0])})" if free else ""
+    unblock = (
+        f"{_a(course.name)} {role} at a time {lr.learner} is free{example}, or a change of regime"
+    )
+    if fit == 0:
+        return Verdict(
+            f"no common free time between {_blockers(ctx, lr)} and the days of any {course.name}"
+            f" {role} ({days})",
+            "no_common_time",
+            unblock,
+        )
+    wanted = max(w for internet, _, w in gaps if not internet)
     return Verdict(
-        f"no common free time between {_blockers(ctx, lr)} and the days of any {course.name}"
-        f" {_role_word(course)} ({'; '.join(_staff_days(ctx, s) for s in staff)}){inside}",
+        f"the common free time of {_blockers(ctx, lr)} and any {course.name} {role} ({days})"
+        f" holds only {fit} of the {wanted} weekly sessions",
         "no_common_time",
-        f"{_a(course.name)} {_role_word(course)} at a time {lr.learner} is free{example},"
-        " or a change of regime",
+        unblock,
     )
 
 
@@ -442,7 +585,13 @@ def _cause(ctx: _Context, lr: Learner, t: int) -> str:
 
 
 def _group_blocker(ctx: _Context, lr: Learner, group: Group) -> tuple[str, str]:
-    """(kind, words) of what keeps ``lr`` out of ``group``; kind ``open`` when nothing does."""
+    """(kind, words) of what keeps ``lr`` out of ``group``; kind ``open`` when nothing does.
+
+    Someone the learner is kept apart from comes first: no other change to the timetable
+    would let them join that group."""
+    apart = sorted(ctx.partners.get(lr.learner, set()) & set(group.members))
+    if apart:
+        return "separation", _apart_words(ctx, lr, apart)  # the caller names the groups
     cap, why = group_capacity(ctx, group)
     if group.size >= cap:
         return "full", f"{group.group} full ({group.size} of {cap}: {why})"
@@ -458,9 +607,6 @@ def _group_blocker(ctx: _Context, lr: Learner, group: Group) -> tuple[str, str]:
         taken = [t for t in ctx.covered(s.day, s.period, s.periods) if t not in free]
         if taken:
             return "time", f"{group.group} meets {ctx.name(taken[0])} ({_cause(ctx, lr, taken[0])})"
-    apart = sorted(ctx.partners.get(lr.learner, set()) & set(group.members))
-    if apart:
-        return "separation", f"{group.group} has {_apart_words(ctx, lr, apart)}"
     course = ctx.data.course_by_id[group.course]
     hours = group_hours(ctx.data, group, ctx.sessions.get(group.group, []), learner=lr.learner)
     if hours + 1e-9 < course.total_hours:
@@ -469,73 +615,130 @@ def _group_blocker(ctx: _Context, lr: Learner, group: Group) -> tuple[str, str]:
 
 
 def _apart_words(ctx: _Context, lr: Learner, apart: list[str]) -> str:
-    """Who in a group the learner is kept apart from, and the Separations row that says so."""
+    """Who the learner is kept apart from among ``apart``, and the Separations row that says
+    so: ``learners of section B (Separations A – B: remand ...)`` or up to three ids."""
+    sections = ctx.data.section_by_id
     for sep in ctx.data.separations:
         sides = {sep.a, sep.b}
         if lr.learner in sides or lr.section in sides:
             other = (sides - {lr.learner, lr.section}) or sides
             hit = [m for m in apart if m in other or ctx.data.learner_by_id[m].section in other]
             if hit:
-                more = f" and {len(hit) - 3} more" if len(hit) > 3 else ""
                 why = f": {sep.reason}" if sep.reason else ""
-                return f"{', '.join(hit[:3])}{more} (Separations {sep.a} – {sep.b}{why})"
+                if other <= set(sections):
+                    who = f"learners of section {', '.join(sorted(other))}"
+                else:
+                    more = f" and {len(hit) - 3} more" if len(hit) > 3 else ""
+                    who = f"{', '.join(hit[:3])}{more}"
+                return f"{who} (Separations {sep.a} – {sep.b}{why})"
     return ", ".join(apart[:3])
 
 
 def _existing_groups(ctx: _Context, lr: Learner, kind: str) -> Verdict | None:
     """What keeps the learner out of every existing group of a fitting course (None when
-    there is no such group)."""
+    there is no such group). Groups holding someone they are kept apart from can never take
+    them; when only such groups exist, the question is why no group of their own was formed."""
     courses = {c.course: c for c in matching_courses(ctx.data, lr, kind)}
-    groups = [g for g in ctx.solution.groups if g.course in courses]
-    if not groups:
+    found = [(g, *_group_blocker(ctx, lr, g)) for g in ctx.solution.groups if g.course in courses]
+    if not found:
         return None
-    found = [_group_blocker(ctx, lr, g) for g in groups]
-    kinds = {k for k, _ in found}
-    detail = "; ".join(words for _, words in found)
-    names = " / ".join(sorted({courses[g.course].name for g in groups}))
+    by_who: dict[str, list[str]] = {}
+    for g, k, who in found:
+        if k == "separation":
+            by_who.setdefault(who, []).append(g.group)
+    apart = "; ".join(
+        f"{_listing(gs)} {'has' if len(gs) == 1 else 'have'} {who}" for who, gs in by_who.items()
+    )
+    joinable = [(g, k, words) for g, k, words in found if k != "separation"]
+    if not joinable:
+        return _new_group_verdict(ctx, lr, _formable(ctx, lr, kind), apart)
+    return _joinable_verdict(ctx, lr, courses, joinable, apart)
+
+
+def _joinable_verdict(
+    ctx: _Context, lr: Learner, courses: dict[str, Course], joinable: list, apart: str
+) -> Verdict:
+    """The verdict from the groups the learner could in principle join (full, at the wrong
+    times, ending too late, or with a free seat); ``apart`` names the others."""
+    groups = [g for g, _, _ in joinable]
+    kinds = {k for _, k, _ in joinable}
+    detail = "; ".join(words for _, _, words in joinable)
+    tail = f"; {apart}" if apart else ""
     if "open" in kinds:
         return Verdict(
-            f"{detail}; the solver did not place {lr.learner} there within its time limit",
+            f"{detail}{tail}; the solver did not place {lr.learner} there within its time limit",
             "other",
             "solve again with a longer time limit",
         )
     if "release" in kinds:
         return _release_verdict(ctx, lr, courses[groups[0].course], detail)
-    if "separation" in kinds:
-        return Verdict(
-            detail,
-            "separation",
-            f"{_a(names)} group without the people {lr.learner} is kept apart from",
-        )
-    more = _more_room(names, _role_word(courses[groups[0].course]))
-    if kinds == {"full"}:
-        return Verdict(_full_words(ctx, groups, names, detail), "capacity", more)
-    if "full" in kinds:
-        return Verdict(
-            f"every {names} group is full or meets when {lr.learner} is not free: {detail}",
-            "capacity",
-            more,
-        )
-    if kinds <= {"time"}:
-        return Verdict(
-            f"the {names} groups meet when {lr.learner} is not free: {detail}",
-            "no_common_time",
-            f"move {_a(names)} session to a time {lr.learner} is free, or another group",
-        )
-    return Verdict(detail, "other", "a room the learner's section may use, or another group")
+    if kinds <= {"full", "time"}:
+        return _blocked_verdict(ctx, lr, list(courses.values()), groups, kinds, detail, tail)
+    return Verdict(
+        f"{detail}{tail}", "other", "a room the learner's section may use, or another group"
+    )
 
 
-def _full_words(ctx: _Context, groups: list[Group], names: str, detail: str) -> str:
+def _blocked_verdict(
+    ctx: _Context,
+    lr: Learner,
+    courses: list[Course],
+    groups: list[Group],
+    kinds: set,
+    detail: str,
+    tail: str,
+) -> Verdict:
+    """Every group the learner could join is full or meets when they are not free: say what
+    limits the seats or the times, and whether one more group could be formed at all.
+    ``tail`` names the groups they are kept apart from."""
+    names = " / ".join(
+        dict.fromkeys(c.name for c in courses if any(g.course == c.course for g in groups))
+    )
     caps = {group_capacity(ctx, g) for g in groups}
-    if len(caps) == 1:
-        cap, why = caps.pop()
+    if kinds == {"full"} and len(caps) == 1:
+        cap, why = next(iter(caps))
         limit = "" if why.startswith("max_size") else f", {why}"
-        return f"all {names} groups full ({len(groups)} × {cap}{limit})"
-    return f"all {names} groups full: {detail}"
+        # With groups they are kept apart from, "all" would count those too.
+        which = f"all {names} groups"
+        if tail:
+            which = f"the {names} group{'s' if len(groups) > 1 else ''} they may join"
+            which += " are" if len(groups) > 1 else " is"
+        reason = f"{which} full ({len(groups)} × {cap}{limit})"
+    elif kinds == {"full"}:
+        reason = f"all {names} groups full: {detail}"
+    elif "full" in kinds:
+        reason = f"every {names} group is full or meets when {lr.learner} is not free: {detail}"
+    else:
+        reason = f"the {names} groups meet when {lr.learner} is not free: {detail}"
+    reason += tail
+    fixes = list(dict.fromkeys(_seat_fix(ctx, g) for g in groups if _is_full(ctx, g)))
+    if "time" in kinds:
+        fixes.append(f"{_a(names)} session moved to a time {lr.learner} is free")
+    # One more group may be of any fitting course that some timetable could give them.
+    formable = [c for c in courses if _course_obstacle(ctx, lr, c) is None]
+    obstacles = [_new_group_obstacle(ctx, lr, c) for c in formable]
+    if formable and all(obstacles):
+        reason += "; no other group can be formed: " + "; ".join(o.reason for o in obstacles)
+        fixes.append(" or ".join(dict.fromkeys(o.unblock for o in obstacles)))
+    else:
+        fixes.append(f"another {names} group (a {_role_word(courses[0])} with free periods)")
+    code = "capacity" if "full" in kinds else "no_common_time"
+    return Verdict(reason, code, ", or ".join(fixes))
 
 
-def _more_room(names: str, role: str) -> str:
-    return f"another {names} group (a {role} with free periods and a room), or a larger max_size"
+def _is_full(ctx: _Context, group: Group) -> bool:
+    return group.size >= group_capacity(ctx, group)[0]
+
+
+def _seat_fix(ctx: _Context, group: Group) -> str:
+    """What would give a full group more seats: max_size, a bigger room, more internet seats."""
+    _, why = group_capacity(ctx, group)
+    room = why.rsplit(" ", 1)[-1]
+    if why.startswith("max_size"):
+        return f"a larger max_size for {group.course}"
+    if "internet" in why:
+        return f"more internet seats in {room}"
+    return f"a room with more seats than {room} for {group.group}"
 
 
 def _release_verdict(ctx: _Context, lr: Learner, course: Course, detail: str) -> Verdict:
@@ -574,48 +777,183 @@ def _best_hours(ctx: _Context, lr: Learner, course: Course) -> float:
     return course.sessions_per_week * max(per_day.values(), default=0) * longest
 
 
+# --- one more group ----------------------------------------------------------------------------
+
+
+def _formable(ctx: _Context, lr: Learner, kind: str) -> list[Course]:
+    """Fitting courses that some timetable could give the learner a group of."""
+    return [c for c in matching_courses(ctx.data, lr, kind) if _course_obstacle(ctx, lr, c) is None]
+
+
 def _no_group_formed(ctx: _Context, lr: Learner, kind: str) -> Verdict:
-    """No group of a fitting course exists though the data allows one: say what of this
-    timetable stands in the way, or that nothing does."""
-    courses = [
-        c for c in matching_courses(ctx.data, lr, kind) if _course_obstacle(ctx, lr, c) is None
+    """No group of a fitting course exists though the data allows one."""
+    return _new_group_verdict(ctx, lr, _formable(ctx, lr, kind))
+
+
+def _waiting_pools(ctx: _Context, lr: Learner, course: Course) -> list[list[str]]:
+    """``_pools`` without the learners who already have a group of the course's kind: only
+    the others can fill one more group."""
+    return [
+        [m for m in pool if m == lr.learner or course.kind not in ctx.got.get(m, set())]
+        for pool in _pools(ctx, lr, course)
     ]
+
+
+def _spare_staff(ctx: _Context, course: Course) -> tuple[list[str], list[str]]:
+    """Staff who may teach ``course`` and have the weekly periods of one more group left, and
+    words (``T02 16 of 16``) for those who have not."""
+    weekly = course.sessions_per_week * course.session_periods
+    spare, busy = [], []
+    for s in ctx.inst.course_staff.get(course.course, []):
+        _, load = _staff_taken(ctx, s)
+        limit = ctx.data.staff_by_id[s].max_periods_per_week
+        if limit is not None and limit - load < weekly:
+            busy.append(f"{s} {load} of {limit}")
+        else:
+            spare.append(s)
+    return spare, busy
+
+
+def _new_group_obstacle(ctx: _Context, lr: Learner, course: Course) -> Verdict | None:
+    """What rules out one more group of ``course`` with ``lr`` in this timetable at any time
+    (max_groups reached, too few learners left to fill it, no staff member with periods
+    left), every one of them, so that the unblock lists all that must change; None if none."""
+    found: list[Verdict] = []
+    formed = sum(1 for g in ctx.solution.groups if g.course == course.course)
+    if course.max_groups is not None and formed >= course.max_groups:
+        found.append(
+            Verdict(
+                f"{course.name} allows at most {plural(course.max_groups, 'group')} (max_groups)",
+                "capacity",
+                f"a higher max_groups for {course.course}",
+            )
+        )
+    size = max((len(p) for p in _waiting_pools(ctx, lr, course)), default=0)
+    if size < course.min_size:
+        found.append(
+            Verdict(
+                f"a new {course.name} group needs {course.min_size}; counting {lr.learner}, only"
+                f" {plural(size, 'learner')} who may share it {'is' if size == 1 else 'are'}"
+                f" not in {_a(course.kind)} group yet",
+                "capacity",
+                f"min_size {max(size, 1)} for {course.course}",
+            )
+        )
+    spare, busy = _spare_staff(ctx, course)
+    if not spare:
+        role = _role_word(course)
+        weekly = course.sessions_per_week * course.session_periods
+        found.append(
+            Verdict(
+                f"every {course.name} {role} is at max_periods_per_week ({', '.join(busy)};"
+                f" a group needs {weekly} a week)",
+                "capacity",
+                f"more max_periods_per_week for {_listing([b.split()[0] for b in busy], 'or')}"
+                f" (or another {course.name} {role})",
+            )
+        )
+    if not found:
+        return None
+    return Verdict(
+        "; ".join(v.reason for v in found), "capacity", " and ".join(v.unblock for v in found)
+    )
+
+
+def _new_group_verdict(
+    ctx: _Context, lr: Learner, courses: list[Course], apart: str = ""
+) -> Verdict:
+    """Why no (other) group of ``courses`` holds ``lr``; ``apart`` says why the existing groups
+    cannot take them (empty when no group of these courses exists)."""
+    lead, other = (f"{apart}; ", "other ") if apart else ("", "")
+    names = " / ".join(c.name for c in courses)
+    obstacles = [_new_group_obstacle(ctx, lr, c) for c in courses]
+    if all(obstacles):
+        return Verdict(
+            f"{lead}no {other}{names} group can be formed: "
+            + "; ".join(o.reason for o in obstacles),
+            "capacity",
+            " or ".join(dict.fromkeys(o.unblock for o in obstacles)),
+        )
+    courses = [c for c, o in zip(courses, obstacles, strict=True) if o is None]
     if lr.release and all(_best_hours(ctx, lr, c) < c.total_hours for c in courses):
         c = courses[0]
+        # The release decides whatever group they could be in: the groups' words would
+        # only hide it.
         return _release_verdict(
             ctx, lr, c, f"at most {_best_hours(ctx, lr, c):g} h fit before then"
         )
+    return _open_verdict(ctx, lr, courses, f"{lead}no {other}")
+
+
+def _open_verdict(ctx: _Context, lr: Learner, courses: list[Course], lead: str) -> Verdict:
+    """One more group is possible on paper: is there a week of times when a staff member with
+    periods left, the learner, enough others and a room are all free?"""
     names = " / ".join(c.name for c in courses)
     role = _role_word(courses[0])
-    found = [_open_start(ctx, lr, c) for c in courses]
-    if any(f == "room" for f in found):
-        return Verdict(
-            f"no {names} group was formed: when {lr.learner}, enough others and a {role} are"
-            " free, every suitable room is taken",
-            "capacity",
-            "another room, or a session moved to free one",
-        )
-    if all(f == "learners" for f in found):
-        return Verdict(
-            f"no {names} group was formed: when a {role} is free, fewer than"
-            f" {courses[0].min_size} learners who may join are free outside their other classes",
-            "no_common_time",
-            f"a {role} on other days or times",
-        )
-    for c, f in zip(courses, found, strict=True):
-        if isinstance(f, tuple):
+    found = [(c, _opening(ctx, lr, c)) for c in courses]
+    for c, o in found:
+        if o.start is not None:
             return Verdict(
-                f"no {c.name} group was formed, although {f[0]}, {lr.learner} and enough others"
-                f" are free at {ctx.name(f[1])} with a room; the solver chose other groups or"
-                " ran out of time",
+                f"{lead}{c.name} group was formed, although {o.staff}, {lr.learner} and enough"
+                f" others are free at {ctx.name(o.start)} with a room (and at enough other times"
+                " for its week); the solver chose other groups or ran out of time",
                 "other",
                 f"solve again with a longer time limit, or lock {_a(c.course)} session there",
             )
+    course, o = next(((c, o) for c, o in found if o.room or o.busy), found[0])
+    spare = sorted({s for c in courses for s in _spare_staff(ctx, c)[0]})
+    if not (o.room or o.busy):
+        return _never_together(ctx, lr, courses, lead, o, spare)
+    parts = []
+    if o.room:
+        parts.append(f"every suitable room is taken at {_slots(ctx, o.room)}")
+    if o.busy:
+        verb = "teaches" if len(spare) == 1 else "teach"
+        parts.append(f"{_listing(spare)} {verb} other groups at {_slots(ctx, o.busy)}")
+    rest = f"{o.fit} of its {o.wanted}" if o.fit else f"none of its {o.wanted}"
+    rest += f" {o.what}"
+    fixes = (["a free room at those times"] if o.room else []) + (
+        [f"another {course.name} {role}, or a session of {_listing(spare, 'or')} moved"]
+        if o.busy
+        else []
+    )
     return Verdict(
-        f"no {names} group was formed: every {names} {role} is busy or at max_periods_per_week"
-        " at the times enough learners are free",
+        f"{lead}{names} group was formed: at the times {lr.learner}, enough others and a {role}"
+        f" with periods left are free, {'; '.join(parts)}; the rest holds {rest}",
         "capacity",
-        f"another {names} {role}, or more max_periods_per_week",
+        ", or ".join(fixes),
+    )
+
+
+def _slots(ctx: _Context, starts: list[int]) -> str:
+    """Up to three slot names: ``Tue P1 (08:30), Thu P2 (09:30)``."""
+    more = f" and {len(starts) - 3} more" if len(starts) > 3 else ""
+    return ", ".join(ctx.name(t) for t in starts[:3]) + more
+
+
+def _never_together(ctx, lr: Learner, courses: list[Course], lead: str, o, spare) -> Verdict:
+    """Nothing of the timetable is in the way: the learner, enough others and a staff member
+    with periods left are free together too rarely for a week of the course."""
+    names = " / ".join(c.name for c in courses)
+    role = _role_word(courses[0])
+    others = courses[0].min_size - 1
+    who = (
+        f"{lr.learner} and {plural(others, 'other')} who may join (not in"
+        f" {_a(courses[0].kind)} group yet) are"
+        if others > 0
+        else f"{lr.learner} is"
+    )
+    often = (
+        f"free together often enough for only {o.fit} of its {o.wanted} {o.what}"
+        if o.fit
+        else "never free together"
+    )
+    return Verdict(
+        f"{lead}{names} group was formed: when a {role} with periods left is on site"
+        f" ({'; '.join(_staff_days(ctx, s) for s in spare)}), {who} {often} outside their"
+        " other classes",
+        "no_common_time",
+        f"a {role} on other days or times",
     )
 
 
@@ -630,45 +968,62 @@ def _staff_taken(ctx: _Context, staff_id: str) -> tuple[set[int], int]:
     return taken, load
 
 
-def _open_start(ctx: _Context, lr: Learner, course: Course) -> tuple[str, int] | str:
-    """A (staff, start) where a new group of ``course`` could meet now: a staff member free and
-    with load to spare, ``lr`` and enough others free, a room free. Otherwise what is missing:
-    ``learners`` (never enough free when staff are), ``staff`` or ``room``."""
-    weekly = course.sessions_per_week * course.session_periods
-    missing = "learners"
-    for s in ctx.inst.course_staff.get(course.course, []):
-        taken, load = _staff_taken(ctx, s)
-        limit = ctx.data.staff_by_id[s].max_periods_per_week
-        for pool in _pools(ctx, lr, course):
-            for t0 in _starts_for(
-                ctx, course, s, set(pool), course.min_size, with_own=True, must=lr.learner
-            ):
-                cover = set(range(t0, t0 + course.session_periods))
-                if cover & taken or (limit is not None and limit - load < weekly):
-                    missing = "staff" if missing == "learners" else missing
-                elif not _free_room(ctx, lr, course, cover):
-                    missing = "room"
-                else:
-                    return s, t0
-    return missing
+@dataclass
+class _Opening:
+    """Where one more group of a course could meet in this timetable: ``staff`` and a first
+    ``start`` when a whole week fits; otherwise starts lost to a taken room or a busy staff
+    member, and the most sessions of one kind that fit (``fit`` of ``wanted``)."""
+
+    staff: str = ""
+    start: int | None = None
+    room: list[int] = field(default_factory=list)
+    busy: list[int] = field(default_factory=list)
+    fit: int = 0
+    wanted: int = 0
+    what: str = "weekly sessions"  # which sessions fall short: all, regular or internet
 
 
-def _free_room(ctx: _Context, lr: Learner, course: Course, cover: set[int]) -> bool:
-    """Some classroom or lab with seats for min_size, open to the learner's section, is free."""
+def _opening(ctx: _Context, lr: Learner, course: Course) -> _Opening:
+    """Look for a week of one more group of ``course`` with ``lr``: a staff member with periods
+    left and free, ``lr`` and enough others without a group of the kind free, a room free."""
+    out = _Opening(wanted=course.sessions_per_week)
+    used = _rooms_used(ctx)
+    for s in _spare_staff(ctx, course)[0]:
+        taken, _ = _staff_taken(ctx, s)
+        for pool in _waiting_pools(ctx, lr, course):
+            short, first = None, None
+            for internet, wanted in _session_kinds(course):
+                who = _Who(course, s, frozenset(pool), course.min_size, True, lr.learner)
+                free = set(_starts_for(ctx, who, internet, rooms=True, used=used))
+                fine = []
+                for t0 in _starts_for(ctx, who, internet, rooms=True):
+                    if set(range(t0, t0 + course.session_periods)) & taken:
+                        out.busy.append(t0)
+                    elif t0 not in free:
+                        out.room.append(t0)
+                    else:
+                        fine.append(t0)
+                fit = _disjoint(fine, course.session_periods)
+                if fit < wanted and short is None:
+                    short = (fit, wanted, _sessions_word(course, internet))
+                first = first if first is not None or not fine else fine[0]
+            if short is None:
+                out.staff, out.start = s, first
+                return out
+            if short[0] >= out.fit:
+                out.fit, out.wanted, out.what = short
+    out.room, out.busy = sorted(set(out.room)), sorted(set(out.busy))
+    return out
+
+
+def _rooms_used(ctx: _Context) -> set[tuple[str, int]]:
+    """(room, slot) pairs the timetable's sessions and internet bookings take."""
     used: set[tuple[str, int]] = set()
     for s in ctx.solution.sessions:
         used.update((s.room, t) for t in ctx.covered(s.day, s.period, s.periods))
     for b in ctx.solution.internet:
         used.update((b.room, t) for t in ctx.covered(b.day, b.period, 1))
-    for room in ctx.data.rooms:
-        if room.kind not in ("classroom", "computer_lab") or room.seats < course.min_size:
-            continue
-        if room.sections and lr.section not in room.sections:
-            continue
-        blocked = ctx.inst.room_blocked.get(room.room, frozenset())
-        if not cover & blocked and not any((room.room, t) in used for t in cover):
-            return True
-    return False
+    return used
 
 
 # --- intakes ---------------------------------------------------------------------------------
@@ -681,14 +1036,9 @@ def _langs(lr: Learner) -> str:
 def _intake_verdict(ctx: _Context, lr: Learner) -> Verdict:
     """Why no intake was booked for a learner who needs one."""
     data = ctx.data
-    weeks = data.settings.intake_weeks
     dates = intake_dates(data, lr.learner)
     if not dates:
-        return Verdict(
-            f"not present on an open day of the intake {_weeks(weeks)}",
-            "other",
-            "raise intake_weeks, or hold the intake outside the plan",
-        )
+        return _no_intake_date(ctx, lr)
     counsellors = [
         s.staff
         for s in data.staff
@@ -712,6 +1062,22 @@ def _intake_verdict(ctx: _Context, lr: Learner) -> Verdict:
             f"an interview room that section {lr.section} may use",
         )
     return _intake_time_verdict(ctx, lr, dates, counsellors, rooms)
+
+
+def _no_intake_date(ctx: _Context, lr: Learner) -> Verdict:
+    """The learner is in prison on no open teaching day of the intake weeks: say when those
+    weeks end against their arrival or release."""
+    data = ctx.data
+    weeks = data.settings.intake_weeks
+    end = min(data.settings.term_start + dt.timedelta(days=7 * weeks - 1), data.settings.term_end)
+    first, last = learner_window(data, lr.learner)
+    if first > end:
+        why = f"arrives {lr.arrival}, after the intake {_weeks(weeks)} (until {end})"
+    elif lr.release is not None and last <= end:
+        why = f"released {lr.release}, before an open day of the intake {_weeks(weeks)}"
+    else:
+        why = f"the days they are present in the intake {_weeks(weeks)} are all closed"
+    return Verdict(why, "other", "raise intake_weeks, or hold the intake outside the plan")
 
 
 def _intake_time_verdict(ctx, lr, dates, counsellors, rooms) -> Verdict:
@@ -816,7 +1182,8 @@ def _internet_verdict(ctx: _Context, lr: Learner, booked: int) -> Verdict:
     )
     if len(free_days) < asked:
         return Verdict(
-            f"the internet windows leave {len(free_days)} day(s) on which {lr.learner} is free"
+            f"{booked} of {asked} booked; the internet windows leave {len(free_days)} day(s) on"
+            f" which {lr.learner} is free"
             f" ({', '.join(free_days) or 'none'}, against {_blockers(ctx, lr)}); {asked} asked,"
             " at most one a day",
             "no_common_time",
@@ -834,32 +1201,31 @@ def _internet_seat_verdict(ctx: _Context, lr: Learner, labs, usable: set[int], b
         if ctx.inst.days[t // ctx.inst.n_periods] not in own_days
     ]
     if not slots:
+        # The regime leaves some window time (checked above): their own classes take it.
         taken = [
             t
-            for t in sorted(usable - ctx.free(lr.learner))
+            for t in sorted((usable & ctx.free(lr.learner, False)) - ctx.free(lr.learner))
             if ctx.inst.days[t // ctx.inst.n_periods] not in own_days
         ]
         causes = ", ".join(f"{ctx.name(t)}: {_cause(ctx, lr, t)}" for t in taken[:3])
         return Verdict(
-            f"{booked} of {lr.internet_periods} booked; the internet windows on days without a"
-            f" booking fall when {lr.learner} is not free ({causes})",
+            f"{booked} of {lr.internet_periods} booked; the internet periods {lr.learner} is free"
+            f" from the regime, on days without a booking, are taken by their own timetable"
+            f" ({causes})",
             "no_common_time",
             "move a class out of the internet window, or more InternetWindows",
         )
-    seats = [(t, lab) for t in slots for lab in labs if _seat_free(ctx, lab, t)]
+    seats = [(t, lab) for t in slots for lab in labs if _lab_state(ctx, lab, t) is None]
     if not seats:
-        return Verdict(
-            f"{booked} of {lr.internet_periods} booked; the labs are full or hold classes at every"
-            f" internet period {lr.learner} is free ({', '.join(ctx.name(t) for t in slots[:4])})",
-            "capacity",
-            "more internet seats, or a class moved out of the internet window",
-        )
+        return _labs_taken_verdict(ctx, lr, labs, slots, booked)
     apart = ctx.partners.get(lr.learner, set())
     clear = [(t, lab) for t, lab in seats if not _present(ctx, lab.room, t) & apart]
     if not clear:
+        t, lab = seats[0]
+        who = _apart_words(ctx, lr, sorted(_present(ctx, lab.room, t) & apart))
         return Verdict(
             f"{booked} of {lr.internet_periods} booked; every free internet seat is beside"
-            f" someone {lr.learner} is kept apart from",
+            f" someone {lr.learner} is kept apart from (e.g. {ctx.name(t)} in {lab.room}: {who})",
             "separation",
             "another internet window or lab",
         )
@@ -881,11 +1247,31 @@ def _present(ctx: _Context, room: str, t: int) -> set[str]:
     }
 
 
-def _seat_free(ctx: _Context, lab, t: int) -> bool:
-    """The lab is not blocked, holds no class and has an internet seat left at slot ``t``."""
+def _lab_state(ctx: _Context, lab, t: int) -> str | None:
+    """Why ``lab`` has no internet seat for one more learner at slot ``t`` (None: it has one)."""
     if t in ctx.inst.room_blocked.get(lab.room, frozenset()):
-        return False
+        return f"{lab.room} not available"
     for s in ctx.solution.sessions:
         if s.room == lab.room and t in ctx.covered(s.day, s.period, s.periods):
-            return False
-    return len(_present(ctx, lab.room, t)) < lab.internet_seats
+            return f"{lab.room} holds {s.group}"
+    used = len(_present(ctx, lab.room, t))
+    return (
+        f"{lab.room} full ({used} of {lab.internet_seats})" if used >= lab.internet_seats else None
+    )
+
+
+def _labs_taken_verdict(ctx: _Context, lr: Learner, labs, slots: list[int], booked: int):
+    """At every internet period the learner is free, each lab is full, holds a class or is
+    closed: say which, and what would free a seat."""
+    states = {t: [_lab_state(ctx, lab, t) or "" for lab in labs] for t in slots}
+    shown = "; ".join(f"{ctx.name(t)}: {', '.join(states[t])}" for t in slots[:4])
+    words = " ".join(w for ws in states.values() for w in ws)
+    fixes = (["more internet seats"] if " full " in words else []) + (
+        ["a class moved out of the lab during an internet window"] if " holds " in words else []
+    )
+    return Verdict(
+        f"{booked} of {lr.internet_periods} booked; at every internet period {lr.learner} is free"
+        f" the labs are full or hold a class ({shown})",
+        "capacity",
+        ", or ".join(fixes or ["another lab, or more InternetWindows"]),
+    )

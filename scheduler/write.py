@@ -10,6 +10,7 @@ as columns, are coloured by kind and print landscape, one page wide.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -151,6 +152,7 @@ class Item:
     sections: tuple[str, ...] = ()
     learners: tuple[str, ...] = ()
     week: int | None = None
+    internet: bool = False  # a group session held on the lab's internet seats
 
 
 @dataclass
@@ -251,6 +253,7 @@ def _session_item(data: ProblemData, s, group) -> Item:
         course_name=course.name if course else s.course,
         sections=group_sections(data, group) if group else (),
         learners=group.members if group else (),
+        internet=s.internet,
     )
 
 
@@ -416,6 +419,11 @@ def _legend(ws: Worksheet, n_days: int) -> int:
     return 2 + (len(LEGEND) - 1) // n_days + 1
 
 
+def _legend_rows(book: _Book) -> int:
+    """How many rows the legend takes at the top of a grid sheet."""
+    return (len(LEGEND) - 1) // len(book.data.teaching_days) + 1
+
+
 def _page_break(ws: Worksheet, row: int) -> None:
     ws.row_breaks.append(Break(id=row))
 
@@ -428,7 +436,8 @@ def item_text(it: Item, room: bool = True, staff: bool = True) -> str:
         return f"intake wk {it.week}: {it.learners[0]}{where}"
     if it.kind == "internet":
         return f"internet{where} · {plural(len(it.learners), 'seat')} in use"
-    return f"{it.course_name} ({it.group}){where}"
+    online = " · internet" if it.internet else ""
+    return f"{it.course_name} ({it.group}){online}{where}"
 
 
 def _week(book: _Book, wb: Workbook) -> None:
@@ -453,6 +462,7 @@ def _rooms(book: _Book, wb: Workbook) -> None:
         row = _grid(book, ws, row, title, items, partial(item_text, room=False), blocked)
         _page_break(ws, row - 1)
     _grid_sheet_setup(ws, len(book.data.teaching_days))
+    ws.print_title_rows = f"1:{_legend_rows(book)}"  # the legend on every printed page
 
 
 def _room_blocked_words(book: _Book, room_id: str) -> dict[tuple[str, int], str]:
@@ -479,6 +489,7 @@ def _staff(book: _Book, wb: Workbook) -> None:
         row = _grid(book, ws, row, title, items, partial(item_text, staff=False), blocked)
         _page_break(ws, row - 1)
     _grid_sheet_setup(ws, len(book.data.teaching_days))
+    ws.print_title_rows = f"1:{_legend_rows(book)}"  # the legend on every printed page
 
 
 def _staff_absent(book: _Book, staff_id: str) -> dict[tuple[str, int], str]:
@@ -698,17 +709,17 @@ def _term(book: _Book, wb: Workbook) -> None:
     widths = {"A": 16, "B": 22, "D": 12, "E": 14, "F": 16, "L": 12, "M": 6, "N": 6, "O": 14}  # fmt: skip
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
-    for col in "BDL":
-        for cell in ws[col][1:]:
-            cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A2"
     _printable(ws)
 
 
 def _column_block(ws: Worksheet, col: int, rows: list[tuple]) -> None:
+    """Rows of values from column ``col`` down from row 2; dates shown as dates."""
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=col):
-            set_cell(ws, r, c, value)
+            cell = set_cell(ws, r, c, value)
+            if isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
 
 
 def _closed_words(data: ProblemData, date) -> str:
@@ -726,7 +737,7 @@ def _overview(book: _Book, wb: Workbook) -> None:
     data, res = book.data, book.result
     s = data.settings
     set_cell(ws, 1, 1, f"{s.prison}: timetable {s.term_start} – {s.term_end}").font = TITLE_FONT
-    for c, name in enumerate(("figure", "value"), start=1):
+    for c, name in enumerate(("figure", "value", "of asked"), start=1):
         cell = set_cell(ws, 2, c, name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     solve = [
@@ -740,6 +751,7 @@ def _overview(book: _Book, wb: Workbook) -> None:
         row = _overview_block(ws, row, title, pairs)
     ws.column_dimensions["A"].width = 46
     ws.column_dimensions["B"].width = 14
+    ws.column_dimensions["C"].width = 10
     ws.freeze_panes = "A3"
     _section_chart(book, ws)
     _printable(ws)
@@ -747,11 +759,19 @@ def _overview(book: _Book, wb: Workbook) -> None:
 
 
 def _overview_block(ws: Worksheet, row: int, title: str, pairs) -> int:
+    """A titled block of (label, value) rows; a count placed, held or booked right after its
+    count asked gets its share of it in column C."""
     cell = set_cell(ws, row, 1, title)
     cell.font = Font(bold=True, color="1F4E79")
+    previous: tuple[str, Any] = ("", None)
     for r, (label, value) in enumerate(pairs, start=row + 1):
         set_cell(ws, r, 1, label)
         set_cell(ws, r, 2, value)
+        asked_label, asked = previous
+        if label.endswith((" placed", " held", " booked")) and asked_label.endswith(" asked"):
+            if asked:
+                set_cell(ws, r, 3, value / asked).number_format = "0%"
+        previous = (label, value)
     return row + len(pairs) + 2
 
 

@@ -54,8 +54,14 @@ def test_the_fixture_gets_one_true_reason_per_request():
     assert rows[("L0006", "intake")].reason_code == "other"
     assert rows[("L0007", "NT2")].reason == "no NT2 1.2 course is offered"
     assert rows[("L0007", "NT2")].reason_code == "no_group_at_level"
-    assert rows[("L0008", "NT2")].reason == "all NT2 1.1 groups full (1 × 3)"
+    assert rows[("L0008", "NT2")].reason == (
+        "all NT2 1.1 groups full (1 × 3); no other group can be formed: a new NT2 1.1 group"
+        " needs 2; counting L0008, only 1 learner who may share it is not in an NT2 group yet"
+    )
     assert rows[("L0008", "NT2")].reason_code == "capacity"
+    assert (
+        rows[("L0008", "NT2")].unblock == "a larger max_size for NT2-1.1, or min_size 1 for NT2-1.1"
+    )
     internet = rows[("L0005", "internet")]
     assert internet.reason_code == "no_common_time"
     assert "Tue P1 (08:30): in MO-ar-1" in internet.reason
@@ -174,7 +180,11 @@ def test_no_group_formed_because_the_teacher_is_fully_booked():
     )
     row = _rows(data, sol)[("L0008", "NT2")]
     assert row.reason_code == "capacity"
-    assert "every NT2 1.1 teacher is busy or at max_periods_per_week" in row.reason
+    assert row.reason == (
+        "no NT2 1.1 group can be formed: every NT2 1.1 teacher is at max_periods_per_week"
+        " (T1 4 of 4; a group needs 4 a week)"
+    )
+    assert row.unblock == "more max_periods_per_week for T1 (or another NT2 1.1 teacher)"
 
 
 def test_no_group_formed_although_everything_is_free():
@@ -183,6 +193,77 @@ def test_no_group_formed_although_everything_is_free():
     row = _rows(tiny_data(), sol)[("L0008", "NT2")]
     assert row.reason_code == "other"
     assert row.reason.startswith("no NT2 1.1 group was formed, although T1, L0008 and enough")
+
+
+def _two_in_b(data):
+    """The tiny term with two level-1.1 learners in section B, kept apart from A's group."""
+    b = (
+        Learner("L0009", "B", ("fr",), "1.1", ("NT2",)),
+        Learner("L0010", "B", ("fr",), "1.1", ("NT2",)),
+    )
+    return _with(data, *b)
+
+
+def test_a_group_of_a_separated_section_leads_to_why_no_group_of_their_own():
+    """B's learners are free (R2 blocks P3) only at P1-P2 of T1's Mon, Tue and Wed: Tue is
+    taken by MO-ar-1 in C1 and an internet booking in LAB, Wed by T1's own group."""
+    row = _rows(_two_in_b(tiny_data()), tiny_solution())[("L0009", "NT2")]
+    assert row.reason == (
+        "NT2-1.1-1 has learners of section A (Separations A – B: remand/sentenced); no other"
+        " NT2 1.1 group was formed: at the times L0009, enough others and a teacher with periods"
+        " left are free, every suitable room is taken at Tue P1 (08:30); T1 teaches other"
+        " groups at Wed P1 (08:30); the rest holds 1 of its 2 weekly sessions"
+    )
+    assert row.reason_code == "capacity"
+    assert row.unblock == (
+        "a free room at those times, or another NT2 1.1 teacher, or a session of T1 moved"
+    )
+
+
+def test_a_full_group_and_a_group_of_a_separated_section():
+    """NT2-1.1-1 is full; NT2-1.1-2 holds section B, kept apart from L0008's section A."""
+    data, sol = _two_in_b(tiny_data()), tiny_solution()
+    b_group = Group("NT2-1.1-2", "NT2-1.1", "T1", ("L0009", "L0010"))
+    sol = dataclasses.replace(
+        sol,
+        groups=sol.groups + (b_group,),
+        sessions=sol.sessions + (Session("NT2-1.1-2", "NT2-1.1", "Mon", "P1", 2, "C1", "T1"),),
+    )
+    row = _rows(data, sol)[("L0008", "NT2")]
+    assert row.reason_code == "capacity"
+    assert row.reason.startswith(
+        "the NT2 1.1 group they may join is full (1 × 3); NT2-1.1-2 has learners of section B"
+        " (Separations A – B: remand/sentenced); no other group can be formed"
+    )
+
+
+def test_no_group_of_their_own_when_the_teacher_has_no_periods_left():
+    data = _two_in_b(tiny_data())
+    data = data.replace(staff=_patch(data.staff, "T1", max_periods_per_week=6))
+    row = _rows(data, tiny_solution())[("L0009", "NT2")]
+    assert row.reason_code == "capacity"
+    assert row.reason.endswith(
+        "no other NT2 1.1 group can be formed: every NT2 1.1 teacher is at"
+        " max_periods_per_week (T1 4 of 6; a group needs 4 a week)"
+    )
+    assert row.unblock == "more max_periods_per_week for T1 (or another NT2 1.1 teacher)"
+
+
+def test_a_group_full_by_its_internet_seats_asks_for_internet_seats():
+    data, sol = tiny_data(), tiny_solution()
+    data = data.replace(
+        courses=_course(data, "NT2-1.1", max_size=4),
+        rooms=_patch(data.rooms, "LAB", internet_seats=3),
+    )
+    moved = tuple(
+        dataclasses.replace(s, room="LAB", internet=True)
+        if (s.group, s.day) == ("NT2-1.1-1", "Wed")
+        else s
+        for s in sol.sessions
+    )
+    row = _rows(data, dataclasses.replace(sol, sessions=moved))[("L0008", "NT2")]
+    assert row.reason.startswith("all NT2 1.1 groups full (1 × 3, 3 internet seats in LAB)")
+    assert row.unblock == "more internet seats in LAB, or min_size 1 for NT2-1.1"
 
 
 def test_intake_capacity_when_the_counsellor_is_at_their_weekly_maximum():
@@ -206,7 +287,11 @@ def test_internet_capacity_when_every_seat_is_taken():
     data = _with(data, Learner("L0009", "A", ("fr",), None, (), internet_periods=1), rooms=rooms)
     row = _rows(data, tiny_solution())[("L0009", "internet")]
     assert row.reason_code == "capacity"
-    assert "the labs are full or hold classes at every internet period L0009 is free" in row.reason
+    assert row.reason == (
+        "0 of 1 booked; at every internet period L0009 is free the labs are full or hold a class"
+        " (Tue P1 (08:30): LAB full (1 of 1); Tue P2 (09:30): LAB full (1 of 1))"
+    )
+    assert row.unblock == "more internet seats"
 
 
 def test_internet_separation_when_the_free_seats_are_beside_a_contact_ban():
@@ -219,6 +304,9 @@ def test_internet_separation_when_the_free_seats_are_beside_a_contact_ban():
     )
     row = _rows(data, tiny_solution())[("L0009", "internet")]
     assert row.reason_code == "separation"
+    assert row.reason.endswith(
+        "(e.g. Tue P1 (08:30) in LAB: L0001 (Separations L0009 – L0001: co-accused))"
+    )
 
 
 @settings(max_examples=25, deadline=None)

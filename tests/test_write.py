@@ -21,6 +21,8 @@ from scheduler.write import (
     LEARNER_COLUMNS,
     SESSION_COLUMNS,
     WAITING_COLUMNS,
+    Item,
+    item_text,
     write_timetable,
 )
 
@@ -98,7 +100,7 @@ def test_groups_learners_intakes_internet_waiting(written):
     learners = {r["learner"]: r for r in _records(wb["Learners"])}
     assert learners["L0004"]["placed"] == "NT2"
     assert learners["L0004"]["asked"] == "NT2, MO"
-    assert learners["L0008"]["waiting_reason"] == "NT2: all NT2 1.1 groups full (1 × 3)"
+    assert learners["L0008"]["waiting_reason"].startswith("NT2: all NT2 1.1 groups full (1 × 3);")
     assert learners["L0001"]["internet_periods"] == 1
     assert learners["L0002"]["intake"].startswith("2027-01-11 Mon 08:30 I1 C1")
     (intake,) = _records(wb["Intakes"])
@@ -150,6 +152,10 @@ def test_overview_figures_and_native_chart(written):
     assert values["waiting capacity"] == 1
     assert values["agency ar expected hours"] == 36
     assert values["room use % C1"] == 33.3
+    shares = {r[0]: r[2] for r in wb["Overview"].iter_rows(min_row=3, max_col=3, values_only=True)}
+    assert shares["NT2 placed"] == pytest.approx(3 / 6)  # 3 of the 6 who asked for NT2
+    assert shares["intakes held"] == pytest.approx(1 / 2)
+    assert shares["NT2 asked"] is None
     with zipfile.ZipFile(path) as z:
         chart = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert chart and b"<barChart>" in z.read(chart[0])
@@ -176,6 +182,15 @@ def test_rooms_and_staff_blocks(written):
     staff = [c.value for row in wb["Staff"].iter_rows() for c in row if isinstance(c.value, str)]
     assert "intake wk 1: L0002 · I1" in staff
     assert "not on site" in staff  # T1 comes Mon-Wed only
+    # The legend (rows 1-2 for five days) is printed on every room's and staff member's page.
+    assert wb["Rooms"].print_title_rows == wb["Staff"].print_title_rows == "$1:$2"
+
+
+def test_a_session_on_internet_seats_says_so_in_the_grids():
+    item = Item("NT2", "Tue", 0, 2, "LAB", "T1", "NT2-1.1-1", "NT2 1.1", internet=True)
+    assert item_text(item) == "NT2 1.1 (NT2-1.1-1) · internet · LAB · T1"
+    plain = dataclasses.replace(item, internet=False)
+    assert item_text(plain) == "NT2 1.1 (NT2-1.1-1) · LAB · T1"
 
 
 def test_sections_are_for_the_notice_board_without_learner_ids(written):
@@ -207,6 +222,10 @@ def test_term_sheet_carries_the_calendar(written):
     assert closed[dt.date(2027, 1, 27)] is None
     periods = [r[header.index("period") : header.index("period") + 3] for r in rows[1:5]]
     assert periods[0] == ("P1", "08:30", "09:30")
+    # Counts stay numbers; only dates are shown as dates.
+    cells = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2) for r in range(2, 10)}
+    assert cells["weeks"].value == 4 and cells["weeks"].number_format == "General"
+    assert cells["term_start"].number_format == "yyyy-mm-dd"
 
 
 def _renamed(result, room: str, staff: str):
