@@ -16,13 +16,17 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from scheduler import __version__
 from scheduler.data import ROOM_KINDS, STAFF_ROLES, ProblemData
 from scheduler.errors import Problem, SchedulerError, UnreadableFileError, WorkbookError
+
+if TYPE_CHECKING:  # imported for annotations only: the commands load them when they run
+    from scheduler.compare import Outcome, Term
+    from scheduler.scenarios import Scenario
 
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
@@ -339,6 +343,37 @@ def result_lines(data: ProblemData, result, checks) -> list[str]:
     return lines
 
 
+def _scenario_suffix(scenario: str | None) -> str:
+    """``timetable``, or ``<scenario>-timetable`` in a form a file name can hold."""
+    from scheduler.compare import slug
+
+    return "timetable" if scenario is None else f"{slug(scenario)}-timetable"
+
+
+def scenarios_or_exit(
+    workbook: Path, data: ProblemData, names: list[str] | None = None
+) -> list[Scenario]:
+    """The scenarios of ``data`` (all, or ``names``); on any problem print every one, naming
+    the workbook, and exit 2. New warnings of a patched term are printed."""
+    from scheduler.scenarios import build_scenarios
+
+    try:
+        built = build_scenarios(data, names)
+    except WorkbookError as exc:
+        print_problems(workbook.name, exc.problems)
+        raise click.exceptions.Exit(EXIT_BAD_INPUT) from None
+    except SchedulerError as exc:
+        bad_input(f"{workbook.name}: {exc}")
+    for scenario in built:
+        print_problems(workbook.name, list(scenario.warnings))
+    return built
+
+
+def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemData:
+    """The patched term of scenario ``name``; an unknown name exits 2 listing the known ones."""
+    return scenarios_or_exit(workbook, data, [name])[0].data
+
+
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option(
@@ -373,6 +408,13 @@ def result_lines(data: ProblemData, result, checks) -> list[str]:
     help="Use a plain wall-clock limit and portfolio search (not reproducible).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress line.")
+@click.option(
+    "--scenario",
+    default=None,
+    metavar="NAME",
+    help="Solve this scenario of the Scenarios sheet instead of the workbook itself "
+    "(default output: exports/<name>-<scenario>-timetable.xlsx).",
+)
 def solve(
     workbook: Path,
     out: Path | None,
@@ -381,6 +423,7 @@ def solve(
     workers: int,
     fast: bool,
     quiet: bool,
+    scenario: str | None,
 ) -> None:
     """Form the groups and place every session, intake and internet booking.
 
@@ -391,21 +434,28 @@ def solve(
     Exit 0 with a timetable, 2 on bad input, 3 when no timetable exists (or none was found
     in the time limit).
 
+    The Scenarios sheet is ignored unless --scenario names one of its scenarios.
+
     \b
     Example:
       scheduler solve instances/small.xlsx --time-limit 30
+      scheduler solve instances/medium.xlsx --scenario extra-classroom
     """
     from scheduler.solve import solve as run_solve
     from scheduler.solve import stderr_progress
     from scheduler.verify import total_violations, verify
     from scheduler.write import write_timetable
 
-    out = out or default_output(workbook)
+    out = out or default_output(workbook, _scenario_suffix(scenario))
     _refuse_input_as_output(workbook, out)
     data = load_or_exit(workbook)
+    what = workbook.name
+    if scenario is not None:
+        data = scenario_or_exit(workbook, data, scenario)
+        what = f"{workbook.name}, scenario {scenario}"
     limit = time_limit if time_limit is not None else data.settings.time_limit_s
     click.echo(
-        f"Solving {workbook.name}: {_plural(len(data.learners), 'learner')}, "
+        f"Solving {what}: {_plural(len(data.learners), 'learner')}, "
         f"{_plural(len(data.courses), 'course')}, up to {limit:g} s on "
         f"{_plural(workers, 'worker')}...",
         err=True,
@@ -448,6 +498,239 @@ def solve(
     for line in result_lines(data, result, checks):
         click.echo(line)
     click.echo(f"Wrote the timetable to {out}")
+
+
+# ---------------------------------------------------------------------------------------------
+# compare
+# ---------------------------------------------------------------------------------------------
+
+
+def comparison_output(workbooks: tuple[Path, ...]) -> Path:
+    """``exports/<stem>-scenarios.xlsx``; for several workbooks
+    ``exports/comparison-scenarios.xlsx``."""
+    stem = workbooks[0].stem if len(workbooks) == 1 else "comparison"
+    return EXPORTS / f"{stem}-scenarios.xlsx"
+
+
+def _load_terms(workbooks: tuple[Path, ...], shortcuts: dict[str, tuple[str, ...]]) -> list[Term]:
+    """One Term per workbook: the base and its scenarios (sheet rows, then shortcuts).
+    Any problem in any workbook exits 2 before anything is solved."""
+    from scheduler.compare import Term
+    from scheduler.scenarios import ShortcutError, with_shortcuts
+
+    terms = []
+    labels: set[str] = set()
+    for workbook in workbooks:
+        data = load_or_exit(workbook)
+        try:
+            data = with_shortcuts(data, **shortcuts)
+        except ShortcutError as exc:
+            bad_input(f"{workbook.name}: {exc}")
+        scenarios = scenarios_or_exit(workbook, data)
+        label, n = workbook.stem, 2
+        while label in labels:  # the same file name in two folders
+            label, n = f"{workbook.stem}-{n}", n + 1
+        labels.add(label)
+        terms.append(Term(label, data.replace(scenarios=()), tuple(scenarios)))
+    return terms
+
+
+def _progress_bar(done: int, total: int, outcome: Outcome) -> None:
+    """One line per finished solve on stderr: a bar over all solves and what this one gave."""
+    width = 24
+    filled = width * done // total
+    placed = outcome.figure("learners placed")
+    detail = outcome.status + (f", {placed} learners placed" if placed is not None else "")
+    if outcome.moved is not None:
+        detail += f", {_plural(outcome.moved, 'session')} moved"
+    click.echo(
+        f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  "
+        f"{outcome.term}: {outcome.scenario}: {detail}",
+        err=True,
+    )
+
+
+def comparison_lines(outcomes: list[Outcome]) -> list[str]:
+    """The end-of-compare summary: one line per scenario with its difference to base."""
+    bases = {o.term: o for o in outcomes if o.scenario == "base"}
+    width = max(len(o.scenario) for o in outcomes)
+    lines = []
+    for o in outcomes:
+        placed = o.figure("learners placed")
+        text = f"{o.term}: {o.scenario:<{width}}  {o.status:<10}"
+        if placed is None:
+            text += f"  {o.note}"
+        else:
+            text += f"  {placed:>4} learners placed"
+            base = bases[o.term].figure("learners placed")
+            if o.scenario != "base" and base is not None:
+                text += f" ({placed - base:+d})"
+            if o.moved is not None:
+                text += f", {_plural(o.moved, 'session')} moved"
+        lines.append(text)
+    return lines
+
+
+def _parallel(executor: str | None, jobs: int | None, workers: int | None, solves: int):
+    """(jobs, workers) for the local process pool, or (None, workers) for a Dask cluster,
+    whose workers' threads decide how many jobs run at once."""
+    from scheduler.compare import machine_cores, plan_parallel
+
+    if executor is None:
+        return plan_parallel(jobs, workers, solves, machine_cores())
+    if jobs is not None:
+        raise click.UsageError(
+            "--jobs is for local processes; with --executor the Dask workers' threads decide "
+            "how many solves run at once"
+        )
+    return None, workers or 1
+
+
+@main.command()
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the comparison (default: exports/<name>-scenarios.xlsx, or "
+    "exports/comparison-scenarios.xlsx for several workbooks); timetables go next to it.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Seconds of search per solve (default: each workbook's time_limit_s).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Random seed of every search (default: each workbook's seed).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Solves at once (default: one per core, no more than there are scenarios).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=None,
+    help="Search workers per solve (default: the cores left per job); jobs x workers never "
+    "exceeds the cores.",
+)
+@click.option(
+    "--executor",
+    metavar="URL",
+    default=None,
+    help="Run the solves on an existing Dask cluster, dask://HOST:PORT (pip install 'scheduler[dask]').",
+)
+@click.option(
+    "--add-room",
+    multiple=True,
+    metavar="KIND:SEATS",
+    help="Scenario: one more room, e.g. classroom:12 (a lab may add :INTERNET_SEATS).",
+)
+@click.option(
+    "--close",
+    multiple=True,
+    metavar="DATE[..DATE]",
+    help="Scenario: the prison closed on these dates, e.g. 2027-03-15..2027-03-19.",
+)
+@click.option(
+    "--staff-day",
+    multiple=True,
+    metavar="STAFF:DAY",
+    help="Scenario: a staff member can also come on DAY, e.g. T02:Fri.",
+)
+@click.option(
+    "--internet",
+    multiple=True,
+    metavar="DAY:START-END",
+    help="Scenario: internet on DAY from START to END, replacing the windows it overlaps "
+    "or touches, e.g. Thu:08:30-11:30.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def compare(
+    workbooks: tuple[Path, ...],
+    out: Path | None,
+    time_limit: float | None,
+    seed: int | None,
+    jobs: int | None,
+    workers: int | None,
+    executor: str | None,
+    add_room: tuple[str, ...],
+    close: tuple[str, ...],
+    staff_day: tuple[str, ...],
+    internet: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Solve every what-if scenario and compare them with the workbook as it is.
+
+    Each workbook (one per prison) is solved as it is (base) and then for each scenario of its
+    Scenarios sheet and each shortcut option, in parallel, every scenario warm-started from
+    the base timetable. Writes one timetable workbook per scenario and a comparison workbook:
+    key figures per scenario with their difference to base, sessions moved, a chart of
+    learners placed and a link to each timetable. A base that is not proven optimal is also
+    solved again from its own timetable (base-again): what the extra search alone gives.
+
+    Exit 0 when the comparison is written, 2 on bad input, 3 when no solve found a timetable.
+
+    \b
+    Example:
+      scheduler compare instances/medium.xlsx --time-limit 10
+      scheduler compare instances/small.xlsx --add-room classroom:12 --close 2027-03-15..2027-03-19
+      scheduler compare a.xlsx b.xlsx --executor dask://10.0.0.5:8786 --workers 4
+    """
+    from scheduler.compare import open_executor, sweep, write_comparison
+
+    out = out or comparison_output(workbooks)
+    for workbook in workbooks:
+        _refuse_input_as_output(workbook, out)
+    shortcuts = {"add_room": add_room, "close": close, "staff_day": staff_day, "internet": internet}
+    terms = _load_terms(workbooks, shortcuts)
+    count = sum(len(t.scenarios) for t in terms)
+    if count == 0:
+        bad_input(
+            "there is nothing to compare: add scenarios on the Scenarios sheet, or use "
+            "--add-room, --close, --staff-day or --internet"
+        )
+    n_jobs, n_workers = _parallel(executor, jobs, workers, max(count, len(terms)))
+    where = (
+        executor
+        or f"{n_jobs} process{'es' if n_jobs != 1 else ''} of {_plural(n_workers, 'worker')}"
+    )
+    click.echo(
+        f"Comparing {_plural(count, 'scenario')} of {', '.join(w.name for w in workbooks)} "
+        f"with base ({where}; base first)...",
+        err=True,
+    )
+    with open_executor(executor, n_jobs or 1) as pool:
+        outcomes = sweep(
+            terms,
+            pool,
+            out.parent,
+            time_limit=time_limit,
+            seed=seed,
+            workers=n_workers,
+            progress=None if quiet else _progress_bar,
+        )
+    prisons = {t.label: t.base.settings.prison for t in terms}
+    title = (
+        f"What-if scenarios: {terms[0].base.settings.prison}"
+        if len(terms) == 1
+        else f"What-if scenarios: {_plural(len(terms), 'prison')}"
+    )
+    write_comparison(outcomes, out, title, prisons)
+    for line in comparison_lines(outcomes):
+        click.echo(line)
+    click.echo(f"Wrote the comparison to {out} (timetables next to it)")
+    if any(o.bug for o in outcomes):
+        raise click.exceptions.Exit(EXIT_BUG)
+    if not any(o.timetable for o in outcomes):
+        raise click.exceptions.Exit(EXIT_NO_TIMETABLE)
 
 
 @main.command()
