@@ -354,6 +354,11 @@ def _finish(pending: _Pending, future: Future, base: Outcome | None, path: Path)
         return outcome
     outcome.timetable = write_timetable(data, outcome.result, path, checks)
     outcome.figures = _figures(data, outcome.result, solution)
+    if outcome.result.stats.get("stopped_by_wall_clock"):
+        outcome.note = (
+            "stopped by the wall-clock cap (a busy machine?): the same run may not repeat "
+            "exactly; fewer --jobs give each solve more of the machine"
+        )
     base_solution = base.result.solution if base and base.result else None
     if base_solution is not None:
         outcome.moved = moved_sessions(base_solution, solution)
