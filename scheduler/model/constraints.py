@@ -20,6 +20,7 @@ class Constraints:
     vars: Variables
     lock_literals: dict[int, cp_model.IntVar]
     lock_names: dict[tuple[str, int], dict[int, cp_model.IntVar]]
+    occupancy: dict[tuple[int, int], cp_model.IntVar]
 
     def add_constraints(self) -> None:
         """Every hard rule, in the order of the README."""
@@ -252,7 +253,7 @@ class Constraints:
             for m in learners:
                 self.model.add_bool_or([a.member[m].Not(), b.member[m].Not(), share])
             for t in common:
-                self.model.add(sum(a.covering(t)) + sum(b.covering(t)) + share <= 2)
+                self.model.add(self._occupied(a, t) + self._occupied(b, t) + share <= 2)
 
     def _separations_in_groups(self) -> None:
         """Two sides of a Separation are never in one group (section pairs are already apart
@@ -310,9 +311,8 @@ class Constraints:
                     self.model.add_at_most_one(bs)
             for t, bs in by_slot.items():
                 for g in self.vars.groups_of.get(m, []):
-                    cover = g.covering(t)
-                    if cover:
-                        self.model.add(sum(bs) + g.member[m] + sum(cover) <= 2)
+                    if g.covering(t):
+                        self.model.add(sum(bs) + g.member[m] + self._occupied(g, t) <= 2)
         self._separations_in_labs()
 
     def _separations_in_labs(self) -> None:
@@ -365,9 +365,8 @@ class Constraints:
                     at_slot[t].append(v)
             for t, vs in sorted(at_slot.items()):
                 for g in self.vars.groups_of.get(m, []):
-                    cover = g.covering(t)
-                    if cover:
-                        self.model.add(sum(vs) + g.member[m] + sum(cover) <= 2)
+                    if g.covering(t):
+                        self.model.add(sum(vs) + g.member[m] + self._occupied(g, t) <= 2)
                 if booked.get((m, t)):
                     self.model.add(sum(vs) + sum(booked[(m, t)]) <= 1)
 
@@ -445,6 +444,18 @@ class Constraints:
                 if lock.room in (None, r):
                     out.append(v)
         return out
+
+    def _occupied(self, g: GroupVars, t: int) -> cp_model.IntVar:
+        """A literal equal to "group ``g`` is in session at slot ``t``", made once per (g, t).
+        The group's sessions never overlap (one staff member), so the sum is 0 or 1; one
+        literal in place of that sum keeps the many clash rows that use it short."""
+        key = (g.cand.index, t)
+        occ = self.occupancy.get(key)
+        if occ is None:
+            occ = self.model.new_bool_var(f"occ[{g.cand.index},{t}]")
+            self.model.add(occ == sum(g.covering(t)))
+            self.occupancy[key] = occ
+        return occ
 
     def _kind(self, g: GroupVars) -> str:
         return self.inst.data.course_by_id[g.cand.course].kind

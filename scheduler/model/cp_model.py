@@ -24,6 +24,7 @@ class TimetableModel(Constraints):
         self.vars = Variables()
         self.lock_literals: dict[int, cp_model.IntVar] = {}
         self.lock_names: dict[tuple[str, int], dict[int, cp_model.IntVar]] = {}
+        self.occupancy: dict[tuple[int, int], cp_model.IntVar] = {}
         self._make_variables()
         self.add_constraints()
         self.objective: Objective = build_objective(self.model, self.inst, self.vars)
