@@ -106,6 +106,9 @@ class Main(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (``| head``): click's main() quiets the streams and exits.
+            raise
         except WorkbookError as exc:
             print_problems("The workbook", exc.problems)
             ctx.exit(EXIT_BAD_INPUT)
