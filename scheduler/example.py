@@ -1018,7 +1018,15 @@ def _scenarios(data: ProblemData) -> tuple[ScenarioRow, ...]:
         )
         for d in week
     ]
-    window = next((w for w in data.internet_windows if w.start > data.periods[0].start), None)
+    # A window that one hour earlier would cover one more whole period (not a lunch break).
+    window = next(
+        (
+            w
+            for w in data.internet_windows
+            if any(w.start - 60 <= p.start and p.end <= w.start for p in data.periods)
+        ),
+        None,
+    )
     if window is not None:  # a prison without internet has no window to extend
         key = f"day={window.day}; start={fmt_time(window.start)}"
         earlier = fmt_time(window.start - 60)
