@@ -7,7 +7,8 @@ does. This module does exactly that, over and over:
 
 1. pick a *neighbourhood*: the candidate groups of a few courses, of a few staff members, or
    of every course that one section's learners take, plus the internet bookings and intakes
-   of the learners involved;
+   of the learners involved; or every session, booking and intake on a few days (groups and
+   members kept), which reshuffles rooms and times;
 2. copy the model, fix every other decision (group formed, member, session start) to its
    value in the incumbent timetable, hint the incumbent, and let CP-SAT re-solve the rest for
    a small deterministic-time budget;
@@ -68,6 +69,7 @@ class _Parts:
     by_course: dict[str, set[int]]
     by_staff: dict[str, set[int]]
     by_section: dict[str, set[int]]
+    by_day: dict[int, set[int]]
     primary: list[int]
 
 
@@ -83,10 +85,16 @@ def _parts(tm: TimetableModel) -> _Parts:
         course_learners[g.cand.course] |= set(g.member)
         staff_learners[g.cand.staff] |= set(g.member)
     learner_vars: dict[str, set[int]] = defaultdict(set)
-    for (m, *_rest), var in tm.vars.booking.items():
+    by_day: dict[int, set[int]] = defaultdict(set)
+    for (m, t, _lab), var in tm.vars.booking.items():
         learner_vars[m].add(var.index)
-    for (m, *_rest), var in tm.vars.intake.items():
+        by_day[tm.inst.day_of(t)].add(var.index)
+    for (m, _w, t0, _c, _r), var in tm.vars.intake.items():
         learner_vars[m].add(var.index)
+        by_day[tm.inst.day_of(t0)].add(var.index)
+    for g in tm.vars.groups:
+        for (t0, _r, _i), var in g.all_sessions():
+            by_day[tm.inst.day_of(t0)].add(var.index)
 
     def with_learners(indices: set[int], learners: set[str]) -> set[int]:
         out = set(indices)
@@ -114,6 +122,7 @@ def _parts(tm: TimetableModel) -> _Parts:
         by_section={
             s: with_learners(v, section_learners[s]) for s, v in sorted(by_section.items())
         },
+        by_day=dict(sorted(by_day.items())),
         primary=sorted(primary),
     )
 
@@ -134,6 +143,7 @@ def improve(
         ("courses", parts.by_course),
         ("staff", parts.by_staff),
         ("sections", parts.by_section),
+        ("days", parts.by_day),
     ) if pool]  # fmt: skip
     stats = LnsStats()
     best = start
