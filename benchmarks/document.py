@@ -53,7 +53,7 @@ haren's profile with twice haren's learners (staff, classrooms, interview rooms 
 in proportion). Each also runs as a prison without an internet line for education
 (`internet=False`: no internet windows, no internet seats, no internet sessions or periods
 asked), named e.g. `large (no internet)`; there group formation and timetabling bind, not the
-lab. Default time limits: small 20 s, medium 60 s, large 60 s, haren 120 s, stress 240 s.
+lab. Default time limits: small 20 s, medium 60 s, large 60 s, haren 120 s, stress 120 s.
 
 **Isolation.** The instances run one after another, each in a fresh Python process
 (`python -m benchmarks.measure`) that generates the term, solves it with 2 workers, builds the

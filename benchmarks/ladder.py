@@ -17,7 +17,7 @@ TIME_LIMITS: dict[str, float] = {
     "medium": 60.0,
     "large": 60.0,
     "haren": 120.0,
-    "stress": 240.0,
+    "stress": 120.0,
 }
 NAMES: tuple[str, ...] = tuple(TIME_LIMITS)
 BENCHMARK_SEED = 1  # the seed of the bundled instances/*.xlsx
