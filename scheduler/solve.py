@@ -184,7 +184,12 @@ def _neighbourhood_phase(
 ) -> None:  # fmt: skip
     """Improve ``first`` with LNS for the rest of the limit; update ``result``."""
     start = callback.start
-    bound = max(solver.best_objective_bound, first.objective)
+    # CP-SAT's bound only counts when it found a timetable itself; otherwise use the trivial
+    # bound (every reward, no penalty), which is always valid.
+    if result.solution is not None:
+        bound = max(solver.best_objective_bound, first.objective)
+    else:
+        bound = tm.objective.upper_bound()
 
     def report(best: Incumbent) -> None:
         callback.record(best.objective, bound, tm.placed_count(best.value))
