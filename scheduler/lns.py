@@ -37,7 +37,7 @@ from scheduler.model.cp_model import TimetableModel
 
 # Deterministic seconds each neighbourhood gets, and the range of its size (in "parts":
 # courses, staff members or sections freed at once).
-STEP_BUDGET = 1.0
+STEP_BUDGET = 0.5
 MIN_PARTS, MAX_PARTS = 1, 6
 
 
