@@ -795,6 +795,11 @@ def _setting_kind(key: str) -> Kind | None:
 
 def _value_problem(sheet: str, column: str, value: str, key: str = "") -> str | None:
     """Why ``value`` cannot go in ``column`` of ``sheet``, or None when it can."""
+    if sheet in ("Settings", "Weights") and column == "key":
+        known = SETTINGS_KINDS if sheet == "Settings" else DEFAULT_WEIGHTS
+        if any(norm(k) == norm(value) for k in known):
+            return None
+        return f"{value!r} is not a key of {sheet}; the keys are {_listing(sorted(known))}"
     if sheet == "Settings":
         kind = _setting_kind(key)
     elif sheet == "Weights":

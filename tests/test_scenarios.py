@@ -148,6 +148,19 @@ def test_add_on_a_key_value_sheet_replaces_the_key():
     assert data.weights["served"] == 8 and data.weights["intake"] == 50
 
 
+def test_validation_accepts_an_add_on_a_key_value_sheet_and_names_an_unknown_key():
+    from scheduler.validate import validate
+
+    rows = (
+        row("w", "Weights", value="key=served; value=8", action="add"),
+        row("s", "Settings", value="key=seed; value=7", action="add", n=3),
+    )
+    assert [p for p in validate(term(scenarios=rows)) if p.severity == "error"] == []
+    bad = (row("w", "Weights", value="key=servd; value=8", action="add"),)
+    errors = [p for p in validate(term(scenarios=bad)) if p.severity == "error"]
+    assert len(errors) == 1 and "'servd' is not a key of Weights" in errors[0].message
+
+
 def test_scenarios_are_independent_of_each_other():
     base = term()
     built = build_scenarios(
