@@ -131,16 +131,14 @@ def solve(
         ),
     }
     # Phase 2: large-neighbourhood search from the best timetable, unless proven optimal.
+    begin = first
     if status == cp_model.FEASIBLE:
-        best = Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
-        if first is not None and first.objective > best.objective:
-            best = first
+        found = Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
+        if first is None or found.objective >= first.objective:
+            begin = found
+    if begin is not None and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
         _neighbourhood_phase(
-            tm, best, solver, result, stats, limit, seed, workers, deterministic, callback
-        )
-    elif status == cp_model.UNKNOWN and first is not None:
-        _neighbourhood_phase(
-            tm, first, solver, result, stats, limit, seed, workers, deterministic, callback
+            tm, begin, solver, result, stats, limit, seed, workers, deterministic, callback
         )
     result.wall_time = time.perf_counter() - start
     result.stats.update(stats)
@@ -150,15 +148,22 @@ def solve(
 def _complete(tm: TimetableModel) -> Incumbent | None:
     """The hinted warm start as a value for every variable (the auxiliary ones solved for),
     or None when the hint does not fit the model (it then only guides the search)."""
+    solver = _solve_hinted(tm)
+    if solver is None:
+        return None
+    return Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
+
+
+def _solve_hinted(tm: TimetableModel):
+    """A solver that holds the model's hint, every hinted variable fixed to its value and the
+    others solved for; None when the hint does not fit."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.fix_variables_to_their_hinted_value = True
     p.num_workers = 1
     p.max_deterministic_time = COMPLETE_HINT_SECONDS
     status = solver.solve(tm.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
+    return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
 # Deterministic seconds to complete the warm start into a full timetable.
@@ -226,12 +231,9 @@ def _fixed_solve(tm: TimetableModel, best: Incumbent):
     """A solver holding exactly ``best`` (every variable fixed to its hinted value), so that
     expressions can be evaluated the usual way."""
     _hint_all(tm, best)
-    solver = cp_model.CpSolver()
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.num_workers = 1
-    status = solver.solve(tm.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"the neighbourhood search's timetable does not re-solve ({status})")
+    solver = _solve_hinted(tm)
+    if solver is None:
+        raise RuntimeError("the neighbourhood search's timetable does not re-solve")
     return solver
 
 
