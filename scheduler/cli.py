@@ -13,6 +13,7 @@ and import heavy modules inside the function so that ``scheduler --help`` stays 
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -102,6 +103,8 @@ class Main(click.Group):
     """The command group; turns anything a command raises into a message and an exit code."""
 
     def invoke(self, ctx: click.Context):
+        # A solve's wall-clock limit counts from here (see scheduler/search/params.py).
+        ctx.meta.setdefault("started", time.perf_counter())
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
@@ -302,6 +305,44 @@ def _refuse_input_as_output(workbook: Path, out: Path) -> None:
         raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
 
 
+def solve_params(
+    data: ProblemData, time_limit: float | None, seed: int | None, workers: int, reproducible: bool
+):
+    """The SolveParams of a ``solve`` command: the limit counted from the command's start,
+    a reserve for verify and write, workers capped at the machine's cores (with a note)."""
+    from scheduler.search.params import SolveParams, machine_cores, write_reserve
+
+    cores = machine_cores()
+    if workers > cores:
+        click.echo(f"--workers {workers}: this machine has {_plural(cores, 'core')}; "
+                   f"using {cores}.", err=True)  # fmt: skip
+    limit = float(time_limit if time_limit is not None else data.settings.time_limit_s)
+    return SolveParams.for_term(
+        data.settings, limit, seed, workers, reproducible=reproducible,
+        started=click.get_current_context().meta.get("started"),
+        reserve=write_reserve(len(data.learners), limit),
+    )  # fmt: skip
+
+
+def params_phrase(params) -> str:
+    """How long a solve may take, in the mode it runs."""
+    if params.reproducible:
+        return (f"{params.time_limit:g} s of deterministic search (reproducible: may take "
+                "longer on a busy machine)")  # fmt: skip
+    return f"up to {params.time_limit:g} s in all"
+
+
+def mode_line(result) -> str:
+    """The summary line that says which mode ran."""
+    if result.stats.get("mode") == "reproducible":
+        return ("Mode:      reproducible (deterministic time limit: the same workbook, seed and "
+                "workers give this timetable again; it may take longer than the limit)")  # fmt: skip
+    line = "Mode:      wall-clock (the limit is the time to the written timetable)"
+    if result.stats.get("stopped_while_building"):
+        line += "; the limit ran out while the model was built: this is the greedy start"
+    return line
+
+
 def result_lines(data: ProblemData, result, checks) -> list[str]:
     """The end-of-solve summary: status, quality, what was placed, what the verifier found."""
     from scheduler.figures import key_figures
@@ -312,8 +353,12 @@ def result_lines(data: ProblemData, result, checks) -> list[str]:
     lines = [
         f"Status:    {result.status}"
         + (" (proven best)" if result.status == "optimal" else " (best found in the time limit)"),
-        f"Objective: {result.objective:.1f}   bound {result.bound:.1f}   gap "
-        + (f"{100 * gap:.2f}%" if gap is not None else "-"),
+        (
+            f"Objective: {result.objective:.1f}   bound {result.bound:.1f}   gap "
+            + (f"{100 * gap:.2f}%" if gap is not None else "-")
+            if result.objective is not None and result.bound is not None
+            else "Objective: - (no model was built in the time limit)"
+        ),
         f"Time:      {result.wall_time:.1f} s"
         + (
             f" (first timetable after {result.first_solution_time:.1f} s)"
@@ -321,6 +366,7 @@ def result_lines(data: ProblemData, result, checks) -> list[str]:
             else ""
         ),
     ]
+    lines.append(mode_line(result))
     if result.stats.get("stopped_by_wall_clock"):
         lines.append(
             "           stopped by the wall-clock cap: this run is not guaranteed to repeat"
@@ -390,7 +436,8 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
     "--time-limit",
     type=click.FloatRange(min=0.1),
     default=None,
-    help="Seconds of search (default: Settings time_limit_s).",
+    help="Seconds from the start of the command to the written timetable (default: Settings "
+    "time_limit_s).",
 )
 @click.option(
     "--seed",
@@ -403,12 +450,13 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
     type=click.IntRange(min=1, max=64),
     default=2,
     show_default=True,
-    help="Parallel search workers; the same number gives the same timetable.",
+    help="Parallel search workers, at most the machine's cores.",
 )
 @click.option(
-    "--fast",
+    "--reproducible",
     is_flag=True,
-    help="Use a plain wall-clock limit and portfolio search (not reproducible).",
+    help="Limit the search by CP-SAT's deterministic time: the same workbook, seed and "
+    "workers give the same timetable, but a run may take longer than the limit.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress line.")
 @click.option(
@@ -424,7 +472,7 @@ def solve(
     time_limit: float | None,
     seed: int | None,
     workers: int,
-    fast: bool,
+    reproducible: bool,
     quiet: bool,
     scenario: str | None,
 ) -> None:
@@ -456,21 +504,15 @@ def solve(
     if scenario is not None:
         data = scenario_or_exit(workbook, data, scenario)
         what = f"{workbook.name}, scenario {scenario}"
-    limit = time_limit if time_limit is not None else data.settings.time_limit_s
+    params = solve_params(data, time_limit, seed, workers, reproducible)
+    limit = params.time_limit
     click.echo(
         f"Solving {what}: {_plural(len(data.learners), 'learner')}, "
-        f"{_plural(len(data.courses), 'course')}, up to {limit:g} s on "
-        f"{_plural(workers, 'worker')}...",
+        f"{_plural(len(data.courses), 'course')}, {params_phrase(params)} on "
+        f"{_plural(params.workers, 'worker')}...",
         err=True,
     )
-    result = run_solve(
-        data,
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        progress=None if quiet else stderr_progress,
-        deterministic=not fast,
-    )
+    result = run_solve(data, params, progress=None if quiet else stderr_progress)
     if not quiet and click.get_text_stream("stderr").isatty():
         click.echo("", err=True)
     if result.solution is None:

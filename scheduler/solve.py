@@ -1,11 +1,12 @@
-"""Solve one term: greedy warm start, CP-SAT search, read-back, independent verification.
+"""Solve one term: greedy warm start, CP-SAT search, read-back.
 
-Reproducibility: with ``deterministic=True`` (the default) the search is limited by CP-SAT's
-deterministic time (``max_deterministic_time``, a work count that does not depend on machine
-load) and runs as an interleaved search, whose order of work does not depend on thread timing.
-The same workbook, seed and workers then give the same timetable on the same OR-Tools version
-and platform. A wall-clock cap of a few times the limit guards against a slow machine; when it
-is what stopped the search, the result says so (``stats["stopped_by_wall_clock"] = 1``) and the
+How a solve is run (limit, seed, workers, and whether the limit is wall-clock time or CP-SAT's
+deterministic time) is a ``SolveParams`` (scheduler/search/params.py). In wall-clock mode every
+phase stops at one deadline, model building included; when the deadline passes before the model
+is built, the greedy warm start (a valid timetable) is the answer. In reproducible mode the
+same workbook, seed and workers give the same timetable on the same OR-Tools version and
+platform; a wall-clock cap of a few times the limit guards against a slow machine, and when it
+is what stopped the search the result says so (``stats["stopped_by_wall_clock"] = 1``) and the
 guarantee does not hold for that run.
 """
 
@@ -24,9 +25,8 @@ from scheduler.lns import Incumbent, improve
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import build_instance
 from scheduler.model.objective import SCALE
+from scheduler.search.params import OutOfTime, SolveParams, check_time
 from scheduler.solution import Result, Solution
-
-WALL_CLOCK_FACTOR = 3.0
 
 
 @dataclass
@@ -50,12 +50,14 @@ class Progress:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, tm: TimetableModel, start: float, on_progress):
+    def __init__(self, start: float, on_progress):
         super().__init__()
-        self.tm, self.start, self.on_progress = tm, start, on_progress
+        self.start, self.on_progress = start, on_progress
+        self.tm: TimetableModel | None = None  # set once the model is built
         self.events: list[Progress] = []
 
     def on_solution_callback(self) -> None:
+        assert self.tm is not None
         self.record(
             self.objective_value, self.best_objective_bound, self.tm.placed_count(self.value)
         )
@@ -81,39 +83,50 @@ def stderr_progress(event: Progress) -> None:
 
 def solve(
     data: ProblemData,
+    params: SolveParams | None = None,
+    *,
     time_limit: float | None = None,
     seed: int | None = None,
-    workers: int = 2,
+    workers: int | None = None,
+    reproducible: bool = True,
     progress: Callable[[Progress], None] | None = None,
     hint: Solution | None = None,
-    deterministic: bool = True,
     log: bool = False,
 ) -> Result:
     """Build and solve the model of ``data``; returns a Result (never raises on infeasible).
 
-    ``hint`` (a base timetable, for scenarios) is used instead of the greedy warm start when
-    given. ``time_limit`` and ``seed`` default to the workbook's Settings.
+    ``params`` says how (see scheduler/search/params.py); without it, ``time_limit`` and
+    ``seed`` default to the workbook's Settings, ``workers`` is capped at the machine's cores
+    and the run is reproducible. ``hint`` (a base timetable, for scenarios) is used instead of
+    the greedy warm start when given.
     """
+    if params is None:
+        params = SolveParams.for_term(
+            data.settings, time_limit, seed, workers, reproducible=reproducible
+        )
+    params = params.with_start()
     start = time.perf_counter()
-    limit = float(time_limit if time_limit is not None else data.settings.time_limit_s)
-    seed = int(seed if seed is not None else data.settings.seed)
     inst = build_instance(data)
-    tm = TimetableModel(data, inst)
     warm = hint if hint is not None else greedy(data, inst)
+    callback = _Callback(start, progress)
+    try:
+        tm = TimetableModel(data, inst, stop=lambda: check_time(params))
+    except OutOfTime:
+        return _warm_result(data, warm, params, start)
+    callback.tm = tm
     matched = tm.add_hint(warm)
     assumptions = [tm.lock_literals[i] for i in sorted(tm.lock_literals)]
     if assumptions:
         tm.model.add_assumptions(assumptions)
     build_time = time.perf_counter() - start
-    callback = _Callback(tm, start, progress)
     # Phase 0: the warm start, completed into a full assignment: the first timetable.
-    first = _complete(tm)
+    first = _complete(tm, params)
     if first is not None:
         callback.record(first.objective, tm.objective.upper_bound(), tm.placed_count(first.value))
         _hint_all(tm, first)
     # Phase 1: CP-SAT on the whole model, for better timetables and the bound.
     solver = cp_model.CpSolver()
-    _set_parameters(solver, limit * FULL_MODEL_SHARE, seed, workers, deterministic, log)
+    _set_parameters(solver, params, log)
     status = solver.solve(tm.model, callback)
     result = _result(data, tm, solver, status, callback, start)
     stats = {
@@ -125,9 +138,9 @@ def solve(
         "hint_complete": float(first is not None),
         "deterministic_time": solver.deterministic_time,
         "stopped_by_wall_clock": float(
-            deterministic
+            params.reproducible
             and status == cp_model.FEASIBLE
-            and solver.wall_time >= limit * FULL_MODEL_SHARE * WALL_CLOCK_FACTOR * 0.99
+            and solver.deterministic_time < params.time_limit * params.full_model_share * 0.99
         ),
     }
     # Phase 2: large-neighbourhood search from the best timetable, unless proven optimal.
@@ -137,37 +150,42 @@ def solve(
         if first is None or found.objective >= first.objective:
             begin = found
     if begin is not None and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
-        _neighbourhood_phase(
-            tm, begin, solver, result, stats, limit, seed, workers, deterministic, callback
-        )
+        _neighbourhood_phase(tm, begin, solver, result, stats, params, callback)
     result.wall_time = time.perf_counter() - start
     result.stats.update(stats)
+    result.stats["mode"] = params.mode
     return result
 
 
-def _complete(tm: TimetableModel) -> Incumbent | None:
+def _warm_result(data: ProblemData, warm: Solution, params: SolveParams, start: float) -> Result:
+    """The warm start as the answer, when the deadline passed before the model was built: a
+    valid timetable (the greedy respects every hard rule), with no objective or bound."""
+    result = Result(status="feasible", solution=warm, wall_time=time.perf_counter() - start)
+    result.first_solution_time = result.wall_time
+    result.stats.update({"mode": params.mode, "stopped_while_building": 1.0})
+    return result
+
+
+def _complete(tm: TimetableModel, params: SolveParams) -> Incumbent | None:
     """The hinted warm start as a value for every variable (the auxiliary ones solved for),
     or None when the hint does not fit the model (it then only guides the search)."""
-    solver = _solve_hinted(tm)
+    solver = _solve_hinted(tm, params)
     if solver is None:
         return None
     return Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
 
 
-def _solve_hinted(tm: TimetableModel):
+def _solve_hinted(tm: TimetableModel, params: SolveParams):
     """A solver that holds the model's hint, every hinted variable fixed to its value and the
-    others solved for; None when the hint does not fit."""
+    others solved for; None when the hint does not fit (or the time ran out)."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.fix_variables_to_their_hinted_value = True
     p.num_workers = 1
-    p.max_deterministic_time = COMPLETE_HINT_SECONDS
+    p.max_deterministic_time = params.complete_hint_seconds
+    p.max_time_in_seconds = max(0.01, params.left())
     status = solver.solve(tm.model)
     return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-
-
-# Deterministic seconds to complete the warm start into a full timetable.
-COMPLETE_HINT_SECONDS = 10.0
 
 
 def _hint_all(tm: TimetableModel, incumbent: Incumbent) -> None:
@@ -178,23 +196,11 @@ def _hint_all(tm: TimetableModel, incumbent: Incumbent) -> None:
     hint.values.extend(incumbent.values)
 
 
-# Deterministic seconds the neighbourhood search gets per remaining second of the limit. A
-# neighbourhood is a small solve whose set-up CP-SAT's deterministic clock counts lightly:
-# measured, one deterministic second of neighbourhoods took 1.9 s (medium) to 2.7 s (haren)
-# of wall-clock time, so half a deterministic second per second keeps a run near its limit.
-LNS_DETERMINISTIC_RATE = 0.5
-
-# Share of the time limit for CP-SAT on the whole model; the rest goes to the neighbourhood
-# search (see scheduler/lns.py), which improves large terms much faster.
-FULL_MODEL_SHARE = 0.3
-
-
 def _neighbourhood_phase(
-    tm: TimetableModel, first: Incumbent, solver, result: Result, stats: dict, limit: float,
-    seed: int, workers: int, deterministic: bool, callback: _Callback,
+    tm: TimetableModel, first: Incumbent, solver, result: Result, stats: dict,
+    params: SolveParams, callback: _Callback,
 ) -> None:  # fmt: skip
     """Improve ``first`` with LNS for the rest of the limit; update ``result``."""
-    start = callback.start
     # CP-SAT's bound only counts when it found a timetable itself; otherwise use the trivial
     # bound (every reward, no penalty), which is always valid.
     if result.solution is not None:
@@ -205,53 +211,44 @@ def _neighbourhood_phase(
     def report(best: Incumbent) -> None:
         callback.record(best.objective, bound, tm.placed_count(best.value))
 
-    if deterministic:
-        budget = max(0.0, limit - solver.deterministic_time) * LNS_DETERMINISTIC_RATE
-        wall = max(0.0, limit * WALL_CLOCK_FACTOR - (time.perf_counter() - start))
+    if params.reproducible:
+        left = max(0.0, params.time_limit - solver.deterministic_time)
+        budget = left * params.lns_deterministic_rate
     else:
         budget = float("inf")
-        wall = max(0.0, limit - (time.perf_counter() - start))
-    best, lns = improve(tm, first, budget, seed, workers, wall_limit=wall, on_improve=report)
+    best, lns = improve(tm, first, budget, params, on_improve=report)
     stats.update(
         {
             "lns_steps": lns.steps,
             "lns_improvements": lns.improvements,
             "deterministic_time": solver.deterministic_time + lns.deterministic_time,
-            "stopped_by_wall_clock": float(deterministic and lns.deterministic_time < budget),
         }
     )
+    if params.reproducible and lns.deterministic_time < budget:
+        stats["stopped_by_wall_clock"] = 1.0
     if best is first and result.solution is not None:
         return
-    final = _fixed_solve(tm, best)
     result.status = "feasible"
-    result.solution = tm.solution_from(final.boolean_value)
-    result.objective = final.objective_value / SCALE
+    result.solution = tm.solution_from(best.value)
+    result.objective = best.objective / SCALE
     result.bound = bound / SCALE
-    result.objective_terms = tm.objective_terms(final.value)
+    result.objective_terms = tm.objective_terms(best.evaluate)
     result.stats["progress"] = [(e.elapsed, e.objective) for e in callback.events]
 
 
-def _fixed_solve(tm: TimetableModel, best: Incumbent):
-    """A solver holding exactly ``best`` (every variable fixed to its hinted value), so that
-    expressions can be evaluated the usual way."""
-    _hint_all(tm, best)
-    solver = _solve_hinted(tm)
-    if solver is None:
-        raise RuntimeError("the neighbourhood search's timetable does not re-solve")
-    return solver
-
-
-def _set_parameters(solver, limit: float, seed: int, workers: int, deterministic: bool, log):
+def _set_parameters(solver, params: SolveParams, log: bool) -> None:
+    """Whole-model search: its share of the deterministic limit (reproducible) or of the
+    wall-clock time left (wall-clock mode)."""
     p = solver.parameters
-    p.num_workers = max(1, workers)
-    p.random_seed = int(seed)
+    p.num_workers = params.workers
+    p.random_seed = params.seed
     p.log_search_progress = log
-    if deterministic:
-        p.max_deterministic_time = limit
-        p.max_time_in_seconds = limit * WALL_CLOCK_FACTOR
-        p.interleave_search = p.num_workers > 1
+    p.interleave_search = p.num_workers > 1
+    if params.reproducible:
+        p.max_deterministic_time = params.time_limit * params.full_model_share
+        p.max_time_in_seconds = max(0.01, params.left() * params.full_model_share)
     else:
-        p.max_time_in_seconds = limit
+        p.max_time_in_seconds = max(0.01, params.left() * params.full_model_share)
 
 
 _STATUS = {

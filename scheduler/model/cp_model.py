@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -17,8 +18,16 @@ from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 class TimetableModel(Constraints):
     """Builds the model on construction; ``solution_from`` reads a solution back."""
 
-    def __init__(self, data: ProblemData, inst: Instance | None = None):
+    def __init__(
+        self,
+        data: ProblemData,
+        inst: Instance | None = None,
+        stop: Callable[[], None] | None = None,
+    ):
+        """``stop`` is called between the steps of building; it may raise to abandon the
+        model (the wall-clock deadline of a solve)."""
         self.data = data
+        self.stop = stop or _never
         self.inst = inst or build_instance(data)
         self.model = cp_model.CpModel()
         self.vars = Variables()
@@ -26,6 +35,7 @@ class TimetableModel(Constraints):
         self.lock_names: dict[tuple[str, int], dict[int, cp_model.IntVar]] = {}
         self.occupancy: dict[tuple[int, int], cp_model.IntVar] = {}
         self._make_variables()
+        self.stop()
         self.add_constraints()
         self.objective: Objective = build_objective(self.model, self.inst, self.vars)
         self.model.maximize(self.objective.expression())
@@ -226,6 +236,10 @@ class TimetableModel(Constraints):
 
     def placed_count(self, value) -> int:
         return sum(1 for g in self.vars.groups for x in g.member.values() if value(x))
+
+
+def _never() -> None:
+    """The default ``stop``: building is never abandoned."""
 
 
 def _group_number(group_id: str) -> int:
