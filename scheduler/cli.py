@@ -338,8 +338,8 @@ def mode_line(result) -> str:
         return ("Mode:      reproducible (deterministic time limit: the same workbook, seed and "
                 "workers give this timetable again; it may take longer than the limit)")  # fmt: skip
     line = "Mode:      wall-clock (the limit is the time to the written timetable)"
-    if result.stats.get("stopped_while_building"):
-        line += "; the limit ran out while the model was built: this is the greedy start"
+    if result.stats.get("stopped_while_building") or result.stats.get("no_search_timetable"):
+        line += "; the limit ran out before the search found a timetable: this is the greedy start"
     return line
 
 
@@ -357,7 +357,7 @@ def result_lines(data: ProblemData, result, checks) -> list[str]:
             f"Objective: {result.objective:.1f}   bound {result.bound:.1f}   gap "
             + (f"{100 * gap:.2f}%" if gap is not None else "-")
             if result.objective is not None and result.bound is not None
-            else "Objective: - (no model was built in the time limit)"
+            else "Objective: - (the time ran out before the search found a timetable)"
         ),
         f"Time:      {result.wall_time:.1f} s"
         + (

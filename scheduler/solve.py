@@ -21,12 +21,13 @@ from ortools.sat.python import cp_model
 
 from scheduler.data import ProblemData
 from scheduler.greedy import greedy
-from scheduler.lns import Incumbent, improve
+from scheduler.lns import Incumbent, improve, release_memory
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import build_instance
 from scheduler.model.objective import SCALE
 from scheduler.search.params import OutOfTime, SolveParams, check_time
 from scheduler.solution import Result, Solution
+from scheduler.verify import total_violations, verify
 
 
 @dataclass
@@ -112,7 +113,8 @@ def solve(
     try:
         tm = TimetableModel(data, inst, stop=lambda: check_time(params))
     except OutOfTime:
-        return _warm_result(data, warm, params, start)
+        found = _warm_result(data, warm, params, start, "stopped_while_building")
+        return found or Result(status="unknown", wall_time=time.perf_counter() - start)
     callback.tm = tm
     matched = tm.add_hint(warm)
     assumptions = [tm.lock_literals[i] for i in sorted(tm.lock_literals)]
@@ -124,17 +126,29 @@ def solve(
     if first is not None:
         callback.record(first.objective, tm.objective.upper_bound(), tm.placed_count(first.value))
         _hint_all(tm, first)
-    # Phase 1: CP-SAT on the whole model, for better timetables and the bound.
+    release_memory()
+    result = _search(tm, first, params, callback, log)
+    if result.solution is None and result.status == "unknown":
+        return _warm_result(data, warm, params, start, "no_search_timetable") or result
+    result.wall_time = time.perf_counter() - start
+    result.stats.update({"build_seconds": build_time, "hint_groups": matched, "mode": params.mode})
+    return result
+
+
+def _search(
+    tm: TimetableModel, first: Incumbent | None, params: SolveParams, callback: _Callback,
+    log: bool,
+) -> Result:  # fmt: skip
+    """Phase 1, CP-SAT on the whole model (better timetables and the bound), then phase 2,
+    the neighbourhood search from the best timetable unless it is proven optimal."""
     solver = cp_model.CpSolver()
     _set_parameters(solver, params, log)
     status = solver.solve(tm.model, callback)
-    result = _result(data, tm, solver, status, callback, start)
+    result = _result(tm.data, tm, solver, status, callback, callback.start)
     stats = {
-        "build_seconds": build_time,
         "candidate_groups": len(tm.vars.groups),
         "variables": len(tm.model.proto.variables),
         "constraints": len(tm.model.proto.constraints),
-        "hint_groups": matched,
         "hint_complete": float(first is not None),
         "deterministic_time": solver.deterministic_time,
         "stopped_by_wall_clock": float(
@@ -143,26 +157,39 @@ def solve(
             and solver.deterministic_time < params.time_limit * params.full_model_share * 0.99
         ),
     }
-    # Phase 2: large-neighbourhood search from the best timetable, unless proven optimal.
     begin = first
     if status == cp_model.FEASIBLE:
         found = Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
         if first is None or found.objective >= first.objective:
             begin = found
+    # What the neighbourhood phase needs of the whole-model search: its bound (only when it
+    # found a timetable itself: otherwise the trivial bound, which is always valid).
+    bound = tm.objective.upper_bound()
+    if result.solution is not None and begin is not None:
+        bound = max(round(solver.best_objective_bound), begin.objective)
+    spent = solver.deterministic_time
+    # The whole-model solver's memory is not needed any more: give it back before the
+    # neighbourhood search makes its own copies of the model.
+    del solver
+    release_memory()
     if begin is not None and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
-        _neighbourhood_phase(tm, begin, solver, result, stats, params, callback)
-    result.wall_time = time.perf_counter() - start
+        _neighbourhood_phase(tm, begin, bound, spent, result, stats, params, callback)
     result.stats.update(stats)
-    result.stats["mode"] = params.mode
     return result
 
 
-def _warm_result(data: ProblemData, warm: Solution, params: SolveParams, start: float) -> Result:
-    """The warm start as the answer, when the deadline passed before the model was built: a
-    valid timetable (the greedy respects every hard rule), with no objective or bound."""
+def _warm_result(
+    data: ProblemData, warm: Solution, params: SolveParams, start: float, why: str
+) -> Result | None:
+    """The warm start as the answer when the time ran out before the search found a
+    timetable (``why``: while the model was built, or before any search phase finished): a
+    timetable without objective or bound, or None when the warm start breaks a rule (a lock
+    the greedy could not meet), because only a verified timetable may be returned."""
+    if total_violations(verify(data, warm)):
+        return None
     result = Result(status="feasible", solution=warm, wall_time=time.perf_counter() - start)
     result.first_solution_time = result.wall_time
-    result.stats.update({"mode": params.mode, "stopped_while_building": 1.0})
+    result.stats.update({"mode": params.mode, why: 1.0})
     return result
 
 
@@ -197,23 +224,17 @@ def _hint_all(tm: TimetableModel, incumbent: Incumbent) -> None:
 
 
 def _neighbourhood_phase(
-    tm: TimetableModel, first: Incumbent, solver, result: Result, stats: dict,
-    params: SolveParams, callback: _Callback,
+    tm: TimetableModel, first: Incumbent, bound: int, spent: float, result: Result,
+    stats: dict, params: SolveParams, callback: _Callback,
 ) -> None:  # fmt: skip
-    """Improve ``first`` with LNS for the rest of the limit; update ``result``."""
-    # CP-SAT's bound only counts when it found a timetable itself; otherwise use the trivial
-    # bound (every reward, no penalty), which is always valid.
-    if result.solution is not None:
-        bound = max(solver.best_objective_bound, first.objective)
-    else:
-        bound = tm.objective.upper_bound()
+    """Improve ``first`` with LNS for the rest of the limit; update ``result``. ``bound`` is
+    the bound to report (scaled), ``spent`` the deterministic time used so far."""
 
     def report(best: Incumbent) -> None:
         callback.record(best.objective, bound, tm.placed_count(best.value))
 
     if params.reproducible:
-        left = max(0.0, params.time_limit - solver.deterministic_time)
-        budget = left * params.lns_deterministic_rate
+        budget = max(0.0, params.time_limit - spent) * params.lns_deterministic_rate
     else:
         budget = float("inf")
     best, lns = improve(tm, first, budget, params, on_improve=report)
@@ -221,7 +242,7 @@ def _neighbourhood_phase(
         {
             "lns_steps": lns.steps,
             "lns_improvements": lns.improvements,
-            "deterministic_time": solver.deterministic_time + lns.deterministic_time,
+            "deterministic_time": spent + lns.deterministic_time,
         }
     )
     if params.reproducible and lns.deterministic_time < budget:
