@@ -306,10 +306,12 @@ def _refuse_input_as_output(workbook: Path, out: Path) -> None:
 
 
 def solve_params(
-    data: ProblemData, time_limit: float | None, seed: int | None, workers: int, reproducible: bool
-):
+    data: ProblemData, time_limit: float | None, seed: int | None, workers: int,
+    reproducible: bool, read_seconds: float,
+):  # fmt: skip
     """The SolveParams of a ``solve`` command: the limit counted from the command's start,
-    a reserve for verify and write, workers capped at the machine's cores (with a note)."""
+    a reserve for verify and write (see ``write_reserve``; ``read_seconds`` is how long the
+    workbook took to read), workers capped at the machine's cores (with a note)."""
     from scheduler.search.params import SolveParams, machine_cores, write_reserve
 
     cores = machine_cores()
@@ -320,7 +322,7 @@ def solve_params(
     return SolveParams.for_term(
         data.settings, limit, seed, workers, reproducible=reproducible,
         started=click.get_current_context().meta.get("started"),
-        reserve=write_reserve(len(data.learners), limit),
+        reserve=write_reserve(len(data.learners), limit, read_seconds),
     )  # fmt: skip
 
 
@@ -499,12 +501,14 @@ def solve(
 
     out = out or default_output(workbook, _scenario_suffix(scenario))
     _refuse_input_as_output(workbook, out)
+    reading = time.perf_counter()
     data = load_or_exit(workbook)
+    read_seconds = time.perf_counter() - reading
     what = workbook.name
     if scenario is not None:
         data = scenario_or_exit(workbook, data, scenario)
         what = f"{workbook.name}, scenario {scenario}"
-    params = solve_params(data, time_limit, seed, workers, reproducible)
+    params = solve_params(data, time_limit, seed, workers, reproducible, read_seconds)
     limit = params.time_limit
     click.echo(
         f"Solving {what}: {_plural(len(data.learners), 'learner')}, "

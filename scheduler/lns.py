@@ -188,11 +188,13 @@ def improve(
     return best, stats
 
 
-def release_memory() -> None:
+def release_memory(collect: bool = False) -> None:
     """Give freed memory back to the operating system: glibc keeps what the solvers of a
     phase or a round freed, so without this the peak of a solve is the sum of its phases.
-    A no-op where there is no glibc."""
-    gc.collect()
+    ``collect`` runs Python's garbage collector first (tens of milliseconds on a large
+    model: between phases, not after every round). A no-op where there is no glibc."""
+    if collect:
+        gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):

@@ -171,7 +171,7 @@ def _search(
     # The whole-model solver's memory is not needed any more: give it back before the
     # neighbourhood search makes its own copies of the model.
     del solver
-    release_memory()
+    release_memory(collect=True)
     if begin is not None and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
         _neighbourhood_phase(tm, begin, bound, spent, result, stats, params, callback)
     result.stats.update(stats)

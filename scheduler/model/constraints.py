@@ -250,7 +250,9 @@ class Constraints:
                 for b in mo:
                     pairs[(a.cand.index, b.cand.index)].append(m)
         by_index = {g.cand.index: g for g in self.vars.groups}
-        for (ia, ib), learners in sorted(pairs.items()):
+        for n, ((ia, ib), learners) in enumerate(sorted(pairs.items())):
+            if n % 1000 == 0:
+                self.stop()  # the largest rule on a big term: seconds on a busy machine
             a, b = by_index[ia], by_index[ib]
             common = [t for t in range(self.inst.n_slots) if a.covering(t) and b.covering(t)]
             if not common:

@@ -37,6 +37,7 @@ class TimetableModel(Constraints):
         self._make_variables()
         self.stop()
         self.add_constraints()
+        self.stop()
         self.objective: Objective = build_objective(self.model, self.inst, self.vars)
         self.model.maximize(self.objective.expression())
 

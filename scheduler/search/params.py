@@ -128,11 +128,18 @@ RESERVE_FIXED_S = 0.2
 RESERVE_PER_LEARNER_S = 0.002
 RESERVE_PER_LEARNER_SQUARED_S = 0.000006
 RESERVE_BUSY_FACTOR = 1.5
+# Writing took 13-16 times as long as reading the same term's workbook (medium to stress,
+# idle), and both slow down together on a loaded machine: the time the read took is a
+# measure of this machine's speed right now. Ten times it, on top of the estimate above,
+# kept the write inside the limit at a load of 10 on 2 cores (read 0.7 s, write 6.5 s).
+RESERVE_PER_READ_SECOND = 10.0
 
 
-def write_reserve(learners: int, time_limit: float) -> float:
-    """Seconds to keep for verifying and writing the timetable of ``learners`` learners, at
-    most a third of the limit (a very short limit still gets some search)."""
+def write_reserve(learners: int, time_limit: float, read_seconds: float = 0.0) -> float:
+    """Seconds to keep for verifying and writing the timetable of ``learners`` learners whose
+    workbook took ``read_seconds`` to read, at most a third of the limit (a very short limit
+    still gets some search)."""
     n = learners
     need = RESERVE_FIXED_S + RESERVE_PER_LEARNER_S * n + RESERVE_PER_LEARNER_SQUARED_S * n * n
-    return min(need * RESERVE_BUSY_FACTOR, time_limit / 3)
+    need = max(need * RESERVE_BUSY_FACTOR, RESERVE_PER_READ_SECOND * read_seconds)
+    return min(need, time_limit / 3)
