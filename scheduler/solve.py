@@ -25,6 +25,7 @@ from scheduler.lns import Incumbent, improve, release_memory
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import build_instance
 from scheduler.model.objective import SCALE
+from scheduler.search.memory import check_memory
 from scheduler.search.params import OutOfTime, SolveParams, check_time
 from scheduler.solution import Result, Solution
 from scheduler.verify import total_violations, verify
@@ -99,7 +100,8 @@ def solve(
     ``params`` says how (see scheduler/search/params.py); without it, ``time_limit`` and
     ``seed`` default to the workbook's Settings, ``workers`` is capped at the machine's cores
     and the run is reproducible. ``hint`` (a base timetable, for scenarios) is used instead of
-    the greedy warm start when given.
+    the greedy warm start when given. Raises SchedulerError, before building, when the model
+    is estimated not to fit in memory (scheduler/search/memory.py).
     """
     if params is None:
         params = SolveParams.for_term(
@@ -108,6 +110,7 @@ def solve(
     params = params.with_start()
     start = time.perf_counter()
     inst = build_instance(data)
+    size = check_memory(inst, params.workers, params.memory_mb)
     warm = hint if hint is not None else greedy(data, inst)
     callback = _Callback(start, progress)
     try:
@@ -131,7 +134,14 @@ def solve(
     if result.solution is None and result.status == "unknown":
         return _warm_result(data, warm, params, start, "no_search_timetable") or result
     result.wall_time = time.perf_counter() - start
-    result.stats.update({"build_seconds": build_time, "hint_groups": matched, "mode": params.mode})
+    result.stats.update(
+        {
+            "build_seconds": build_time,
+            "hint_groups": matched,
+            "mode": params.mode,
+            "estimated_peak_mb": size.peak_mb(params.workers),
+        }
+    )
     return result
 
 

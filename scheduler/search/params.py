@@ -57,6 +57,9 @@ class SolveParams:
     lns_deterministic_rate: float = 0.5
     # Deterministic seconds to complete the warm start into a full timetable.
     complete_hint_seconds: float = 10.0
+    # Memory the solve may use, in MB (None: this machine's); a term whose model is
+    # estimated above 75 % of it is refused before building (scheduler/search/memory.py).
+    memory_mb: float | None = None
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.time_limit) and self.time_limit > 0):
