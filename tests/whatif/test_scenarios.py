@@ -218,7 +218,7 @@ BROKEN = [
     pytest.param(row("x", "Rooms", "C1", "seats", "many"), "value", "whole number", id="value"),
     # an added row without its required columns
     pytest.param(
-        row("x", "Rooms", value="room=C2", action="add"), "value", "kind, seats", id="add"
+        row("x", "Rooms", value="room=C2", action="add"), "value", "kind and seats", id="add"
     ),
     # an added row naming a column that does not exist
     pytest.param(
