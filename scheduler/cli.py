@@ -62,7 +62,7 @@ def bad_input(message: str) -> NoReturn:
 def check_or_exit(path: Path, err: bool = True) -> tuple[ProblemData, list[Problem]]:
     """The valid data in ``path`` and its warnings; on any error print every problem and
     exit 2. An unexpected failure while reading is reported as one sentence, also exit 2."""
-    from scheduler.workbook.read import check_workbook
+    from scheduler.workbook.validate import check_workbook
 
     try:
         data, problems = check_workbook(path)

@@ -469,5 +469,3 @@ class Constraints:
             d = inst.days.index(day)
             for p in range(inst.n_periods - length + 1):
                 yield week, d * inst.n_periods + p
-
-

@@ -226,4 +226,3 @@ class TimetableModel(Constraints):
 
     def placed_count(self, value) -> int:
         return sum(1 for g in self.vars.groups for x in g.member.values() if value(x))
-

@@ -610,9 +610,7 @@ def _learners(book: _Book, wb: Workbook) -> None:
     for lr in data.learners:
         groups = [g.group for g in sol.groups if lr.learner in g.members]
         bookings = [b for b in sol.internet if b.learner == lr.learner]
-        asked = list(lr.wants) + (
-            ["intake"] if needs_intake(lr) else []
-        )
+        asked = list(lr.wants) + (["intake"] if needs_intake(lr) else [])
         asked += [f"internet {lr.internet_periods}"] if lr.internet_periods else []
         rows.append(
             [lr.learner, lr.section, ", ".join(asked),

@@ -13,6 +13,7 @@ ranges, references between sheets and what only makes sense with other rows in v
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,19 +30,11 @@ from scheduler.data import (
     ScenarioRow,
     fmt_time,
 )
-from scheduler.errors import Problem
+from scheduler.errors import Problem, WorkbookError
 from scheduler.rules import TEACHING_ROLE, fits, listing, may_teach, needs_intake
-from scheduler.workbook.read import (
-    FLOAT,
-    SETTINGS_KINDS,
-    SHEETS,
-    TABLE_FIELDS,
-    CellError,
-    Kind,
-    is_blank,
-    norm,
-    suggest,
-)
+from scheduler.workbook.cells import FLOAT, CellError, Kind, is_blank, norm
+from scheduler.workbook.contract import SETTINGS_KINDS, SHEETS, TABLE_FIELDS
+from scheduler.workbook.read import build, load_sheets, suggest
 
 Rule = Callable[["Context"], Iterable[Problem]]
 
@@ -55,6 +48,8 @@ ID_SHEETS: dict[str, str] = {
     "Learners": "learner",
 }
 NOUNS: dict[str, str] = ID_SHEETS | {"Regimes": "regime"}
+
+
 def demand(data: ProblemData) -> dict[str, int]:
     """Course id -> number of learners who fit it."""
     return {c.course: sum(fits(lrn, c) for lrn in data.learners) for c in data.courses}
@@ -952,3 +947,44 @@ def validate(data: ProblemData, unread: Mapping[str, set[str]] | None = None) ->
 
 
 __all__ = ["RULES", "Context", "demand", "errors", "fits", "validate"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and validating a workbook file
+# ---------------------------------------------------------------------------------------------
+
+_SHEET_ORDER = {name: i for i, name in enumerate(SHEETS)}
+
+
+def _order(problem: Problem) -> tuple:
+    return (_SHEET_ORDER.get(problem.sheet, len(_SHEET_ORDER)), problem.row or 0)
+
+
+def check_workbook(path: str | os.PathLike) -> tuple[ProblemData | None, list[Problem]]:
+    """Read and validate the workbook at ``path``.
+
+    Returns the data (None when there is any error) and every problem found, warnings
+    included, in sheet order. Raises UnreadableFileError when the file is not a usable
+    workbook. Cross-sheet checks are skipped only when a required sheet or column is missing
+    (they would report the consequences of the missing layout, not real problems).
+    """
+    data, out = build(load_sheets(path))
+    problems = list(out.problems)
+    if out.layout_ok:
+        problems += validate(data, out.unread)
+    problems.sort(key=_order)
+    has_errors = any(p.severity == "error" for p in problems)
+    return (None if has_errors else data), problems
+
+
+def read_workbook(path: str | os.PathLike) -> ProblemData:
+    """The validated term in the workbook at ``path``.
+
+    Raises WorkbookError listing every error (reading and cross-sheet) and
+    UnreadableFileError when the file is not a usable workbook. Warnings are not raised; use
+    ``check_workbook`` to see them.
+    """
+    data, problems = check_workbook(path)
+    if data is None:
+        raise WorkbookError([p for p in problems if p.severity == "error"])
+    return data

@@ -28,7 +28,7 @@ from scheduler.whatif.scenarios import (
     scenario_names,
     with_shortcuts,
 )
-from scheduler.workbook.read import read_workbook
+from scheduler.workbook.validate import read_workbook
 from tests.helpers.terms import tiny_term
 
 MEAL = (RegimeBlock("RA", "all", 720, 780, "meal"), RegimeBlock("RB", "all", 720, 780, "meal"))
