@@ -171,13 +171,12 @@ class _Book:
     result: Result
     solution: Solution
     checks: Sequence[Any] | None
+    waiting: Sequence[WaitingRow]
     figures: KeyFigures = field(init=False)
-    waiting: list[WaitingRow] = field(init=False)
     items: list[Item] = field(init=False)
     titles: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.waiting = waiting(self.data, self.solution)
         self.figures = key_figures(self.data, self.solution, self.waiting)
         self.items = grid_items(self.data, self.solution)
 
@@ -192,26 +191,36 @@ class _Book:
 
 
 def write_timetable(
-    data: ProblemData, result: Result, path: str | os.PathLike, checks: Sequence[Any] | None = None
+    data: ProblemData,
+    result: Result,
+    path: str | os.PathLike,
+    checks: Sequence[Any] | None = None,
+    waiting_rows: Sequence[WaitingRow] | None = None,
 ) -> Path:
     """Write the timetable workbook of ``result`` to ``path`` (atomically) and return the path.
 
     ``checks`` are the verifier's RuleChecks (``rule``, ``description``, ``violations``,
-    ``details``) for the Diagnostics sheet; when None they are computed with
-    ``scheduler.verify.verify``. Raises SchedulerError when ``result`` has no timetable.
+    ``details``) for the Diagnostics sheet and ``waiting_rows`` the Waiting rows; each is
+    computed when None (``scheduler.pipeline`` passes both, computed once per timetable).
+    Raises SchedulerError when ``result`` has no timetable.
     """
-    return save_atomic(build_workbook(data, result, checks), path)
+    return save_atomic(build_workbook(data, result, checks, waiting_rows), path)
 
 
 def build_workbook(
-    data: ProblemData, result: Result, checks: Sequence[Any] | None = None
+    data: ProblemData,
+    result: Result,
+    checks: Sequence[Any] | None = None,
+    waiting_rows: Sequence[WaitingRow] | None = None,
 ) -> Workbook:
     """The timetable workbook in memory (see ``write_timetable``)."""
     if result.solution is None:
         raise SchedulerError(f"no timetable to write (solver status: {result.status})")
     if checks is None:
         checks = _verify(data, result.solution)
-    book = _Book(data, result, result.solution, checks)
+    if waiting_rows is None:
+        waiting_rows = waiting(data, result.solution)
+    book = _Book(data, result, result.solution, checks, waiting_rows)
     wb = Workbook()
     wb.remove(wb.active)
     for writer in (
