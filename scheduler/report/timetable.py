@@ -32,6 +32,7 @@ from scheduler.errors import SchedulerError
 from scheduler.excel import (
     HEADER_FILL,
     HEADER_FONT,
+    print_setup,
     save_atomic,
     set_cell,
     sheet_title,
@@ -413,17 +414,7 @@ def _grid_sheet_setup(ws: Worksheet, n_days: int, freeze: str = "B1") -> None:
     for c in range(2, n_days + 2):
         ws.column_dimensions[get_column_letter(c)].width = GRID_WIDTH
     ws.freeze_panes = freeze
-    _printable(ws)
-
-
-def _printable(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    print_setup(ws)
 
 
 def _legend(ws: Worksheet, n_days: int) -> int:
@@ -561,7 +552,7 @@ def _table(
     ws = book.sheet(wb, name)
     write_table(ws, header, rows)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
-    _printable(ws)
+    print_setup(ws)
     ws.print_title_rows = "1:1"
     return ws
 
@@ -725,7 +716,7 @@ def _term(book: _Book, wb: Workbook) -> None:
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
-    _printable(ws)
+    print_setup(ws)
 
 
 def _column_block(ws: Worksheet, col: int, rows: list[tuple]) -> None:
@@ -769,8 +760,7 @@ def _overview(book: _Book, wb: Workbook) -> None:
     ws.column_dimensions["C"].width = 10
     ws.freeze_panes = "A3"
     _section_chart(book, ws)
-    _printable(ws)
-    ws.page_setup.orientation = "portrait"
+    print_setup(ws, landscape=False)
 
 
 def _overview_block(ws: Worksheet, row: int, title: str, pairs) -> int:

@@ -37,7 +37,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scheduler import pipeline
 from scheduler.data import ProblemData
 from scheduler.errors import SchedulerError
-from scheduler.excel import HEADER_FILL, HEADER_FONT, save_atomic, set_cell, sheet_title
+from scheduler.excel import (
+    HEADER_FILL,
+    HEADER_FONT,
+    print_setup,
+    save_atomic,
+    set_cell,
+    sheet_title,
+)
 from scheduler.report.figures import placed_kinds
 from scheduler.solution import Result, Solution
 from scheduler.whatif.scenarios import BASE, Scenario
@@ -471,16 +478,6 @@ def _fit_height(ws: Worksheet, row: int, texts: Sequence, widths: Sequence[float
         ws.row_dimensions[row].height = 15 * lines
 
 
-def _print_setup(ws: Worksheet, title_rows: str, title_cols: str | None = None) -> None:
-    """Landscape, one page wide, the header (and figure names) repeated on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
-    if title_cols:
-        ws.print_title_cols = title_cols
-
-
 def _delta(value: float | int | None, base: float | int | None) -> float | int | None:
     """``value - base`` when both are numbers (floats to two decimals), else None."""
     numbers = (int, float)
@@ -543,7 +540,7 @@ def _summary(ws: Worksheet, outcomes: Sequence[Outcome], title: str, here: Path)
         _fit_height(ws, r, texts, SUMMARY_WIDTHS)
     ws.freeze_panes = "C4"
     _placed_chart(ws, outcomes)
-    _print_setup(ws, "3:3")
+    print_setup(ws, "3:3")
 
 
 def _placed_chart(ws: Worksheet, outcomes: Sequence[Outcome]) -> None:
@@ -585,7 +582,7 @@ def _term_sheet(ws: Worksheet, outcomes: Sequence[Outcome], heading: str, here: 
     for k, o in enumerate(others):
         _term_column(ws, 3 + 2 * k, o, base, rows, here)
     ws.freeze_panes = "C3"
-    _print_setup(ws, "2:2", "A:A")
+    print_setup(ws, "2:2", "A:A")
 
 
 def _term_column(
