@@ -13,6 +13,7 @@ and import heavy modules inside the function so that ``scheduler --help`` stays 
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -463,7 +464,7 @@ def solve(
         workers=workers,
         deterministic=not fast,
     )
-    if not quiet and click.get_text_stream("stderr").isatty():
+    if not quiet and sys.stderr.isatty():
         click.echo("", err=True)
     if verified is None:
         if result.status == "infeasible":

@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Color, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -32,6 +32,7 @@ from scheduler.errors import SchedulerError
 from scheduler.excel import (
     HEADER_FILL,
     HEADER_FONT,
+    empty_workbook,
     print_setup,
     save_atomic,
     set_cell,
@@ -222,8 +223,7 @@ def build_workbook(
     if waiting_rows is None:
         waiting_rows = waiting(data, result.solution)
     book = _Book(data, result, result.solution, checks, waiting_rows)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = empty_workbook()
     for writer in (
         _overview, _week, _rooms, _staff, _sections, _groups, _learners,
         _sessions, _intakes, _internet, _waiting, _diagnostics, _term,
@@ -367,7 +367,9 @@ def _grid_cell(ws, row: int, col: int, entries: list[tuple[str, str]], blocked, 
         value: Any = CellRichText()
         for i, (kind, line) in enumerate(entries):
             value.append(
-                TextBlock(InlineFont(color=KIND_MARKS[kind], b=True, sz=style.font_size), "■ ")
+                TextBlock(
+                    InlineFont(color=Color(KIND_MARKS[kind]), b=True, sz=style.font_size), "■ "
+                )
             )
             value.append(
                 TextBlock(
