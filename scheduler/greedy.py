@@ -184,8 +184,7 @@ def _pick(inst, cand, course, busy: _Busy, plan, alive, hand, internet: bool, lo
     for t0, room in _slot_options(inst, cand, course, busy, plan, internet):
         if lock is not None and not _meets(inst, lock, t0, room):
             continue
-        cover = set(range(t0, t0 + course.session_periods))
-        free = [m for m in alive if _learner_free(inst, busy, m, cover)]
+        free = [m for m in alive if _learner_free(inst, busy, m, t0, course.session_periods)]
         if len(free) < course.min_size:
             continue
         if hand:
@@ -214,18 +213,21 @@ def _slot_options(inst: Instance, cand, course, busy: _Busy, plan, internet: boo
         if limit is not None and busy.starting[t0] >= limit:
             continue
         for r in rooms:
-            if cover & busy.room[r] or cover & inst.room_blocked[r]:
+            if cover & busy.room[r] or not inst.room_free_at(r, t0, course.session_periods):
                 continue
             yield t0, r
 
 
-def _learner_free(inst: Instance, busy: _Busy, m: str, cover: set[int]) -> bool:
-    return not (cover & inst.learner_blocked[m]) and not (cover & busy.learner[m])
+def _learner_free(inst: Instance, busy: _Busy, m: str, t0: int, length: int) -> bool:
+    """The learner's regime and own rows leave the appointment free (gaps included) and
+    nothing placed so far takes its periods."""
+    return inst.learner_free_at(m, t0, length) and not busy.learner[m].intersection(
+        range(t0, t0 + length)
+    )
 
 
 def _choose_members(inst, cand, course, busy: _Busy, pool, plan):
     data = inst.data
-    cover = {t for t0, _r, _i in plan for t in range(t0, t0 + course.session_periods)}
     cap = course.max_size
     for _t0, r, internet in plan:
         room = data.room_by_id[r]
@@ -238,7 +240,7 @@ def _choose_members(inst, cand, course, busy: _Busy, pool, plan):
             break
         if allowed is not None and data.learner_by_id[m].section not in allowed:
             continue
-        if not _learner_free(inst, busy, m, cover):
+        if not all(_learner_free(inst, busy, m, t0, course.session_periods) for t0, _r, _i in plan):
             continue
         if partners.get(m, set()) & set(members):
             continue
@@ -289,7 +291,7 @@ def _book_internet(inst: Instance, busy: _Busy, hand: bool) -> list[InternetBook
         for t in sorted(inst.internet_slots):
             if booked >= learner.internet_periods:
                 break
-            if inst.day_of(t) in days_used or not _learner_free(inst, busy, m, {t}):
+            if inst.day_of(t) in days_used or not _learner_free(inst, busy, m, t, 1):
                 continue
             for lab in labs:
                 here = seats_used[(lab.room, t)]
@@ -340,11 +342,11 @@ def _one_intake(inst, busy, learner, length, rooms, counsellors, taken, load):
         for p in range(inst.n_periods - length + 1):
             t0 = d * inst.n_periods + p
             cover = set(range(t0, t0 + length))
-            if not _learner_free(inst, busy, m, cover):
+            if not _learner_free(inst, busy, m, t0, length):
                 continue
             for c in counsellors:
                 common = [lang for lang in learner.languages if lang in c.languages]
-                if not common or not cover <= inst.staff_free[c.staff]:
+                if not common or not inst.staff_free_at(c.staff, t0, length):
                     continue
                 limit = c.max_periods_per_week
                 if limit is not None and load[(c.staff, week)] + length > limit:
@@ -352,7 +354,7 @@ def _one_intake(inst, busy, learner, length, rooms, counsellors, taken, load):
                 if any((c.staff, week, t) in taken for t in cover):
                     continue
                 for r in rooms:
-                    if cover & inst.room_blocked[r.room]:
+                    if not inst.room_free_at(r.room, t0, length):
                         continue
                     if r.sections and learner.section not in r.sections:
                         continue

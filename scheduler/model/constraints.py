@@ -180,58 +180,52 @@ class Constraints:
 
     # --- learners -----------------------------------------------------------------------
     def _section_regimes(self) -> None:
-        """No session while a member's section regime blocks the time."""
+        """No session while a member's section regime blocks its periods or a gap inside it."""
         for g in self.vars.groups:
             for sec, h in g.has_section.items():
-                blocked = self.inst.section_blocked.get(sec, frozenset())
                 for (t0, _r, _i), v in g.all_sessions():
-                    if blocked.intersection(range(t0, t0 + g.length)):
+                    if not self.inst.section_free_at(sec, t0, g.length):
                         self.model.add_bool_or([v.Not(), h.Not()])
 
     def _learner_unavailability(self) -> None:
-        """No session while a member has a LearnerUnavailability row."""
-        data = self.inst.data
+        """No session while a member's LearnerUnavailability row touches it (gaps included)."""
+        inst = self.inst
         for g in self.vars.groups:
             for m, x in g.member.items():
-                own = self.inst.learner_blocked[m] - self.inst.section_blocked.get(
-                    data.learner_by_id[m].section, frozenset()
-                )
-                if not own:
+                if not self._own_rows(m):
                     continue
+                sec = inst.data.learner_by_id[m].section
                 for (t0, _r, _i), v in g.all_sessions():
-                    if own.intersection(range(t0, t0 + g.length)):
+                    # a start the regime blocks is already ruled out for the whole section
+                    regime_ok = inst.section_free_at(sec, t0, g.length)
+                    if regime_ok and not inst.learner_free_at(m, t0, g.length):
                         self.model.add_bool_or([v.Not(), x.Not()])
+
+    def _own_rows(self, m: str) -> bool:
+        """The learner has LearnerUnavailability rows that block more than their regime."""
+        inst = self.inst
+        sec = inst.data.learner_by_id[m].section
+        return inst.learner_blocked[m] != inst.section_blocked.get(
+            sec, frozenset()
+        ) or inst.learner_gaps[m] != inst.section_gaps.get(sec, frozenset())
 
     def _compatible_sessions(self) -> None:
         """Redundant, for the linear relaxation: a group with a member from section σ (or with
         learner l) holds all its weekly sessions at times σ (or l) can come. The pairwise
         rules above say the same for integers; summed, they stop the LP from placing a learner
         in a half-formed group whose sessions mostly fall in the learner's work or yard."""
-        data = self.inst.data
+        inst = self.inst
         for g in self.vars.groups:
-            c = data.course_by_id[g.cand.course]
+            c = inst.data.course_by_id[g.cand.course]
             sessions = list(g.all_sessions())
             for sec, h in g.has_section.items():
-                blocked = self.inst.section_blocked.get(sec, frozenset())
-                ok = [
-                    v
-                    for (t0, _r, _i), v in sessions
-                    if not blocked.intersection(range(t0, t0 + g.length))
-                ]
+                ok = [v for (t0, _r, _i), v in sessions if inst.section_free_at(sec, t0, g.length)]
                 if len(ok) < len(sessions):
                     self.model.add(sum(ok) >= c.sessions_per_week * h)
             for m, x in g.member.items():
-                blocked = self.inst.learner_blocked[m]
-                sec_blocked = self.inst.section_blocked.get(
-                    data.learner_by_id[m].section, frozenset()
-                )
-                if blocked == sec_blocked:
+                if not self._own_rows(m):
                     continue
-                ok = [
-                    v
-                    for (t0, _r, _i), v in sessions
-                    if not blocked.intersection(range(t0, t0 + g.length))
-                ]
+                ok = [v for (t0, _r, _i), v in sessions if inst.learner_free_at(m, t0, g.length)]
                 self.model.add(sum(ok) >= c.sessions_per_week * x)
 
     def _learner_no_two_groups_at_once(self) -> None:
