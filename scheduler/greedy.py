@@ -40,13 +40,15 @@ def greedy(data: ProblemData, inst: Instance | None = None, hand: bool = False) 
     busy = _Busy()
     made: list[tuple[Group, list[Session], str | None]] = []  # group, sessions, locked id
     used: set[int] = set()
-    for locked_id, course_id, locks in _lock_requirements(data):
+    for locked_id, course_id, all_locks in _lock_requirements(data):
+        locks = [k for k in all_locks if k.kind != "member"]
+        pinned = [k.learner for k in all_locks if k.kind == "member" and k.learner]
         for cand in _candidate_order(inst, hand):
             if cand.index in used or cand.course != course_id:
                 continue
             if any(k.staff not in (None, cand.staff) for k in locks):
                 continue
-            formed = _form_group(inst, cand, busy, hand, locks)
+            formed = _form_group(inst, cand, busy, hand, locks, pinned)
             if formed:
                 used.add(cand.index)
                 made.append((*formed, locked_id))
@@ -121,7 +123,9 @@ def _learner_order(inst: Instance, learners: list[str], hand: bool) -> list[str]
     return sorted(learners, key=key)
 
 
-def _form_group(inst: Instance, cand: Candidate, busy: _Busy, hand: bool, locks=()):
+def _form_group(inst: Instance, cand: Candidate, busy: _Busy, hand: bool, locks=(), pinned=()):
+    """The group ``cand`` with its sessions and members, or None; ``locks`` are session locks
+    it must meet and ``pinned`` learners it must hold (member locks)."""
     data = inst.data
     course = data.course_by_id[cand.course]
     staff = data.staff_by_id[cand.staff]
@@ -131,25 +135,29 @@ def _form_group(inst: Instance, cand: Candidate, busy: _Busy, hand: bool, locks=
     if staff.max_periods_per_week is not None:
         if busy.staff_load[cand.staff] + weekly > staff.max_periods_per_week:
             return None
-    pool = [
+    pinned = list(dict.fromkeys(pinned))
+    if any(m not in cand.learners or (m, course.kind) in busy.placed for m in pinned):
+        return None
+    pool = pinned + [
         m
         for m in _learner_order(inst, list(cand.learners), hand)
-        if (m, course.kind) not in busy.placed
+        if (m, course.kind) not in busy.placed and m not in pinned
     ]
     if len(pool) < course.min_size:
         return None
-    plan = _choose_slots(inst, cand, course, busy, pool, hand, locks)
+    plan = _choose_slots(inst, cand, course, busy, pool, hand, locks, pinned)
     if plan is None:
         return None
     members = _choose_members(inst, cand, course, busy, pool, plan)
-    if members is None:
+    if members is None or not set(pinned) <= set(members):
         return None
     return _commit(inst, cand, course, busy, plan, members)
 
 
-def _choose_slots(inst, cand, course, busy: _Busy, pool, hand, locks=()):
+def _choose_slots(inst, cand, course, busy: _Busy, pool, hand, locks=(), pinned=()):
     """Pick (start, room, internet) for every weekly session, one by one: first a session
-    for each lock (ordinary if one fits, else online), then the rest, online ones first."""
+    for each lock (ordinary if one fits, else online), then the rest, online ones first;
+    every session at a time the ``pinned`` learners are free."""
     plan: list[tuple[int, str, bool]] = []
     alive = list(pool)
     left = {
@@ -159,7 +167,7 @@ def _choose_slots(inst, cand, course, busy: _Busy, pool, hand, locks=()):
     for lock in locks:
         for internet in (False, True):
             pick = left[internet] and _pick(
-                inst, cand, course, busy, plan, alive, hand, internet, lock
+                inst, cand, course, busy, plan, alive, hand, internet, lock, pinned
             )
             if pick:
                 break
@@ -169,7 +177,7 @@ def _choose_slots(inst, cand, course, busy: _Busy, pool, hand, locks=()):
         alive = pick[1]
         left[internet] -= 1
     for internet in [True] * left[True] + [False] * left[False]:
-        pick = _pick(inst, cand, course, busy, plan, alive, hand, internet, None)
+        pick = _pick(inst, cand, course, busy, plan, alive, hand, internet, None, pinned)
         if pick is None:
             return None
         plan.append(pick[0])
@@ -177,15 +185,16 @@ def _choose_slots(inst, cand, course, busy: _Busy, pool, hand, locks=()):
     return plan
 
 
-def _pick(inst, cand, course, busy: _Busy, plan, alive, hand, internet: bool, lock):
+def _pick(inst, cand, course, busy: _Busy, plan, alive, hand, internet: bool, lock, pinned=()):
     """The best (start, room, internet) for the next session and the learners still free,
-    or None; with ``lock``, only starts and rooms that meet it."""
+    or None; with ``lock``, only starts and rooms that meet it; only starts at which every
+    ``pinned`` learner is free."""
     best, best_free, best_score = None, [], (0, 0)
     for t0, room in _slot_options(inst, cand, course, busy, plan, internet):
         if lock is not None and not _meets(inst, lock, t0, room):
             continue
         free = [m for m in alive if _learner_free(inst, busy, m, t0, course.session_periods)]
-        if len(free) < course.min_size:
+        if len(free) < course.min_size or not set(pinned) <= set(free):
             continue
         if hand:
             return (t0, room, internet), free

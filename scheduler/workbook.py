@@ -84,7 +84,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "release",
     ),
     "LearnerUnavailability": ("learner", "day", "start", "end", "reason"),
-    "Locks": ("kind", "course", "group", "day", "period", "room", "staff"),
+    "Locks": ("kind", "course", "group", "day", "period", "room", "staff", "learner"),
     "Weights": ("key", "value"),
     "Scenarios": ("scenario", "sheet", "key", "column", "value", "action"),
 }
@@ -284,7 +284,7 @@ _ROW: dict[str, Callable[[Any], tuple]] = {
         *_block(u.day, u.start, u.end),
         _text(u.reason),
     ),
-    "Locks": lambda k: (k.kind, k.course, k.group, k.day, k.period, k.room, k.staff),
+    "Locks": lambda k: (k.kind, k.course, k.group, k.day, k.period, k.room, k.staff, k.learner),
     "Scenarios": lambda s: (
         s.scenario,
         s.sheet,

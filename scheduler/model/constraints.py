@@ -365,44 +365,53 @@ class Constraints:
                     self.model.add(sum(vs) + sum(booked[(m, t)]) <= 1)
 
     def _locks(self) -> None:
-        """A locked session stays where it is (each lock is a named assumption, so an
-        impossible lock is reported by its row).
+        """A locked session stays where it is, and a pinned learner is in their group (each lock
+        is a named assumption, so an impossible lock is reported by its row).
 
         A lock on a group id ``C-n`` is held by one specific group: ``named[(C, n)][g]`` says
         that candidate ``g`` is the group called ``C-n``. Exactly one candidate carries each
         locked id, no candidate carries two, and every lock on that id is met by that one
-        group's sessions, and groups ``C-1`` .. ``C-n`` all exist. A lock without a group id may
-        be met by any group of its course.
+        group (its sessions, or its members for a ``member`` lock), and groups ``C-1`` .. ``C-n``
+        all exist. A session lock without a group id may be met by any group of its course.
         """
         data = self.inst.data
         for i, lock in enumerate(data.locks):
             lit = self.lock_literals.setdefault(i, self.model.new_bool_var(f"lock[{i}]"))
-            groups = [g for g in self.vars.groups if lock.course in (None, g.cand.course)]
             if lock.group:
-                key = lock_group_key(lock.group, {c.course for c in data.courses})
-                if key is None or (lock.course not in (None, key[0])):
-                    self.model.add_bool_or([lit.Not()])  # no group can ever have that id
-                    continue
-                named = self._named(key)
-                # Ids are given in activation order, so C-n needs groups C-1 .. C-n formed.
-                actives = [g.active for g in self.vars.groups if g.cand.course == key[0]]
-                self.model.add(sum(actives) >= key[1]).only_enforce_if(lit)
-                for g in groups:
-                    if g.cand.index not in named:
-                        continue
-                    matching = self._lock_matches(g, lock)
-                    carrier = named[g.cand.index]
-                    if matching:
-                        self.model.add_bool_or([*matching, carrier.Not()]).only_enforce_if(lit)
-                    else:
-                        self.model.add_implication(lit, carrier.Not())
-                self.model.add_exactly_one(named.values()).only_enforce_if(lit)
+                self._group_lock(lock, lit)
                 continue
+            groups = [g for g in self.vars.groups if lock.course in (None, g.cand.course)]
             matching = [v for g in groups for v in self._lock_matches(g, lock)]
             if matching:
                 self.model.add_bool_or(matching).only_enforce_if(lit)
             else:
                 self.model.add_bool_or([lit.Not()])
+
+    def _group_lock(self, lock, lit: cp_model.IntVar) -> None:
+        """Under ``lit``, the group called ``lock.group`` exists and meets the lock."""
+        data = self.inst.data
+        key = lock_group_key(lock.group, {c.course for c in data.courses})
+        if key is None or (lock.course not in (None, key[0])):
+            self.model.add_bool_or([lit.Not()])  # no group can ever have that id
+            return
+        named = self._named(key)
+        # Ids are given in activation order, so C-n needs groups C-1 .. C-n formed.
+        actives = [g.active for g in self.vars.groups if g.cand.course == key[0]]
+        self.model.add(sum(actives) >= key[1]).only_enforce_if(lit)
+        for g in self.vars.groups:
+            if g.cand.index not in named:
+                continue
+            if lock.kind == "member":
+                member = g.member.get(lock.learner)
+                matching = [member] if member is not None else []
+            else:
+                matching = self._lock_matches(g, lock)
+            carrier = named[g.cand.index]
+            if matching:
+                self.model.add_bool_or([*matching, carrier.Not()]).only_enforce_if(lit)
+            else:
+                self.model.add_implication(lit, carrier.Not())
+        self.model.add_exactly_one(named.values()).only_enforce_if(lit)
 
     def _named(self, key: tuple[str, int]) -> dict[int, cp_model.IntVar]:
         """Candidate index -> "this candidate is the group ``course-n``", made once per id;
