@@ -10,8 +10,9 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.instance import Instance, intake_dates
+from scheduler.model.instance import Instance
 from scheduler.model.variables import GroupVars, Variables
+from scheduler.rules import intake_dates
 
 
 class Constraints:

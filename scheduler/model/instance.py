@@ -16,7 +16,6 @@ staff member, so that staff assignment is fixed per candidate and staff rules be
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -495,17 +494,3 @@ def release_fraction(data: ProblemData, learner_id: str) -> float:
         return 0.0
     span = max((s.term_end - s.term_start).days, 1)
     return max(0.0, min(1.0, (s.term_end - max(release, s.term_start)).days / span))
-
-
-def intake_dates(data: ProblemData, learner_id: str) -> list[tuple[int, str, dt.date]]:
-    """(week, day, date) on which the learner's intake may take place."""
-    first, last = learner_window(data, learner_id)
-    section = data.learner_by_id[learner_id].section
-    out = []
-    for d in term_dates(data):
-        week = (d - data.settings.term_start).days // 7 + 1
-        if week > data.settings.intake_weeks:
-            break
-        if first <= d <= last and not closed_for(data, d, (section,)):
-            out.append((week, weekday(d), d))
-    return out

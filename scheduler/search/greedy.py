@@ -17,7 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from scheduler.data import Lock, ProblemData
-from scheduler.model.instance import Candidate, Instance, build_instance, intake_dates, present
+from scheduler.model.instance import Candidate, Instance, build_instance, present
+from scheduler.rules import intake_dates
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 
 
