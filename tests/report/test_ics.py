@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 from openpyxl import Workbook
-from timetable_fixture import tiny_data, tiny_result
 
 from scheduler.errors import SchedulerError, UnreadableFileError
 from scheduler.report.figures import group_sections
 from scheduler.report.ics import export_ics, ics_file_names
 from scheduler.report.timetable import write_timetable
 from scheduler.term import open_dates
+from tests.helpers.timetable_fixture import tiny_data, tiny_result
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 CHECKS: list = []

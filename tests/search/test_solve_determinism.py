@@ -24,10 +24,10 @@ its timetable several times, so two runs only agree when the whole search is rep
 from __future__ import annotations
 
 import pytest
-from conftest import assert_valid, random_term, run
 
 import scheduler.search.solve
 from scheduler.solution import Result
+from tests.helpers.terms import assert_valid, random_term, run
 
 LIMIT = 0.7  # deterministic seconds: one to two wall-clock seconds per run here
 
@@ -44,6 +44,7 @@ def twice(data, workers: int, seed: int) -> tuple[Result, Result]:
     return runs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_same_seed_and_workers_give_the_same_timetable(busy_term, workers, monkeypatch):
     monkeypatch.setattr(scheduler.search.solve, "WALL_CLOCK_FACTOR", 100.0)

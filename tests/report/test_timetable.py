@@ -9,7 +9,6 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
-from timetable_fixture import tiny_data, tiny_result
 
 from scheduler.errors import SchedulerError
 from scheduler.report.timetable import (
@@ -25,6 +24,7 @@ from scheduler.report.timetable import (
 )
 from scheduler.solution import Result
 from scheduler.verify import RULES
+from tests.helpers.timetable_fixture import tiny_data, tiny_result
 
 SHEETS = [
     "Overview", "Week", "Rooms", "Staff", "Sections", "Groups", "Learners", "Sessions",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import tiny_term
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,12 +29,13 @@ from scheduler.whatif.scenarios import (
     with_shortcuts,
 )
 from scheduler.workbook.read import read_workbook
+from tests.helpers.terms import tiny_term
 
 MEAL = (RegimeBlock("RA", "all", 720, 780, "meal"), RegimeBlock("RB", "all", 720, 780, "meal"))
 
 
 def term(**fields) -> ProblemData:
-    """The conftest tiny term, valid as it stands (its regimes exist), with two rooms and
+    """The tiny term of tests.helpers.terms, valid as it stands (its regimes exist), with two rooms and
     internet windows on Tuesday and Thursday."""
     values: dict = {
         "regimes": MEAL,

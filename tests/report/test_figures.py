@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from timetable_fixture import tiny_data, tiny_solution
 
 from scheduler.report.figures import (
     REASON_CODES,
@@ -16,6 +15,7 @@ from scheduler.report.figures import (
     staff_periods,
 )
 from scheduler.solution import Group, Session, Solution
+from tests.helpers.timetable_fixture import tiny_data, tiny_solution
 
 
 @pytest.fixture(scope="module")
