@@ -12,8 +12,6 @@ catch a hand-made timetable that holds the session across the blocked gap anyway
 
 from __future__ import annotations
 
-from conftest import assert_valid, learners, nt2_course, run, solved, tiny_term, with_settings
-
 from scheduler.data import (
     InternetWindow,
     LearnerUnavailability,
@@ -27,6 +25,15 @@ from scheduler.model.instance import build_instance
 from scheduler.search.greedy import greedy
 from scheduler.solution import Group, Intake, Session, Solution
 from scheduler.verify import verify
+from tests.helpers.terms import (
+    assert_valid,
+    learners,
+    nt2_course,
+    run,
+    solved,
+    tiny_term,
+    with_settings,
+)
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
 IN_GAP = (690, 750)  # 11:30-12:30, inside the 10:30-13:00 gap

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import TERM_START, learner, solved, tiny_term
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +14,7 @@ from scheduler.rules import intake_dates, intake_weeks
 from scheduler.search.greedy import greedy
 from scheduler.solution import Intake, Solution
 from scheduler.verify import verify
+from tests.helpers.terms import TERM_START, learner, solved, tiny_term
 
 I1 = Room("I1", "Interview", "interview", 1)
 TERM_END = TERM_START + dt.timedelta(days=7 * 6 - 3)  # six weeks, Mon..Fri

@@ -5,14 +5,14 @@ impossible session lock (its Locks row in the minimal conflict set)."""
 from __future__ import annotations
 
 import pytest
-from conftest import learner, learners, members, nt2_course, run, solved, tiny_term
-from wbfactory import base_sheets, header, write
 
 from scheduler.data import Lock, Separation
 from scheduler.search.greedy import greedy
 from scheduler.solution import Group, Session, Solution
 from scheduler.verify import verify
 from scheduler.workbook.read import check_workbook
+from tests.helpers.terms import learner, learners, members, nt2_course, run, solved, tiny_term
+from tests.helpers.wbfactory import base_sheets, header, write
 
 
 def pin(group: str, who: str, row: int | None = None) -> Lock:
@@ -20,7 +20,9 @@ def pin(group: str, who: str, row: int | None = None) -> Lock:
 
 
 # max_size 3: of L0001..L0004 (L0004 lowest priority) one is left out, never L0004 when pinned
-FULL = dict(courses=(nt2_course(max_size=3, max_groups=1),), learners=(*learners(3, priority=5), learner(4)))
+FULL = dict(
+    courses=(nt2_course(max_size=3, max_groups=1),), learners=(*learners(3, priority=5), learner(4))
+)
 
 
 def test_a_pinned_learner_is_in_the_group():
