@@ -12,49 +12,16 @@ The rule (also printed at the top of RULES.md):
 4. A block is cut into sentences at ``.``, ``;`` never, only at ``. `` followed by a capital
    letter, a backtick or a quote, or at the end of the block; ``e.g.``, ``i.e.`` and ``etc.``
    never end a sentence. Markdown emphasis (``**``) is dropped and spaces are squeezed.
-5. A sentence is a *rule sentence* when, in lower case, it contains one of ``RULE_WORDS`` as a
-   whole word, or when it comes from a table row (every Settings row fixes a meaning or a
-   default). Every rule sentence must appear in RULES.md, either with the tests that cover it
-   or in its "Descriptive" section with the reason it states no rule.
+5. Every sentence counts: RULES.md must list each one, either with the tests that cover it or
+   in its "Descriptive" section with the reason it states no rule the program could break.
+   (A keyword filter such as must/may/never would let a rule phrased as a plain statement,
+   "A session of length k occupies k consecutive periods of one day", slip through.)
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-
-RULE_WORDS: tuple[str, ...] = (
-    "must",
-    "may",
-    "never",
-    "no",
-    "not",
-    "none",
-    "nothing",
-    "only",
-    "at most",
-    "at least",
-    "each",
-    "every",
-    "unless",
-    "required",
-    "error",
-    "refused",
-    "blocks",
-    "block",
-    "gets",
-    "needs",
-    "is one",
-    "are skipped",
-    "default",
-    "override",
-    "overrides",
-    "inside",
-    "within",
-    "falls",
-    "equal",
-    "unique",
-)
 
 ROOT = Path(__file__).resolve().parents[2]
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.")
@@ -117,19 +84,10 @@ def normalise(sentence: str) -> str:
     return re.sub(r"\s+", " ", sentence.replace("**", "")).strip()
 
 
-def is_rule(sentence: str, table: bool) -> bool:
-    """Rule 5."""
-    if table:
-        return True
-    low = sentence.lower()
-    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in RULE_WORDS)
-
-
-def rule_sentences(text: str) -> list[str]:
-    """Every rule sentence of the contract text, in order, without repeats."""
+def contract_sentences(text: str) -> list[str]:
+    """Every sentence of the contract text (rules 2-5), in order, without repeats."""
     out: dict[str, None] = {}
-    for block, table in blocks(text):
+    for block, _table in blocks(text):
         for sentence in split_sentences(block):
-            if is_rule(sentence, table):
-                out[normalise(sentence)] = None
+            out[normalise(sentence)] = None
     return list(out)
