@@ -23,6 +23,7 @@ from scheduler.data import (
     StaffAvailability,
 )
 from scheduler.report.figures import group_hours
+from scheduler.report.reasons import waiting
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 from scheduler.term import week_of
 from tests.conformance.kit import caught, kept
@@ -311,13 +312,14 @@ def test_counsellors_and_interview_rooms_serve_intakes_only():
 
 
 # --- Learners, intakes ------------------------------------------------------------------------
-def test_a_learner_who_wants_nt2_without_a_level_gets_an_intake_and_no_group():
+def test_a_learner_who_wants_nt2_without_a_level_gets_an_intake_and_waits_for_placement():
     data = tiny_term(
         rooms=(Room("C1", "Class 1", "classroom", 10), I1),
         learners=(*learners(3), learner(4, nt2_level=None, intake=False)),
     )
     sol = kept(data)
     assert "L0004" not in members(sol) and [i.learner for i in sol.intakes] == ["L0004"]
+    assert ("L0004", "NT2") in {(w.learner, w.wants) for w in waiting(data, sol)}
     caught(data, one_session(), "group_members")
 
 
