@@ -381,6 +381,9 @@ class Constraints:
             if lock.group:
                 self._group_lock(lock, lit)
                 continue
+            if lock.kind == "member":  # a pin into no group can never hold
+                self.model.add_bool_or([lit.Not()])
+                continue
             groups = [g for g in self.vars.groups if lock.course in (None, g.cand.course)]
             matching = [v for g in groups for v in self._lock_matches(g, lock)]
             if matching:

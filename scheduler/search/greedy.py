@@ -73,15 +73,17 @@ def _lock_requirements(data: ProblemData) -> list[tuple[str | None, str, list[Lo
 
     courses = {c.course for c in data.courses}
     by_id: dict[str, list[Lock]] = defaultdict(list)
+    course_of: dict[str, str] = {}
     out: list[tuple[str | None, str, list[Lock]]] = []
     for lock in data.locks:
         if lock.group:
             key = lock_group_key(lock.group, courses)
             if key is not None and lock.course in (None, key[0]):
                 by_id[lock.group].append(lock)
-        elif lock.course in courses:
+                course_of[lock.group] = key[0]
+        elif lock.course in courses and lock.kind != "member":
             out.append((None, lock.course, [lock]))
-    grouped = [(gid, lock_group_key(gid, courses)[0], ks) for gid, ks in sorted(by_id.items())]
+    grouped = [(gid, course_of[gid], ks) for gid, ks in sorted(by_id.items())]
     return grouped + out
 
 

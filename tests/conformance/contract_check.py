@@ -157,8 +157,9 @@ def check_sessions(data: ProblemData, solution: Solution) -> list[str]:
     escorts."""
     out = []
     groups = {g.group: g for g in solution.groups}
-    count, online = Counter(), Counter()
-    starting = Counter()
+    count: Counter[str] = Counter()
+    online: Counter[str] = Counter()
+    starting: Counter[tuple[str, str]] = Counter()
     for s in solution.sessions:
         count[s.group] += 1
         online[s.group] += s.internet
@@ -238,7 +239,8 @@ def appointment_problems(data, where, day, span, room_id, staff_id, people) -> l
 
 def staff_load(data: ProblemData, solution: Solution) -> list[str]:
     """Weekly session periods plus each week's intake periods within max_periods_per_week."""
-    weekly, intakes = Counter(), Counter()
+    weekly: Counter[str] = Counter()
+    intakes: Counter[tuple[str, int]] = Counter()
     for s in solution.sessions:
         weekly[s.staff] += s.periods
     for i in solution.intakes:
@@ -301,7 +303,9 @@ def check_intakes(data: ProblemData, solution: Solution) -> list[str]:
 def check_internet(data: ProblemData, solution: Solution) -> list[str]:
     """Bookings: learners who asked, their number, one a day, one period in a window, a lab."""
     out = []
-    per_week, per_day, per_seat = Counter(), Counter(), Counter()
+    per_week: Counter[str] = Counter()
+    per_day: Counter[tuple[str, str]] = Counter()
+    per_seat: Counter[tuple[str, str, str]] = Counter()
     for b in solution.internet:
         where = f"internet of {b.learner} {b.day} {b.period}"
         lr, room = data.learner_by_id.get(b.learner), data.room_by_id.get(b.room)
@@ -359,7 +363,8 @@ def uses(data: ProblemData, solution: Solution):
 def check_people_and_rooms_once(data: ProblemData, solution: Solution) -> list[str]:
     """A staff member or learner does one thing at a time; a room holds one session (and no
     booking beside it) or one intake at a time."""
-    weekly, dated = defaultdict(list), defaultdict(list)
+    weekly: defaultdict[tuple, list[str]] = defaultdict(list)
+    dated: defaultdict[tuple, list[str]] = defaultdict(list)
     for room, people, day, k, week, what in uses(data, solution):
         table = dated if week else weekly
         for who in people:
@@ -383,7 +388,8 @@ def check_separations(data: ProblemData, solution: Solution) -> list[str]:
         return {lr.learner for lr in data.learners if lr.section == x}
 
     together = [set(g.members) for g in solution.groups]
-    weekly, dated = defaultdict(set), defaultdict(set)
+    weekly: defaultdict[tuple, set[str]] = defaultdict(set)
+    dated: defaultdict[tuple, set[str]] = defaultdict(set)
     for room, people, day, k, week, _what in uses(data, solution):
         (dated if week else weekly)[(room, day, k, week)].update(people)
     together += list(weekly.values())
