@@ -83,7 +83,7 @@ def test_unexpected_failure_in_reading_is_one_sentence(base_path, monkeypatch):
     def broken(path):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("scheduler.workbook.read.check_workbook", broken)
+    monkeypatch.setattr("scheduler.workbook.validate.check_workbook", broken)
     result = invoke("validate", str(base_path))
     assert result.exit_code == 2
     assert "Traceback" not in result.output
@@ -92,7 +92,7 @@ def test_unexpected_failure_in_reading_is_one_sentence(base_path, monkeypatch):
 
 
 def test_debug_shows_the_real_exception(base_path, monkeypatch):
-    monkeypatch.setattr("scheduler.workbook.read.check_workbook", lambda path: 1 / 0)
+    monkeypatch.setattr("scheduler.workbook.validate.check_workbook", lambda path: 1 / 0)
     result = invoke("validate", str(base_path), env={"SCHEDULER_DEBUG": "1"})
     assert isinstance(result.exception, ZeroDivisionError)
 

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model.instance import Instance
 from scheduler.model.variables import GroupVars, Variables
-from scheduler.rules import intake_dates
+from scheduler.rules import intake_dates, parse_group_id
 
 
 class Constraints:
@@ -394,7 +394,7 @@ class Constraints:
     def _group_lock(self, lock, lit: cp_model.IntVar) -> None:
         """Under ``lit``, the group called ``lock.group`` exists and meets the lock."""
         data = self.inst.data
-        key = lock_group_key(lock.group, {c.course for c in data.courses})
+        key = parse_group_id(lock.group, (c.course for c in data.courses))
         if key is None or (lock.course not in (None, key[0])):
             self.model.add_bool_or([lit.Not()])  # no group can ever have that id
             return
@@ -475,14 +475,3 @@ class Constraints:
             d = inst.days.index(day)
             for p in range(inst.n_periods - length + 1):
                 yield week, d * inst.n_periods + p
-
-
-def lock_group_key(group: str, courses: set[str]) -> tuple[str, int] | None:
-    """``("NT2-1.1", 2)`` for ``"NT2-1.1-2"``; None when no group can have that id (unknown
-    course, or a number that is not 1, 2, ... written without leading zeros)."""
-    course_id, _, number = group.rpartition("-")
-    if course_id not in courses or not (number.isascii() and number.isdigit()):
-        return None
-    if number != str(int(number)) or int(number) < 1:
-        return None
-    return course_id, int(number)

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from scheduler.data import COURSE_KINDS, ProblemData
+from scheduler.rules import needs_intake
 from scheduler.solution import Group, Session, Solution
 from scheduler.term import closed_for, learner_window, session_hours, term_dates, weekday
 
@@ -102,12 +103,6 @@ def placed_kinds(data: ProblemData, solution: Solution) -> dict[str, set[str]]:
             if kind:
                 out.setdefault(m, set()).add(kind)
     return out
-
-
-def needs_intake(data: ProblemData, learner_id: str) -> bool:
-    """An intake is asked for, or needed because NT2 is wanted without a known level."""
-    learner = data.learner_by_id[learner_id]
-    return learner.intake or ("NT2" in learner.wants and not learner.nt2_level)
 
 
 @dataclass(frozen=True)
@@ -228,7 +223,7 @@ def key_figures(data: ProblemData, solution: Solution, waiting_rows=None) -> Key
     return KeyFigures(
         asked=asked,
         placed=placed,
-        intakes_asked=sum(1 for lr in data.learners if needs_intake(data, lr.learner)),
+        intakes_asked=sum(1 for lr in data.learners if needs_intake(lr)),
         intakes_held=len({i.learner for i in solution.intakes}),
         internet_asked=sum(lr.internet_periods for lr in data.learners),
         internet_booked=len(solution.internet),

@@ -45,7 +45,8 @@ from scheduler.report.figures import (
     room_blocked_slots,
     sessions_by_group,
 )
-from scheduler.report.reasons import WaitingRow, plural, waiting
+from scheduler.report.reasons import WaitingRow, waiting
+from scheduler.rules import needs_intake, plural
 from scheduler.solution import Result, Solution
 from scheduler.term import closed_for, date_of, n_weeks, term_dates, week_of, weekday
 
@@ -609,9 +610,7 @@ def _learners(book: _Book, wb: Workbook) -> None:
     for lr in data.learners:
         groups = [g.group for g in sol.groups if lr.learner in g.members]
         bookings = [b for b in sol.internet if b.learner == lr.learner]
-        asked = list(lr.wants) + (
-            ["intake"] if (lr.intake or ("NT2" in lr.wants and not lr.nt2_level)) else []
-        )
+        asked = list(lr.wants) + (["intake"] if needs_intake(lr) else [])
         asked += [f"internet {lr.internet_periods}"] if lr.internet_periods else []
         rows.append(
             [lr.learner, lr.section, ", ".join(asked),

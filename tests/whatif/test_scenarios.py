@@ -28,7 +28,7 @@ from scheduler.whatif.scenarios import (
     scenario_names,
     with_shortcuts,
 )
-from scheduler.workbook.read import read_workbook
+from scheduler.workbook.validate import read_workbook
 from tests.helpers.terms import tiny_term
 
 MEAL = (RegimeBlock("RA", "all", 720, 780, "meal"), RegimeBlock("RB", "all", 720, 780, "meal"))
@@ -218,7 +218,7 @@ BROKEN = [
     pytest.param(row("x", "Rooms", "C1", "seats", "many"), "value", "whole number", id="value"),
     # an added row without its required columns
     pytest.param(
-        row("x", "Rooms", value="room=C2", action="add"), "value", "kind, seats", id="add"
+        row("x", "Rooms", value="room=C2", action="add"), "value", "kind and seats", id="add"
     ),
     # an added row naming a column that does not exist
     pytest.param(

@@ -14,7 +14,7 @@ from scheduler.errors import SchedulerError
 from scheduler.model.instance import build_instance
 from scheduler.search.solve import solve
 from scheduler.workbook.example import PROFILES, TERM_END, TERM_START, generate
-from scheduler.workbook.read import check_workbook, read_workbook
+from scheduler.workbook.validate import check_workbook, read_workbook
 from scheduler.workbook.write import write_workbook
 
 INSTANCES = Path(__file__).resolve().parents[2] / "instances"

@@ -18,15 +18,13 @@ from hypothesis import strategies as st
 from scheduler.cli import main
 from scheduler.errors import WorkbookError
 from scheduler.workbook import write as workbook
-from scheduler.workbook.read import (
+from scheduler.workbook.cells import (
     ACTIVITY,
     COURSE_KIND,
     ROLE,
     ROOM_KIND,
-    SHEETS,
     CellError,
     as_text,
-    check_workbook,
     parse_date,
     parse_day,
     parse_day_or_all,
@@ -37,8 +35,9 @@ from scheduler.workbook.read import (
     parse_level,
     parse_time,
     parse_yes_no,
-    read_workbook,
 )
+from scheduler.workbook.contract import SHEETS
+from scheduler.workbook.validate import check_workbook, read_workbook
 from tests.helpers.wbfactory import (
     BASE,
     append_row,
@@ -382,12 +381,6 @@ def test_a_wrong_stored_size_does_not_hide_rows(tmp_path):
                 content = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', content)
             dst.writestr(item, content)
     assert len(read_workbook(patched).learners) == 10
-
-
-def test_sheet_layout_matches_the_contract():
-    """The reader's layout is the writer's (scheduler.workbook.write is written from the contract)."""
-    assert {name: spec.names for name, spec in SHEETS.items()} == workbook.SHEETS
-    assert {n for n, spec in SHEETS.items() if spec.optional} == set(workbook.OPTIONAL_SHEETS)
 
 
 def test_every_record_field_without_default_is_required_or_defaulted():

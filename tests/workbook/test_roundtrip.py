@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from scheduler.data import DEFAULT_WEIGHTS, Lock, ProblemData, ScenarioRow
+from scheduler.workbook.cells import EXCEL_ERRORS
 from scheduler.workbook.example import TERM_END, TERM_START, generate
-from scheduler.workbook.read import EXCEL_ERRORS, read_workbook
+from scheduler.workbook.validate import read_workbook
 from scheduler.workbook.write import OPTIONAL_SHEETS, SHEETS, write_workbook
 
 # Free text as a coordinator may type it: any printable characters, surrounding spaces

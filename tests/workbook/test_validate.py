@@ -20,8 +20,7 @@ from scheduler.data import (
     Staff,
 )
 from scheduler.workbook import template
-from scheduler.workbook.read import check_workbook
-from scheduler.workbook.validate import RULES, demand, errors, fits, validate
+from scheduler.workbook.validate import RULES, check_workbook, demand, errors, fits, validate
 from tests.helpers.terms import learner, mo_course, nt2_course, tiny_term
 from tests.helpers.wbfactory import blank_sheets, write
 
