@@ -10,7 +10,7 @@ from scheduler.data import Lock, Separation
 from scheduler.search.greedy import greedy
 from scheduler.solution import Group, Session, Solution
 from scheduler.verify import verify
-from scheduler.workbook.read import check_workbook
+from scheduler.workbook.validate import check_workbook
 from tests.helpers.terms import learner, learners, members, nt2_course, run, solved, tiny_term
 from tests.helpers.wbfactory import base_sheets, header, write
 

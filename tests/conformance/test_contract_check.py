@@ -11,7 +11,7 @@ from scheduler.search.greedy import greedy
 from scheduler.search.solve import solve
 from scheduler.verify import total_violations, verify
 from scheduler.workbook.example import PROFILES, generate
-from scheduler.workbook.read import read_workbook
+from scheduler.workbook.validate import read_workbook
 from tests.conformance.contract_check import check
 from tests.conformance.sentences import ROOT
 from tests.helpers.terms import random_term

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from scheduler.cli import main
 from scheduler.data import DEFAULT_WEIGHTS
 from scheduler.errors import Problem
-from scheduler.workbook.read import check_workbook
+from scheduler.workbook.validate import check_workbook
 from tests.helpers.wbfactory import (
     append_row,
     base_sheets,
