@@ -12,6 +12,9 @@ catch a hand-made timetable that holds the session across the blocked gap anyway
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from scheduler.data import (
     InternetWindow,
     LearnerUnavailability,
@@ -25,6 +28,7 @@ from scheduler.model.instance import build_instance
 from scheduler.search.greedy import greedy
 from scheduler.solution import Group, Intake, Session, Solution
 from scheduler.verify import verify
+from tests.conformance.contract_check import check
 from tests.helpers.terms import (
     assert_valid,
     learners,
@@ -190,3 +194,44 @@ def test_no_start_variable_exists_for_a_start_blocked_in_the_gap():
     data = gap_term(room_unavailability=tuple(RoomUnavailability("C1", d, *IN_GAP) for d in DAYS))
     assert build_instance(data).candidates == []  # no start left, so no candidate group
     assert run(data).status == "optimal"
+
+
+ROW_KINDS = ("regime", "learner", "room", "window")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(ROW_KINDS),
+            st.sampled_from(DAYS),
+            st.integers(500, 890),
+            st.integers(5, 200),
+        ),
+        max_size=4,
+    )
+)
+def test_solver_greedy_verifier_and_contract_check_agree_on_random_rows(rows):
+    """Random rows anywhere in the day (in periods, in the gap, across both) on the 2-period
+    term with every start open: whatever the solver and the greedy place, neither the verifier
+    nor the test-only contract check objects."""
+    regimes, away, busy, windows = [], [], [], []
+    for kind, day, start, length in rows:
+        end = min(start + length, 900)
+        if kind == "regime":
+            regimes.append(RegimeBlock("RA", day, start, end))
+        elif kind == "learner":
+            away.append(LearnerUnavailability("L0001", day, start, end))
+        elif kind == "room":
+            busy.append(RoomUnavailability("C1", day, start, end))
+        else:
+            windows.append(StaffAvailability("T1", day, start, end))
+    data = gap_term(
+        regimes=tuple(regimes),
+        learner_unavailability=tuple(away),
+        room_unavailability=tuple(busy),
+        staff_availability=tuple(windows),
+    )
+    for sol in (solved(data), greedy(data), greedy(data, hand=True)):
+        assert_valid(data, sol)
+        assert check(data, sol) == []
