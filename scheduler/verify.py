@@ -8,8 +8,10 @@ rules added on 2026-12-01 are written here again from workbook.md's text, on pur
   unavailability row or a room's unavailability that overlaps the gap by a minute or more breaks
   it, and a staff or internet window must contain the gap, as if the gap were a period of it;
 - *the intake window follows arrival*: weeks ``w .. w + intake_weeks - 1``, where ``w`` is the
-  week of the learner's arrival (week 1 when they arrived before the term). Rule ids, their order and their exact meaning are those of
-the shared rules note; the Diagnostics sheet lists them in this order.
+  week of the learner's arrival (week 1 when they arrived before the term).
+
+Rule ids, their order and their exact meaning are those of the shared rules note; the
+Diagnostics sheet lists them in this order.
 
 ``verify`` never raises on a broken timetable: unknown ids, wrong lengths and periods past the
 end of the day are counted as violations of the rule they break.
@@ -127,7 +129,8 @@ def _gaps(
     for a, b in zip(span, span[1:], strict=False):
         end, start = periods[a].end, periods[b].start
         if start > end:
-            name = f"{day} {fmt_time(end)}-{fmt_time(start)} (between {periods[a].period} and {periods[b].period})"
+            between = f"between {periods[a].period} and {periods[b].period}"
+            name = f"{day} {fmt_time(end)}-{fmt_time(start)} ({between})"
             out.append((end, start, name))
     return out
 

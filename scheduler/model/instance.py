@@ -3,15 +3,15 @@
 The weekly grid is flattened: slot ``t = d * P + p`` for teaching day ``d`` (index into
 ``data.teaching_days``) and period ``p``. A *start* is the slot of a session's first period;
 a start is only kept when the whole session fits in one day and is possible for the group's
-staff member and at least one room.
+staff member and at least one room. Candidate groups are formed per course, per clique of
+mutually compatible sections (no Separations row between any two of them) and per eligible
+staff member, so that staff assignment is fixed per candidate and staff rules become linear.
 
 A session or intake of several periods is one appointment: its people stay through any gap
 between its periods (lunch, a break). So every blocked-slot set has a twin over *gaps* (gap
 ``t`` lies between slot ``t`` and slot ``t + 1`` of the same day): a blocking row that overlaps
-the gap by a minute or more blocks it, and a window must contain it, exactly as if the gap were a
-period. ``*_free_at(.., t0, length)`` apply both to a whole appointment. Candidate groups are formed per course, per clique of
-mutually compatible sections (no Separations row between any two of them) and per eligible
-staff member, so that staff assignment is fixed per candidate and staff rules become linear.
+the gap by a minute or more blocks it, and a window must contain it, exactly as if the gap were
+a period. ``*_free_at(.., t0, length)`` apply both to a whole appointment.
 """
 
 from __future__ import annotations
