@@ -26,6 +26,7 @@ from scheduler.errors import Problem, SchedulerError, UnreadableFileError, Workb
 from scheduler.rules import needs_intake, plural
 
 if TYPE_CHECKING:  # imported for annotations only: the commands load them when they run
+    from scheduler.pipeline import Verified
     from scheduler.whatif.compare import Outcome, Term
     from scheduler.whatif.scenarios import Scenario
 
@@ -298,12 +299,9 @@ def _refuse_input_as_output(workbook: Path, out: Path) -> None:
         raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
 
 
-def result_lines(data: ProblemData, result, checks) -> list[str]:
+def result_lines(verified: Verified) -> list[str]:
     """The end-of-solve summary: status, quality, what was placed, what the verifier found."""
-    from scheduler.report.figures import key_figures
-    from scheduler.verify import total_violations
-
-    figures = key_figures(data, result.solution)
+    result, figures = verified.result, verified.figures
     gap = result.gap
     lines = [
         f"Status:    {result.status}"
@@ -321,9 +319,9 @@ def result_lines(data: ProblemData, result, checks) -> list[str]:
         lines.append(
             "           stopped by the wall-clock cap: this run is not guaranteed to repeat"
         )
-    groups = result.solution.groups
+    groups = verified.solution.groups
     lines.append(
-        f"Groups:    {len(groups)} formed, {len(result.solution.sessions)} weekly sessions"
+        f"Groups:    {len(groups)} formed, {len(verified.solution.sessions)} weekly sessions"
     )
     for kind in sorted(figures.asked):
         asked, placed = figures.asked[kind], figures.placed[kind]
@@ -333,7 +331,7 @@ def result_lines(data: ProblemData, result, checks) -> list[str]:
     lines.append(
         f"Internet:  {figures.internet_booked} of {figures.internet_asked} weekly periods booked"
     )
-    bad = total_violations(checks)
+    bad = verified.violations
     lines.append(
         "Verifier:  every hard rule holds"
         if bad == 0
@@ -440,10 +438,8 @@ def solve(
       scheduler solve instances/small.xlsx --time-limit 30
       scheduler solve instances/medium.xlsx --scenario extra-classroom
     """
-    from scheduler.report.timetable import write_timetable
-    from scheduler.search.solve import solve as run_solve
+    from scheduler import pipeline
     from scheduler.search.solve import stderr_progress
-    from scheduler.verify import total_violations, verify
 
     out = out or default_output(workbook, _scenario_suffix(scenario))
     _refuse_input_as_output(workbook, out)
@@ -459,17 +455,17 @@ def solve(
         f"{plural(workers, 'worker')}...",
         err=True,
     )
-    result = run_solve(
+    result, verified = pipeline.solve_and_verify(
         data,
+        progress=None if quiet else stderr_progress,
         time_limit=time_limit,
         seed=seed,
         workers=workers,
-        progress=None if quiet else stderr_progress,
         deterministic=not fast,
     )
     if not quiet and click.get_text_stream("stderr").isatty():
         click.echo("", err=True)
-    if result.solution is None:
+    if verified is None:
         if result.status == "infeasible":
             click.echo("No timetable exists: the hard rules cannot all hold.", err=True)
             for reason in result.conflicts:
@@ -481,20 +477,18 @@ def solve(
                 err=True,
             )
         raise click.exceptions.Exit(EXIT_NO_TIMETABLE)
-    checks = verify(data, result.solution)
-    if total_violations(checks):
+    if verified.violations:
         click.echo(
             "The solver's timetable breaks hard rules, so it was not written. This is a bug "
             "in scheduler; please report it with the workbook:",
             err=True,
         )
-        for check in checks:
+        for check in verified.checks:
             for detail in check.details:
                 click.echo(f"  {check.rule}: {detail}", err=True)
         raise click.exceptions.Exit(EXIT_BUG)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_timetable(data, result, out, checks)
-    for line in result_lines(data, result, checks):
+    pipeline.write(verified, out)
+    for line in result_lines(verified):
         click.echo(line)
     click.echo(f"Wrote the timetable to {out}")
 

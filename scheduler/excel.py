@@ -98,3 +98,25 @@ def save_atomic(wb: Workbook, path: str | os.PathLike) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def print_setup(
+    ws: Worksheet,
+    title_rows: str | None = None,
+    title_cols: str | None = None,
+    landscape: bool = True,
+) -> None:
+    """How every sheet meant for paper prints: A4, landscape unless told otherwise, one page
+    wide (as many pages down as needed), narrow side margins, no grid lines, and the given
+    rows (``"1:3"``) and columns (``"A:A"``) repeated on every page."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if title_cols:
+        ws.print_title_cols = title_cols

@@ -14,11 +14,20 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from scheduler.data import COURSE_KINDS, ProblemData
 from scheduler.rules import needs_intake
 from scheduler.solution import Group, Session, Solution
 from scheduler.term import closed_for, learner_window, session_hours, term_dates, weekday
+
+
+class HasReasonCode(Protocol):
+    """A Waiting row as the figures see it (``scheduler.report.reasons.WaitingRow``)."""
+
+    @property
+    def reason_code(self) -> str: ...
+
 
 # Reason codes of the Waiting sheet, in the order the Overview lists them.
 REASON_CODES: tuple[str, ...] = (
@@ -210,14 +219,11 @@ def _pairs(what: str, counts: dict[str, tuple[int, int]]) -> list[tuple[str, flo
     return rows
 
 
-def key_figures(data: ProblemData, solution: Solution, waiting_rows=None) -> KeyFigures:
-    """Compute every key figure of ``solution``. ``waiting_rows`` (from
-    ``scheduler.report.reasons.waiting``) is computed when not given."""
-    if waiting_rows is None:
-        # Imported here: reasons uses the hour helpers of this module.
-        from scheduler.report.reasons import waiting
-
-        waiting_rows = waiting(data, solution)
+def key_figures(
+    data: ProblemData, solution: Solution, waiting_rows: Iterable[HasReasonCode]
+) -> KeyFigures:
+    """Compute every key figure of ``solution``; ``waiting_rows`` are its Waiting rows
+    (``scheduler.report.reasons.waiting``), counted by reason code."""
     asked, placed, by_section, by_language = _placement(data, solution)
     hours = _hours(data, solution)
     return KeyFigures(

@@ -32,6 +32,7 @@ from scheduler.errors import SchedulerError
 from scheduler.excel import (
     HEADER_FILL,
     HEADER_FONT,
+    print_setup,
     save_atomic,
     set_cell,
     sheet_title,
@@ -171,13 +172,12 @@ class _Book:
     result: Result
     solution: Solution
     checks: Sequence[Any] | None
+    waiting: Sequence[WaitingRow]
     figures: KeyFigures = field(init=False)
-    waiting: list[WaitingRow] = field(init=False)
     items: list[Item] = field(init=False)
     titles: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.waiting = waiting(self.data, self.solution)
         self.figures = key_figures(self.data, self.solution, self.waiting)
         self.items = grid_items(self.data, self.solution)
 
@@ -192,26 +192,36 @@ class _Book:
 
 
 def write_timetable(
-    data: ProblemData, result: Result, path: str | os.PathLike, checks: Sequence[Any] | None = None
+    data: ProblemData,
+    result: Result,
+    path: str | os.PathLike,
+    checks: Sequence[Any] | None = None,
+    waiting_rows: Sequence[WaitingRow] | None = None,
 ) -> Path:
     """Write the timetable workbook of ``result`` to ``path`` (atomically) and return the path.
 
     ``checks`` are the verifier's RuleChecks (``rule``, ``description``, ``violations``,
-    ``details``) for the Diagnostics sheet; when None they are computed with
-    ``scheduler.verify.verify``. Raises SchedulerError when ``result`` has no timetable.
+    ``details``) for the Diagnostics sheet and ``waiting_rows`` the Waiting rows; each is
+    computed when None (``scheduler.pipeline`` passes both, computed once per timetable).
+    Raises SchedulerError when ``result`` has no timetable.
     """
-    return save_atomic(build_workbook(data, result, checks), path)
+    return save_atomic(build_workbook(data, result, checks, waiting_rows), path)
 
 
 def build_workbook(
-    data: ProblemData, result: Result, checks: Sequence[Any] | None = None
+    data: ProblemData,
+    result: Result,
+    checks: Sequence[Any] | None = None,
+    waiting_rows: Sequence[WaitingRow] | None = None,
 ) -> Workbook:
     """The timetable workbook in memory (see ``write_timetable``)."""
     if result.solution is None:
         raise SchedulerError(f"no timetable to write (solver status: {result.status})")
     if checks is None:
         checks = _verify(data, result.solution)
-    book = _Book(data, result, result.solution, checks)
+    if waiting_rows is None:
+        waiting_rows = waiting(data, result.solution)
+    book = _Book(data, result, result.solution, checks, waiting_rows)
     wb = Workbook()
     wb.remove(wb.active)
     for writer in (
@@ -404,17 +414,7 @@ def _grid_sheet_setup(ws: Worksheet, n_days: int, freeze: str = "B1") -> None:
     for c in range(2, n_days + 2):
         ws.column_dimensions[get_column_letter(c)].width = GRID_WIDTH
     ws.freeze_panes = freeze
-    _printable(ws)
-
-
-def _printable(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    print_setup(ws)
 
 
 def _legend(ws: Worksheet, n_days: int) -> int:
@@ -552,7 +552,7 @@ def _table(
     ws = book.sheet(wb, name)
     write_table(ws, header, rows)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
-    _printable(ws)
+    print_setup(ws)
     ws.print_title_rows = "1:1"
     return ws
 
@@ -716,7 +716,7 @@ def _term(book: _Book, wb: Workbook) -> None:
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
-    _printable(ws)
+    print_setup(ws)
 
 
 def _column_block(ws: Worksheet, col: int, rows: list[tuple]) -> None:
@@ -760,8 +760,7 @@ def _overview(book: _Book, wb: Workbook) -> None:
     ws.column_dimensions["C"].width = 10
     ws.freeze_panes = "A3"
     _section_chart(book, ws)
-    _printable(ws)
-    ws.page_setup.orientation = "portrait"
+    print_setup(ws, landscape=False)
 
 
 def _overview_block(ws: Worksheet, row: int, title: str, pairs) -> int:

@@ -107,10 +107,14 @@ def test_a_strange_staff_id_stays_inside_the_folder(tmp_path):
     )
     result = tiny_result()
     sol = result.solution
-    result.solution = dataclasses.replace(
-        sol,
-        sessions=tuple(
-            dataclasses.replace(s, staff="../M 1") if s.staff == "M1" else s for s in sol.sessions
+    result = dataclasses.replace(
+        result,
+        solution=dataclasses.replace(
+            sol,
+            sessions=tuple(
+                dataclasses.replace(s, staff="../M 1") if s.staff == "M1" else s
+                for s in sol.sessions
+            ),
         ),
     )
     book = write_timetable(data, result, tmp_path / "t.xlsx", CHECKS)
