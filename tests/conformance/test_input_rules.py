@@ -227,16 +227,16 @@ def test_the_validate_command_names_sheet_row_and_column_and_exits_2(tmp_path):
 
 def test_command_line_flags_override_settings(tmp_path, monkeypatch):
     """The base workbook says time_limit_s 10 and seed 0; the flags win."""
-    import scheduler.search.solve as search
+    import scheduler.pipeline as pipeline
 
     seen: dict = {}
-    real = search.solve
+    real = pipeline.search
 
     def spy(data, **kw):
         seen.update(kw, settings=(data.settings.time_limit_s, data.settings.seed))
         return real(data, **kw)
 
-    monkeypatch.setattr(search, "solve", spy)
+    monkeypatch.setattr(pipeline, "search", spy)
     path = write(base_sheets(), tmp_path / "term.xlsx")
     args = [
         "solve",
