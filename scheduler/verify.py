@@ -690,10 +690,10 @@ def _check_learner_clash(f: _Facts, t: _Tally) -> None:
     for x, span in f.intakes_with_spans():
         weekly = f.learner_weekly.get(x.learner, {})
         for i in span:
-            what = weekly.get((x.day, i))
-            if what:
+            during = weekly.get((x.day, i), [])
+            if during:
                 t.add(
-                    f"Learner {x.learner}, week {x.week} {f.slot(x.day, i)}: intake during {_listing(what)}"
+                    f"Learner {x.learner}, week {x.week} {f.slot(x.day, i)}: intake during {_listing(during)}"
                 )
 
 
