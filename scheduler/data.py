@@ -29,7 +29,7 @@ CLOSED_REASONS: tuple[str, ...] = ("holiday", "strike", "lockdown", "other")
 GENDERS: tuple[str, ...] = ("M", "F")
 STATUSES: tuple[str, ...] = ("remand", "sentenced", "mixed")
 SCENARIO_ACTIONS: tuple[str, ...] = ("set", "add", "remove")
-LOCK_KINDS: tuple[str, ...] = ("session",)
+LOCK_KINDS: tuple[str, ...] = ("session", "member")
 
 
 def fmt_time(minutes: int) -> str:
@@ -201,7 +201,8 @@ class LearnerUnavailability:
 
 @dataclass(frozen=True)
 class Lock:
-    """A session that must stay where it is; None leaves that part free."""
+    """A session that must stay where it is (kind ``session``; None leaves that part free), or
+    a learner pinned into a group (kind ``member``: ``group`` and ``learner`` are set)."""
 
     kind: str = "session"
     course: str | None = None
@@ -210,6 +211,7 @@ class Lock:
     period: str | None = None
     room: str | None = None
     staff: str | None = None
+    learner: str | None = None
     row: int | None = _rowfield()
 
 

@@ -215,7 +215,7 @@ _ROW: dict[str, Callable[[Any], tuple]] = {
         *_block(u.day, u.start, u.end),
         _text(u.reason),
     ),
-    "Locks": lambda k: (k.kind, k.course, k.group, k.day, k.period, k.room, k.staff),
+    "Locks": lambda k: (k.kind, k.course, k.group, k.day, k.period, k.room, k.staff, k.learner),
     "Scenarios": lambda s: (
         s.scenario,
         s.sheet,
