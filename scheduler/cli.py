@@ -765,5 +765,16 @@ def export(timetable: Path, ics_dir: Path) -> None:
         click.echo(f"  {path.name}")
 
 
+
+def _register_timetable_commands() -> None:
+    """check and explain live in their own module (scheduler.timetable_cli)."""
+    from scheduler.timetable_cli import check
+
+    main.add_command(check)
+
+
+_register_timetable_commands()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
