@@ -25,8 +25,8 @@ from scheduler.data import ROOM_KINDS, STAFF_ROLES, ProblemData
 from scheduler.errors import Problem, SchedulerError, UnreadableFileError, WorkbookError
 
 if TYPE_CHECKING:  # imported for annotations only: the commands load them when they run
-    from scheduler.compare import Outcome, Term
-    from scheduler.scenarios import Scenario
+    from scheduler.whatif.compare import Outcome, Term
+    from scheduler.whatif.scenarios import Scenario
 
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
@@ -65,7 +65,7 @@ def bad_input(message: str) -> NoReturn:
 def check_or_exit(path: Path, err: bool = True) -> tuple[ProblemData, list[Problem]]:
     """The valid data in ``path`` and its warnings; on any error print every problem and
     exit 2. An unexpected failure while reading is reported as one sentence, also exit 2."""
-    from scheduler.read import check_workbook
+    from scheduler.workbook.read import check_workbook
 
     try:
         data, problems = check_workbook(path)
@@ -156,8 +156,8 @@ def _wanting(data: ProblemData, kind: str) -> int:
 
 def summary_lines(data: ProblemData) -> list[str]:
     """What a coordinator checks at a glance: the term, what is there, and what is asked."""
-    from scheduler.figures import needs_intake
-    from scheduler.validate import demand
+    from scheduler.report.figures import needs_intake
+    from scheduler.workbook.validate import demand
 
     s = data.settings
     weeks = (s.term_end - s.term_start).days // 7 + 1
@@ -226,7 +226,7 @@ def template(out: Path, force: bool) -> None:
     Example:
       scheduler template term.xlsx
     """
-    from scheduler.template import write_template
+    from scheduler.workbook.template import write_template
 
     _refuse_overwrite(out, force)
     write_template(out)
@@ -271,8 +271,8 @@ def example(
     Example:
       scheduler example demo.xlsx --profile medium --seed 1
     """
-    from scheduler.example import generate
-    from scheduler.workbook import write_workbook
+    from scheduler.workbook.example import generate
+    from scheduler.workbook.write import write_workbook
 
     _refuse_overwrite(out, force)
     data = generate(profile, seed, learners=learners, internet=not no_internet)
@@ -304,7 +304,7 @@ def _refuse_input_as_output(workbook: Path, out: Path) -> None:
 
 def result_lines(data: ProblemData, result, checks) -> list[str]:
     """The end-of-solve summary: status, quality, what was placed, what the verifier found."""
-    from scheduler.figures import key_figures
+    from scheduler.report.figures import key_figures
     from scheduler.verify import total_violations
 
     figures = key_figures(data, result.solution)
@@ -348,7 +348,7 @@ def result_lines(data: ProblemData, result, checks) -> list[str]:
 
 def _scenario_suffix(scenario: str | None) -> str:
     """``timetable``, or ``<scenario>-timetable`` in a form a file name can hold."""
-    from scheduler.compare import slug
+    from scheduler.whatif.compare import slug
 
     return "timetable" if scenario is None else f"{slug(scenario)}-timetable"
 
@@ -358,7 +358,7 @@ def scenarios_or_exit(
 ) -> list[Scenario]:
     """The scenarios of ``data`` (all, or ``names``); on any problem print every one, naming
     the workbook, and exit 2. New warnings of a patched term are printed."""
-    from scheduler.scenarios import build_scenarios
+    from scheduler.whatif.scenarios import build_scenarios
 
     try:
         built = build_scenarios(data, names)
@@ -444,10 +444,10 @@ def solve(
       scheduler solve instances/small.xlsx --time-limit 30
       scheduler solve instances/medium.xlsx --scenario extra-classroom
     """
-    from scheduler.solve import solve as run_solve
-    from scheduler.solve import stderr_progress
+    from scheduler.report.timetable import write_timetable
+    from scheduler.search.solve import solve as run_solve
+    from scheduler.search.solve import stderr_progress
     from scheduler.verify import total_violations, verify
-    from scheduler.write import write_timetable
 
     out = out or default_output(workbook, _scenario_suffix(scenario))
     _refuse_input_as_output(workbook, out)
@@ -518,8 +518,8 @@ def comparison_output(workbooks: tuple[Path, ...]) -> Path:
 def _load_terms(workbooks: tuple[Path, ...], shortcuts: dict[str, tuple[str, ...]]) -> list[Term]:
     """One Term per workbook: the base and its scenarios (sheet rows, then shortcuts).
     Any problem in any workbook exits 2 before anything is solved."""
-    from scheduler.compare import Term
-    from scheduler.scenarios import ShortcutError, with_shortcuts
+    from scheduler.whatif.compare import Term
+    from scheduler.whatif.scenarios import ShortcutError, with_shortcuts
 
     terms = []
     labels: set[str] = set()
@@ -577,7 +577,7 @@ def comparison_lines(outcomes: list[Outcome]) -> list[str]:
 def _parallel(executor: str | None, jobs: int | None, workers: int | None, solves: int):
     """(jobs, workers) for the local process pool, or (None, workers) for a Dask cluster,
     whose workers' threads decide how many jobs run at once."""
-    from scheduler.compare import machine_cores, plan_parallel
+    from scheduler.whatif.compare import machine_cores, plan_parallel
 
     if executor is None:
         return plan_parallel(jobs, workers, solves, machine_cores())
@@ -687,7 +687,7 @@ def compare(
       scheduler compare instances/small.xlsx --add-room classroom:12 --close 2027-03-15..2027-03-19
       scheduler compare a.xlsx b.xlsx --executor dask://10.0.0.5:8786 --workers 4
     """
-    from scheduler.compare import open_executor, sweep, write_comparison
+    from scheduler.whatif.compare import open_executor, sweep, write_comparison
 
     out = out or comparison_output(workbooks)
     for workbook in workbooks:
@@ -755,7 +755,7 @@ def export(timetable: Path, ics_dir: Path) -> None:
     Example:
       scheduler export exports/small-timetable.xlsx --ics exports/calendars
     """
-    from scheduler.ics import export_ics
+    from scheduler.report.ics import export_ics
 
     if not timetable.is_file():
         bad_input(f"{timetable} does not exist; give a timetable written by scheduler solve")

@@ -37,8 +37,8 @@ from scheduler.data import (
     Staff,
     StaffAvailability,
 )
+from scheduler.search.solve import solve
 from scheduler.solution import Result, Solution
-from scheduler.solve import solve
 from scheduler.verify import total_violations, verify
 
 TERM_START = dt.date(2027, 1, 11)  # a Monday

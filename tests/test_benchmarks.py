@@ -41,7 +41,7 @@ from benchmarks.report import (
     verdicts,
 )
 from benchmarks.run import main
-from scheduler.example import PROFILES
+from scheduler.workbook.example import PROFILES
 
 # ---------------------------------------------------------------------------------------------
 # Builders

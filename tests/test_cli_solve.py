@@ -14,9 +14,9 @@ from openpyxl import Workbook, load_workbook
 
 from scheduler.cli import main
 from scheduler.data import Lock, ProblemData, RegimeBlock, Room
+from scheduler.excel import save_atomic
 from scheduler.verify import RULES
-from scheduler.workbook import write_workbook
-from scheduler.xlsx import save_atomic
+from scheduler.workbook.write import write_workbook
 
 # Regimes RA and RB need a row each to be valid; an evening count blocks no period.
 EVENING = tuple(RegimeBlock(regime, "all", 1260, 1290, "count") for regime in ("RA", "RB"))

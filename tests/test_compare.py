@@ -18,7 +18,10 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from scheduler.cli import comparison_output, main
-from scheduler.compare import (
+from scheduler.data import Lock, ProblemData, RegimeBlock, RoomUnavailability, ScenarioRow, Staff
+from scheduler.errors import SchedulerError
+from scheduler.solution import Session, Solution
+from scheduler.whatif.compare import (
     CONTROL,
     Job,
     Term,
@@ -30,12 +33,9 @@ from scheduler.compare import (
     timetable_paths,
     write_comparison,
 )
-from scheduler.data import Lock, ProblemData, RegimeBlock, RoomUnavailability, ScenarioRow, Staff
-from scheduler.errors import SchedulerError
-from scheduler.example import generate
-from scheduler.scenarios import Scenario, build_scenarios, with_shortcuts
-from scheduler.solution import Session, Solution
-from scheduler.workbook import write_workbook
+from scheduler.whatif.scenarios import Scenario, build_scenarios, with_shortcuts
+from scheduler.workbook.example import generate
+from scheduler.workbook.write import write_workbook
 
 LIMIT = 5.0  # deterministic seconds; the small terms here are proven optimal well within it
 

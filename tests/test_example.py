@@ -11,11 +11,11 @@ import pytest
 
 from scheduler.data import DEFAULT_WEIGHTS, ProblemData
 from scheduler.errors import SchedulerError
-from scheduler.example import PROFILES, TERM_END, TERM_START, generate
 from scheduler.model.instance import build_instance
-from scheduler.read import check_workbook, read_workbook
-from scheduler.solve import solve
-from scheduler.workbook import write_workbook
+from scheduler.search.solve import solve
+from scheduler.workbook.example import PROFILES, TERM_END, TERM_START, generate
+from scheduler.workbook.read import check_workbook, read_workbook
+from scheduler.workbook.write import write_workbook
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from timetable_fixture import tiny_data, tiny_solution
 
-from scheduler.figures import (
+from scheduler.report.figures import (
     REASON_CODES,
     AgencyFigures,
     group_hours,

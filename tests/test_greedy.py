@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scheduler.data import DEFAULT_WEIGHTS, LearnerUnavailability, Lock
-from scheduler.greedy import greedy
+from scheduler.search.greedy import greedy
 
 # Only placements count (every priority in random_term is 3), so the optimum places the most.
 PLACEMENTS_ONLY = {key: 0.0 for key in DEFAULT_WEIGHTS} | {"served": 100.0}

@@ -12,10 +12,10 @@ from openpyxl import Workbook
 from timetable_fixture import tiny_data, tiny_result
 
 from scheduler.errors import SchedulerError, UnreadableFileError
-from scheduler.figures import group_sections
-from scheduler.ics import export_ics, ics_file_names
+from scheduler.report.figures import group_sections
+from scheduler.report.ics import export_ics, ics_file_names
+from scheduler.report.timetable import write_timetable
 from scheduler.term import open_dates
-from scheduler.write import write_timetable
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 CHECKS: list = []

@@ -26,7 +26,7 @@ from wbfactory import (
 
 from scheduler.cli import main
 from scheduler.errors import WorkbookError
-from scheduler.read import (
+from scheduler.workbook.read import (
     ACTIVITY,
     COURSE_KIND,
     ROLE,
@@ -384,8 +384,8 @@ def test_a_wrong_stored_size_does_not_hide_rows(tmp_path):
 
 
 def test_sheet_layout_matches_the_contract():
-    """The reader's layout is the writer's (scheduler.workbook is written from the contract)."""
-    workbook = pytest.importorskip("scheduler.workbook")
+    """The reader's layout is the writer's (scheduler.workbook.write is written from the contract)."""
+    workbook = pytest.importorskip("scheduler.workbook.write")
     assert {name: spec.names for name, spec in SHEETS.items()} == workbook.SHEETS
     assert {n for n, spec in SHEETS.items() if spec.optional} == set(workbook.OPTIONAL_SHEETS)
 
@@ -405,7 +405,7 @@ def test_every_record_field_without_default_is_required_or_defaulted():
 
 
 def test_written_terms_read_back_unchanged(tmp_path, base_data):
-    workbook = pytest.importorskip("scheduler.workbook")
+    workbook = pytest.importorskip("scheduler.workbook.write")
     path = workbook.write_workbook(base_data, tmp_path / "again.xlsx")
     assert read_workbook(path) == base_data
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from timetable_fixture import tiny_data, tiny_solution
 
 from scheduler.data import Course, Learner, LearnerUnavailability, RegimeBlock, Section, Separation
-from scheduler.figures import REASON_CODES, placed_kinds
-from scheduler.reasons import waiting
+from scheduler.report.figures import REASON_CODES, placed_kinds
+from scheduler.report.reasons import waiting
 from scheduler.solution import Group, Session, Solution
 
 

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from scheduler.data import DEFAULT_WEIGHTS, Lock, ProblemData, ScenarioRow
-from scheduler.example import TERM_END, TERM_START, generate
-from scheduler.read import EXCEL_ERRORS, read_workbook
-from scheduler.workbook import OPTIONAL_SHEETS, SHEETS, write_workbook
+from scheduler.workbook.example import TERM_END, TERM_START, generate
+from scheduler.workbook.read import EXCEL_ERRORS, read_workbook
+from scheduler.workbook.write import OPTIONAL_SHEETS, SHEETS, write_workbook
 
 # Free text as a coordinator may type it: any printable characters, surrounding spaces
 # trimmed (the reader trims them). A text that is exactly an Excel error such as #N/A is read

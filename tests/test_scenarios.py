@@ -21,8 +21,7 @@ from scheduler.data import (
     StaffAvailability,
 )
 from scheduler.errors import SchedulerError, WorkbookError
-from scheduler.read import read_workbook
-from scheduler.scenarios import (
+from scheduler.whatif.scenarios import (
     ShortcutError,
     apply_rows,
     build_scenarios,
@@ -30,6 +29,7 @@ from scheduler.scenarios import (
     scenario_names,
     with_shortcuts,
 )
+from scheduler.workbook.read import read_workbook
 
 MEAL = (RegimeBlock("RA", "all", 720, 780, "meal"), RegimeBlock("RB", "all", 720, 780, "meal"))
 
@@ -149,7 +149,7 @@ def test_add_on_a_key_value_sheet_replaces_the_key():
 
 
 def test_validation_accepts_an_add_on_a_key_value_sheet_and_names_an_unknown_key():
-    from scheduler.validate import validate
+    from scheduler.workbook.validate import validate
 
     rows = (
         row("w", "Weights", value="key=served; value=8", action="add"),

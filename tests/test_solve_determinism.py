@@ -1,6 +1,6 @@
 """Same term, seed and workers give the same timetable.
 
-When the guarantee holds (see ``scheduler.solve``): ``deterministic=True`` (the default), the same
+When the guarantee holds (see ``scheduler.search.solve``): ``deterministic=True`` (the default), the same
 ProblemData, seed and number of workers, the same OR-Tools version and platform, and a search
 stopped by CP-SAT's deterministic time limit rather than by the wall-clock cap (a few times the
 limit, reported as ``stats["stopped_by_wall_clock"] == 1``). With one worker the single search
@@ -26,7 +26,7 @@ from __future__ import annotations
 import pytest
 from conftest import assert_valid, random_term, run
 
-import scheduler.solve
+import scheduler.search.solve
 from scheduler.solution import Result
 
 LIMIT = 0.7  # deterministic seconds: one to two wall-clock seconds per run here
@@ -46,7 +46,7 @@ def twice(data, workers: int, seed: int) -> tuple[Result, Result]:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_same_seed_and_workers_give_the_same_timetable(busy_term, workers, monkeypatch):
-    monkeypatch.setattr(scheduler.solve, "WALL_CLOCK_FACTOR", 100.0)
+    monkeypatch.setattr(scheduler.search.solve, "WALL_CLOCK_FACTOR", 100.0)
     first, second = twice(busy_term, workers, seed=3)
     assert first.status == "feasible", "the term must not be solved to optimality in the limit"
     found = [obj for _t, obj in first.stats["progress"]]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from conftest import assert_valid, random_term
 
-import scheduler.solve
-from scheduler.solve import solve
+import scheduler.search.solve
+from scheduler.search.solve import solve
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_the_first_timetable_is_the_completed_warm_start(term):
 def test_search_without_a_whole_model_timetable_keeps_a_true_bound(term, monkeypatch):
     """When CP-SAT on the whole model stops before it has a timetable of its own, the
     neighbourhood search starts from the warm start and the bound is the trivial one."""
-    monkeypatch.setattr(scheduler.solve, "FULL_MODEL_SHARE", 1e-9)
+    monkeypatch.setattr(scheduler.search.solve, "FULL_MODEL_SHARE", 1e-9)
     result = solve(term, time_limit=1.0, seed=1)
     assert result.status == "feasible"
     assert result.stats["lns_steps"] > 0

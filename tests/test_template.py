@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from scheduler.data import DEFAULT_WEIGHTS
-from scheduler.read import check_workbook
-from scheduler.template import ABOUT, COLUMN_HELP, write_template
-from scheduler.workbook import SETTINGS_KEYS, SHEETS, VOCABULARIES
+from scheduler.workbook.read import check_workbook
+from scheduler.workbook.template import ABOUT, COLUMN_HELP, write_template
+from scheduler.workbook.write import SETTINGS_KEYS, SHEETS, VOCABULARIES
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,8 @@ from scheduler.data import (
     Separation,
     Staff,
 )
-from scheduler.read import check_workbook
-from scheduler.validate import RULES, demand, errors, fits, validate
+from scheduler.workbook.read import check_workbook
+from scheduler.workbook.validate import RULES, demand, errors, fits, validate
 
 REGIMES = (RegimeBlock("RA", "all", 720, 780, "meal"), RegimeBlock("RB", "Wed", 510, 570, "visit"))
 ROOMS = (
@@ -256,7 +256,7 @@ def test_blank_workbook_lists_what_is_missing(tmp_path):
 
 
 def test_blank_template_lists_what_is_missing(tmp_path):
-    template = pytest.importorskip("scheduler.template")
+    template = pytest.importorskip("scheduler.workbook.template")
     template.write_template(tmp_path / "template.xlsx")
     data, problems = check_workbook(tmp_path / "template.xlsx")
     assert data is None

@@ -12,9 +12,7 @@ from openpyxl import load_workbook
 from timetable_fixture import tiny_data, tiny_result
 
 from scheduler.errors import SchedulerError
-from scheduler.solution import Result
-from scheduler.verify import RULES
-from scheduler.write import (
+from scheduler.report.timetable import (
     GROUP_COLUMNS,
     INTAKE_COLUMNS,
     INTERNET_COLUMNS,
@@ -25,6 +23,8 @@ from scheduler.write import (
     item_text,
     write_timetable,
 )
+from scheduler.solution import Result
+from scheduler.verify import RULES
 
 SHEETS = [
     "Overview", "Week", "Rooms", "Staff", "Sections", "Groups", "Learners", "Sessions",
@@ -296,7 +296,7 @@ def test_interrupted_save_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def test_a_real_solve_of_the_tiny_term_is_written_and_explained(tmp_path):
-    from scheduler.solve import solve
+    from scheduler.search.solve import solve
 
     data = tiny_data()
     result = solve(data, time_limit=2, seed=0, workers=1)

@@ -29,7 +29,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.data import ProblemData, fmt_time
 from scheduler.errors import SchedulerError
-from scheduler.figures import (
+from scheduler.excel import (
+    HEADER_FILL,
+    HEADER_FONT,
+    save_atomic,
+    set_cell,
+    sheet_title,
+    write_table,
+)
+from scheduler.report.figures import (
     KeyFigures,
     group_sections,
     key_figures,
@@ -37,10 +45,9 @@ from scheduler.figures import (
     room_blocked_slots,
     sessions_by_group,
 )
-from scheduler.reasons import WaitingRow, plural, waiting
+from scheduler.report.reasons import WaitingRow, plural, waiting
 from scheduler.solution import Result, Solution
 from scheduler.term import closed_for, date_of, n_weeks, term_dates, week_of, weekday
-from scheduler.xlsx import HEADER_FILL, HEADER_FONT, save_atomic, set_cell, sheet_title, write_table
 
 # Contract columns (exports.md and its Clarifications), then our own extra columns.
 SESSION_COLUMNS = [

@@ -14,7 +14,7 @@ Three layers, in the order the data flows:
    what each holds); one generic table reader turns rows into records, and ``Settings`` and
    ``Weights`` (key/value sheets) have a reader each.
 
-``check_workbook`` then runs the cross-sheet checks of ``scheduler.validate``. Every problem is
+``check_workbook`` then runs the cross-sheet checks of ``scheduler.workbook.validate``. Every problem is
 collected before anything is reported; a row with a problem is left out of the data, and the ids
 of such rows are passed to ``validate`` so that references to them are not reported twice.
 """
@@ -1122,7 +1122,7 @@ def check_workbook(path: str | os.PathLike) -> tuple[ProblemData | None, list[Pr
     workbook. Cross-sheet checks are skipped only when a required sheet or column is missing
     (they would report the consequences of the missing layout, not real problems).
     """
-    from scheduler.validate import validate  # validate imports this module's sheet layout
+    from scheduler.workbook.validate import validate  # validate imports this module's sheet layout
 
     data, out = build(load_sheets(path))
     problems = list(out.problems)

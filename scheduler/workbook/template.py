@@ -1,6 +1,6 @@
 """The blank input workbook a coordinator starts from.
 
-Every sheet and column of the contract (``scheduler.workbook.SHEETS``), bold frozen headers,
+Every sheet and column of the contract (``scheduler.workbook.write.SHEETS``), bold frozen headers,
 columns sized to their examples, dropdowns on the fixed vocabularies, the Settings keys listed
 with blank values (their defaults are in the About sheet) and the Weights keys with their
 default values. The first sheet, ``About``, explains every sheet, column, setting and weight
@@ -16,14 +16,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from scheduler.data import DEFAULT_WEIGHTS
-from scheduler.workbook import (
+from scheduler.excel import save_atomic, write_table
+from scheduler.workbook.write import (
     OPTIONAL_SHEETS,
     SETTINGS_KEYS,
     SHEETS,
     add_dropdowns,
     excel_number,
 )
-from scheduler.xlsx import save_atomic, write_table
 
 ABOUT = "About"
 ABOUT_COLUMNS: tuple[str, ...] = ("sheet", "column", "meaning", "example", "default")

@@ -36,13 +36,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.data import ProblemData
 from scheduler.errors import SchedulerError
-from scheduler.figures import key_figures, placed_kinds
-from scheduler.scenarios import BASE, Scenario
+from scheduler.excel import HEADER_FILL, HEADER_FONT, save_atomic, set_cell, sheet_title
+from scheduler.report.figures import key_figures, placed_kinds
+from scheduler.report.timetable import write_timetable
+from scheduler.search.solve import solve
 from scheduler.solution import Result, Solution
-from scheduler.solve import solve
 from scheduler.verify import total_violations, verify
-from scheduler.write import write_timetable
-from scheduler.xlsx import HEADER_FILL, HEADER_FONT, save_atomic, set_cell, sheet_title
+from scheduler.whatif.scenarios import BASE, Scenario
 
 DASK_SCHEME = "dask://"
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.data import ProblemData
-from scheduler.greedy import greedy
-from scheduler.lns import Incumbent, improve
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import build_instance
 from scheduler.model.objective import SCALE
+from scheduler.search.greedy import greedy
+from scheduler.search.lns import Incumbent, improve
 from scheduler.solution import Result, Solution
 
 WALL_CLOCK_FACTOR = 3.0
@@ -185,7 +185,7 @@ def _hint_all(tm: TimetableModel, incumbent: Incumbent) -> None:
 LNS_DETERMINISTIC_RATE = 0.5
 
 # Share of the time limit for CP-SAT on the whole model; the rest goes to the neighbourhood
-# search (see scheduler/lns.py), which improves large terms much faster.
+# search (see scheduler/search/lns.py), which improves large terms much faster.
 FULL_MODEL_SHARE = 0.3
 
 

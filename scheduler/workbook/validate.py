@@ -31,8 +31,8 @@ from scheduler.data import (
     fmt_time,
 )
 from scheduler.errors import Problem
-from scheduler.figures import needs_intake
-from scheduler.read import (
+from scheduler.report.figures import needs_intake
+from scheduler.workbook.read import (
     FLOAT,
     SETTINGS_KINDS,
     SHEETS,

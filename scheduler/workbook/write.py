@@ -34,7 +34,7 @@ from scheduler.data import (
     Settings,
     fmt_time,
 )
-from scheduler.xlsx import save_atomic, write_table
+from scheduler.excel import save_atomic, write_table
 
 SHEETS: dict[str, tuple[str, ...]] = {
     "Settings": ("key", "value"),

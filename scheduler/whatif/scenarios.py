@@ -3,8 +3,8 @@
 A scenario is a list of patch rows (``ScenarioRow``), from the Scenarios sheet or made by a
 shortcut (``--add-room``, ``--close``, ``--staff-day``, ``--internet``). Patches are applied to
 the base term *as the cells a coordinator types*: the base is turned into sheet rows
-(``scheduler.workbook.sheet_rows``), each patch changes, adds or drops cells, and the reader
-(``scheduler.read.build``) reads the patched rows back. Every value therefore means exactly what
+(``scheduler.workbook.write.sheet_rows``), each patch changes, adds or drops cells, and the reader
+(``scheduler.workbook.read.build``) reads the patched rows back. Every value therefore means exactly what
 it would mean typed into the workbook, with the same parsers, defaults and messages. Only the
 sheets a scenario touches are taken from the re-read term (``ProblemData.replace``); the others
 stay the base's own records.
@@ -27,7 +27,8 @@ from typing import Any
 
 from scheduler.data import ProblemData, ScenarioRow, fmt_time
 from scheduler.errors import Problem, SchedulerError, WorkbookError
-from scheduler.read import (
+from scheduler.term import weekday
+from scheduler.workbook.read import (
     DATE,
     DAY,
     INT,
@@ -44,12 +45,11 @@ from scheduler.read import (
     norm,
     suggest,
 )
-from scheduler.term import weekday
-from scheduler.validate import Context, errors, validate
-from scheduler.validate import _pairs as key_pairs
-from scheduler.validate import scenarios as check_scenario_rows
-from scheduler.workbook import SHEETS as LAYOUT
-from scheduler.workbook import sheet_rows
+from scheduler.workbook.validate import Context, errors, validate
+from scheduler.workbook.validate import _pairs as key_pairs
+from scheduler.workbook.validate import scenarios as check_scenario_rows
+from scheduler.workbook.write import SHEETS as LAYOUT
+from scheduler.workbook.write import sheet_rows
 
 BASE = "base"
 KEY_VALUE_SHEETS = ("Settings", "Weights")

@@ -217,10 +217,10 @@ def _pairs(what: str, counts: dict[str, tuple[int, int]]) -> list[tuple[str, flo
 
 def key_figures(data: ProblemData, solution: Solution, waiting_rows=None) -> KeyFigures:
     """Compute every key figure of ``solution``. ``waiting_rows`` (from
-    ``scheduler.reasons.waiting``) is computed when not given."""
+    ``scheduler.report.reasons.waiting``) is computed when not given."""
     if waiting_rows is None:
         # Imported here: reasons uses the hour helpers of this module.
-        from scheduler.reasons import waiting
+        from scheduler.report.reasons import waiting
 
         waiting_rows = waiting(data, solution)
     asked, placed, by_section, by_language = _placement(data, solution)

@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scheduler.data import COURSE_KINDS, Course, Learner, ProblemData, fmt_time
-from scheduler.figures import group_hours, needs_intake, placed_kinds, sessions_by_group
 from scheduler.model.instance import Instance, build_instance, intake_dates, section_cliques
+from scheduler.report.figures import group_hours, needs_intake, placed_kinds, sessions_by_group
 from scheduler.solution import Group, Session, Solution
 from scheduler.term import closed_for, learner_window, session_hours, term_dates, weekday
 

@@ -1,7 +1,7 @@
 """iCalendar files per staff member, from a timetable workbook alone.
 
 ``export_ics(timetable, out_dir)`` reads only the Term, Sessions and Intakes sheets of a
-timetable workbook written by ``scheduler.write`` and writes one ``.ics`` file per staff member:
+timetable workbook written by ``scheduler.report.timetable`` and writes one ``.ics`` file per staff member:
 every weekly session on each of its real dates in the term (dates closed for the prison, or for
 a section one of the group's members lives in, left out), and every intake a counsellor holds on
 its date. Times are local to Europe/Brussels and the file carries its VTIMEZONE. UIDs are built
@@ -23,7 +23,7 @@ from icalendar import Calendar, Event
 from openpyxl import load_workbook
 
 from scheduler.errors import SchedulerError, UnreadableFileError
-from scheduler.xlsx import save_atomic
+from scheduler.excel import save_atomic
 
 TIME_ZONE = "Europe/Brussels"
 PRODID = "-//scheduler//prison education timetable//EN"
