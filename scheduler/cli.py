@@ -765,7 +765,6 @@ def export(timetable: Path, ics_dir: Path) -> None:
         click.echo(f"  {path.name}")
 
 
-
 def _register_timetable_commands() -> None:
     """check and explain live in their own module (scheduler.timetable_cli)."""
     from scheduler.timetable_cli import check

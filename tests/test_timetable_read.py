@@ -13,8 +13,8 @@ from timetable_fixture import tiny_data, tiny_result, tiny_solution
 from scheduler.cli import main
 from scheduler.errors import SchedulerError, UnreadableFileError, WorkbookError
 from scheduler.report.read import read_timetable, same_term
-from scheduler.workbook import write_workbook
-from scheduler.write import write_timetable
+from scheduler.report.timetable import write_timetable
+from scheduler.workbook.write import write_workbook
 
 
 @pytest.fixture()
@@ -80,7 +80,7 @@ def test_intake_week_outside_the_term_is_refused(files):
     edit(files[1], "Intakes", 2, "week", 99)
     with pytest.raises(WorkbookError) as err:
         read_timetable(files[1])
-    (problem,) = err.value.problems
+    (problem,) = [p for p in err.value.problems if p.severity == "error"]
     assert (problem.sheet, problem.row, problem.column) == ("Intakes", 2, "week")
     assert "outside the term" in problem.message
 
@@ -91,7 +91,7 @@ def test_term_sheet_without_its_columns(files):
     wb.save(files[1])
     with pytest.raises(WorkbookError) as err:
         read_timetable(files[1])
-    missing = {p.column for p in err.value.problems}
+    missing = {p.column for p in err.value.problems if p.severity == "error"}
     assert missing == {"date", "day", "week", "closed"}
     assert all(p.sheet == "Term" for p in err.value.problems)
 
@@ -165,3 +165,42 @@ def test_check_refuses_a_timetable_of_another_term(files, tmp_path):
     result = CliRunner().invoke(main, ["check", str(term), str(files[1])])
     assert result.exit_code == 2
     assert "not of this term" in result.output
+
+
+def test_identity_and_history_are_written(files):
+    wb = load_workbook(files[1], read_only=True)
+    keys = {r[0]: r[1] for r in wb["Term"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert keys["valid_from"].date() == tiny_data().settings.term_start
+    assert keys["generator"].startswith("scheduler ")
+    assert keys["language"] == "nl"
+    assert keys["completion_share"] == 0.8
+    assert len(keys["digest"]) == 64
+    members = list(wb["Memberships"].iter_rows(values_only=True))
+    assert members[0] == ("group", "learner", "from", "to")
+    assert len(members) - 1 == sum(g.size for g in tiny_solution().groups)
+    for sheet in ("Sessions", "Intakes", "Internet"):
+        header = next(wb[sheet].iter_rows(values_only=True))
+        assert "valid_from" in header and "valid_to" in header
+    tt = read_timetable(files[1])
+    assert tt.term.valid_from == tiny_data().settings.term_start
+    assert all(s.dated.valid_to is None for s in tt.sessions)
+    assert len(tt.memberships) == len(members) - 1
+
+
+def test_groups_members_edited_by_hand_count_and_memberships_disagree(files):
+    ws = load_workbook(files[1], read_only=True)["Groups"]
+    row = next(r for r, v in enumerate(ws.iter_rows(values_only=True), 1) if v[0] == "MO-ar-1")
+    edit(files[1], "Groups", row, "members", "L0002")
+    tt = read_timetable(files[1])
+    assert tt.solution.group_by_id()["MO-ar-1"].members == ("L0002",)
+    assert any((p.sheet, p.row, p.column) == ("Groups", row, "members") for p in tt.warnings)
+    assert any((p.sheet, p.row, p.column) == ("Groups", row, "size") for p in tt.warnings)
+
+
+def test_a_membership_ending_before_it_starts_is_refused(files):
+    edit(files[1], "Memberships", 2, "to", "2027-01-10")
+    with pytest.raises(WorkbookError) as err:
+        read_timetable(files[1])
+    assert [(p.sheet, p.row, p.column) for p in err.value.problems if p.severity == "error"] == [
+        ("Memberships", 2, "to")
+    ]

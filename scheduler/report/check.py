@@ -8,7 +8,6 @@ them (or the LearnerUnavailability row).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scheduler.data import ProblemData, RegimeBlock, fmt_time

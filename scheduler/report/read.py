@@ -26,7 +26,9 @@ from typing import Any
 
 from scheduler.data import DAYS, Period, ProblemData, fmt_time
 from scheduler.errors import Problem, SchedulerError, UnreadableFileError, WorkbookError
-from scheduler.read import (
+from scheduler.report.identity import digest
+from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
+from scheduler.workbook.read import (
     CellError,
     RawSheet,
     as_text,
@@ -42,8 +44,6 @@ from scheduler.read import (
     parse_yes_no,
     show,
 )
-from scheduler.report.identity import digest
-from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 
 WRITTEN_BY = "give a timetable written by scheduler solve"
 
@@ -604,7 +604,9 @@ def _digest_note(sheets: dict[str, _Sheet], term: TermInfo, problems: list[Probl
     written = term.keys.get("digest")
     if is_blank(written):
         return False
-    found = digest((name, [s.raw.header, *(v for _r, v in s.raw.rows)]) for name, s in sheets.items())
+    found = digest(
+        (name, [s.raw.header, *(v for _r, v in s.raw.rows)]) for name, s in sheets.items()
+    )
     if found == as_text(written):
         return False
     problems.append(
