@@ -70,3 +70,20 @@ def check(term: Path, timetable: Path) -> None:
         for detail in f.details:
             click.echo(f"    {detail}")
     raise click.exceptions.Exit(EXIT_BROKEN)
+
+
+def run_export(timetable: Path, ics_dir: Path) -> None:
+    """``scheduler export``: one calendar per staff member; no calendar at all is exit 3."""
+    from scheduler.cli import _plural
+    from scheduler.report.ics import export_ics
+
+    tt = load_timetable(timetable)  # unreadable cells named, warnings shown
+    written = export_ics(timetable, ics_dir, tt)
+    if not written:
+        click.echo(
+            f"No calendar written: {timetable.name} has no session or intake to export.", err=True
+        )
+        raise click.exceptions.Exit(EXIT_BROKEN)
+    click.echo(f"Wrote {_plural(len(written), 'calendar')} to {ics_dir}")
+    for path in written:
+        click.echo(f"  {path.name}")
