@@ -231,7 +231,8 @@ def read_previous(out: Path) -> dict[str, list[Previous]]:
             continue
         staff = str(cal.get("x-scheduler-staff", "")) or path.stem
         for event in cal.walk("VEVENT"):
-            found[str(event["uid"])].append(Previous(staff, event))
+            if isinstance(event, Event) and "uid" in event:
+                found[str(event["uid"])].append(Previous(staff, event))
     return found
 
 
