@@ -111,6 +111,11 @@ class TimetableModel(Constraints):
                 self.model.add_hint(var, chosen is not None and chosen[2] == f"{course_id}-{n}")
         return len(values)
 
+    def matching_groups(self, solution: Solution) -> dict[int, tuple[tuple[str, ...], set, str]]:
+        """Candidate index -> (members, session keys, group id) of ``solution``'s groups that
+        a candidate can hold as they are (used to keep a timetable close to a given one)."""
+        return self._hint_values(solution)
+
     def _hint_values(self, solution: Solution) -> dict[int, tuple[tuple[str, ...], set, str]]:
         """Candidate index -> (members, session keys, group id) of the solution's groups."""
         used: set[int] = set()
