@@ -763,9 +763,10 @@ def export(timetable: Path, ics_dir: Path) -> None:
 
 def _register_timetable_commands() -> None:
     """check and explain live in their own module (scheduler.timetable_cli)."""
-    from scheduler.timetable_cli import check
+    from scheduler.timetable_cli import check, explain
 
     main.add_command(check)
+    main.add_command(explain)
 
 
 _register_timetable_commands()

@@ -87,3 +87,136 @@ def run_export(timetable: Path, ics_dir: Path) -> None:
     click.echo(f"Wrote {_plural(len(written), 'calendar')} to {ics_dir}")
     for path in written:
         click.echo(f"  {path.name}")
+
+
+@click.command()
+@click.argument("term", type=click.Path(path_type=Path))
+@click.argument("timetable", type=click.Path(path_type=Path))
+@click.argument("learner")
+@click.option(
+    "--wants",
+    type=click.Choice(["NT2", "MO", "intake", "internet"]),
+    default=None,
+    help="The request to explain (default: every request the learner waits for).",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the closest timetable that gives the request (verified) to this file.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.5, max=86_400),
+    default=30.0,
+    show_default=True,
+    help="Seconds for the whole answer.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Parallel search workers for the closest timetable.",
+)
+def explain(
+    term: Path,
+    timetable: Path,
+    learner: str,
+    wants: str | None,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+) -> None:
+    """Why does LEARNER wait, and what would it take?
+
+    If some valid timetable gives the learner what they asked, prints the one closest to
+    TIMETABLE (fewest others losing a place, then fewest sessions moved) and what changes;
+    with -o it is written, verified like any solve. If none does, prints a minimal set of
+    input rows that together make it impossible (drop any one and it becomes possible), as
+    `Sheet, row N: ...`, or what the input lacks.
+
+    Exit 0 with the answer either way, 2 for bad input, 3 when no answer was found in time.
+
+    \b
+    Example:
+      scheduler explain instances/medium.xlsx exports/medium-timetable.xlsx L0042 --wants NT2
+    """
+    import time
+
+    from scheduler.cli import bad_input, load_or_exit
+    from scheduler.explain.answer import answer, waiting_requests
+
+    start = time.perf_counter()
+    data = load_or_exit(term)
+    tt = load_timetable(timetable, data)
+    if learner not in data.learner_by_id:
+        bad_input(f"{term.name} has no learner {learner} on its Learners sheet")
+    if out is not None:
+        _refuse_output(out, (term, timetable))
+    requests = [wants] if wants else waiting_requests(data, tt.solution, learner)
+    if not requests:
+        click.echo(f"{learner} waits for nothing: the timetable gives them all they asked.")
+        return
+    if out is not None and len(requests) > 1:
+        bad_input(f"{learner} waits for {', '.join(requests)}; say which one to write with --wants")
+    unknown = False
+    for i, kind in enumerate(requests):
+        share = (time_limit - (time.perf_counter() - start)) / (len(requests) - i)
+        found = answer(data, tt.solution, learner, kind, time.perf_counter() + share, workers)
+        unknown |= found.verdict == "unknown"
+        _print_answer(found)
+        if out is not None and found.solution is not None:
+            _write_repair(data, found, out)
+    if unknown:
+        raise click.exceptions.Exit(EXIT_BROKEN)
+
+
+def _refuse_output(out: Path, inputs: tuple[Path, ...]) -> None:
+    """Never write over an input, nor into a name that is not a workbook's."""
+    for path in inputs:
+        if out.exists() and out.resolve() == path.resolve():
+            raise click.UsageError(f"{out} is an input; choose another output name")
+    if out.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
+
+
+def _print_answer(found) -> None:
+    who, kind = found.learner, found.kind
+    if found.verdict == "has it":
+        click.echo(f"{who} already has {kind} in this timetable.")
+    elif found.verdict == "possible":
+        click.echo(f"{who} can get {kind}. The closest valid timetable changes this:")
+        for line in found.changes or ["nothing else"]:
+            click.echo(f"  {line}")
+    elif found.verdict == "impossible":
+        if found.keys:
+            click.echo(f"{who} cannot get {kind} in any valid timetable. These input rows "
+                       "together make it impossible (drop any one and it becomes possible):")  # fmt: skip
+        else:
+            click.echo(f"{who} cannot get {kind} in any valid timetable:")
+        for line in found.rows:
+            click.echo(f"  {line}")
+    else:
+        click.echo(f"{who}, {kind}: no answer within the time limit; try a longer --time-limit.")
+    if found.note:
+        click.echo(f"  ({found.note})")
+
+
+def _write_repair(data: ProblemData, found, out: Path) -> None:
+    """Write the repaired timetable, verified first like any solve."""
+    from scheduler.report.timetable import write_timetable
+    from scheduler.solution import Result
+    from scheduler.verify import total_violations, verify
+
+    checks = verify(data, found.solution)
+    if total_violations(checks):
+        click.echo("The repaired timetable breaks a rule, so it was not written.", err=True)
+        for check in checks:
+            for detail in check.details:
+                click.echo(f"  {check.rule}: {detail}", err=True)
+        raise click.exceptions.Exit(1)
+    result = Result(status="feasible", solution=found.solution)
+    write_timetable(data, result, out, checks)
+    click.echo(f"Wrote the timetable to {out}")

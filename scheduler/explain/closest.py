@@ -68,7 +68,7 @@ def closest(
     seed: int = 0,
 ) -> Closest:
     """The timetable closest to ``current`` that gives ``learner_id`` their ``kind``."""
-    tm = TimetableModel(data)
+    tm = TimetableModel(data, objective=False)
     enforce_locks(tm)
     if not force_request(tm, learner_id, kind):
         return Closest("infeasible")
@@ -77,7 +77,6 @@ def closest(
     _place_terms(tm, current, obj)
     _session_terms(tm, matched, obj)
     _intake_terms(tm, current, obj)
-    tm.model.clear_objective()
     tm.model.minimize(obj.expression())
     tm.add_hint(current)
     solver = cp_model.CpSolver()

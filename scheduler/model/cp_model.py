@@ -17,7 +17,9 @@ from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 class TimetableModel(Constraints):
     """Builds the model on construction; ``solution_from`` reads a solution back."""
 
-    def __init__(self, data: ProblemData, inst: Instance | None = None):
+    def __init__(self, data: ProblemData, inst: Instance | None = None, objective: bool = True):
+        """``objective=False`` builds the variables and hard rules only, for questions of
+        feasibility (``scheduler explain``), where the objective would only cost time."""
         self.data = data
         self.inst = inst or build_instance(data)
         self.model = cp_model.CpModel()
@@ -27,8 +29,10 @@ class TimetableModel(Constraints):
         self.occupancy: dict[tuple[int, int], cp_model.IntVar] = {}
         self._make_variables()
         self.add_constraints()
-        self.objective: Objective = build_objective(self.model, self.inst, self.vars)
-        self.model.maximize(self.objective.expression())
+        self.objective: Objective = Objective()
+        if objective:
+            self.objective = build_objective(self.model, self.inst, self.vars)
+            self.model.maximize(self.objective.expression())
 
     # --- variables ----------------------------------------------------------------------
     def _make_variables(self) -> None:
