@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
-_INVALID_TITLE_CHARS = set('[]:*?/\\')
+_INVALID_TITLE_CHARS = set("[]:*?/\\")
 
 
 def set_cell(ws: Worksheet, row: int, col: int, value: Any):

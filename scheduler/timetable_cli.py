@@ -74,7 +74,7 @@ def check(term: Path, timetable: Path) -> None:
 
 def run_export(timetable: Path, ics_dir: Path) -> None:
     """``scheduler export``: one calendar per staff member; no calendar at all is exit 3."""
-    from scheduler.cli import _plural
+    from scheduler.rules import plural
     from scheduler.report.ics import export_ics
 
     tt = load_timetable(timetable)  # unreadable cells named, warnings shown
@@ -84,7 +84,7 @@ def run_export(timetable: Path, ics_dir: Path) -> None:
             f"No calendar written: {timetable.name} has no session or intake to export.", err=True
         )
         raise click.exceptions.Exit(EXIT_BROKEN)
-    click.echo(f"Wrote {_plural(len(written), 'calendar')} to {ics_dir}")
+    click.echo(f"Wrote {plural(len(written), 'calendar')} to {ics_dir}")
     for path in written:
         click.echo(f"  {path.name}")
 
@@ -205,18 +205,11 @@ def _print_answer(found) -> None:
 
 
 def _write_repair(data: ProblemData, found, out: Path) -> None:
-    """Write the repaired timetable, verified first like any solve."""
-    from scheduler.report.timetable import write_timetable
-    from scheduler.solution import Result
-    from scheduler.verify import total_violations, verify
+    """Write the repaired timetable through the pipeline: verified first, like any solve."""
+    from scheduler.pipeline import verify_result, write
+    from scheduler.solution import Result, SolveStatus
 
-    checks = verify(data, found.solution)
-    if total_violations(checks):
-        click.echo("The repaired timetable breaks a rule, so it was not written.", err=True)
-        for check in checks:
-            for detail in check.details:
-                click.echo(f"  {check.rule}: {detail}", err=True)
-        raise click.exceptions.Exit(1)
-    result = Result(status="feasible", solution=found.solution)
-    write_timetable(data, result, out, checks)
+    verified = verify_result(data, Result(status=SolveStatus.FEASIBLE, solution=found.solution))
+    assert verified is not None
+    write(verified, out)
     click.echo(f"Wrote the timetable to {out}")

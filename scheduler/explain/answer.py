@@ -17,7 +17,7 @@ from scheduler.data import COURSE_KINDS, ProblemData
 from scheduler.explain import core
 from scheduler.explain.closest import closest
 from scheduler.explain.relax import RowKey, label, relevant_rows
-from scheduler.report.figures import needs_intake
+from scheduler.rules import needs_intake
 from scheduler.solution import Solution
 
 KINDS = ("NT2", "MO", "intake", "internet")
@@ -55,7 +55,7 @@ def waiting_requests(data: ProblemData, solution: Solution, learner_id: str) -> 
     internet (the Waiting sheet's rows of that learner)."""
     lr = data.learner_by_id[learner_id]
     asked = [k for k in COURSE_KINDS if k in lr.wants]
-    if needs_intake(data, learner_id):
+    if needs_intake(lr):
         asked.append("intake")
     if lr.internet_periods > 0:
         asked.append("internet")
@@ -112,7 +112,9 @@ def _impossible(data, learner_id, kind, budget: core.Budget, seed) -> Answer:
     )
     note = "" if minimal else "not every row could be confirmed as needed within the time limit"
     labels = [label(data, k) for k in keys]
-    return Answer(learner_id, kind, "impossible", rows=labels, keys=keys, minimal=minimal, note=note)
+    return Answer(
+        learner_id, kind, "impossible", rows=labels, keys=keys, minimal=minimal, note=note
+    )
 
 
 # ---------------------------------------------------------------------------------------------

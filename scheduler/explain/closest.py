@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 from scheduler.data import ProblemData
 from scheduler.explain.core import enforce_locks, force_request
 from scheduler.model.cp_model import TimetableModel
+from scheduler.rules import group_id, group_number
 from scheduler.solution import Group, Session, Solution
 
 # replan.md defaults; a Weights row of the same name overrides them.
@@ -176,7 +177,9 @@ def _intake_terms(tm: TimetableModel, current: Solution, obj: _Objective) -> Non
     for i in current.intakes:
         if i.learner not in data.learner_by_id:
             continue
-        obj.places.append((data.learner_by_id[i.learner].priority, _any(tm, per.get(i.learner, []))))
+        obj.places.append(
+            (data.learner_by_id[i.learner].priority, _any(tm, per.get(i.learner, [])))
+        )
         var = tm.vars.intake.get((i.learner, i.week, tm._slot(i.day, i.period), i.staff, i.room))
         if var is not None:
             obj.changes.append((moved, var))
@@ -214,14 +217,9 @@ def _name_map(current: Solution, new: Solution) -> dict[str, str]:
             used.add(old)
     top: dict[str, int] = defaultdict(int)
     for g in current.groups:
-        top[g.course] = max(top[g.course], _number(g.group))
+        top[g.course] = max(top[g.course], group_number(g.group))
     for g in new.groups:
         if g.group not in names:
             top[g.course] += 1
-            names[g.group] = f"{g.course}-{top[g.course]}"
+            names[g.group] = group_id(g.course, top[g.course])
     return names
-
-
-def _number(gid: str) -> int:
-    n = gid.rpartition("-")[2]
-    return int(n) if n.isdigit() else 0

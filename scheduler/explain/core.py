@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from scheduler.data import COURSE_KINDS, ProblemData
-from scheduler.explain.relax import RowKey, apply, courses_for, fits, mates
+from scheduler.explain.relax import RowKey, apply, courses_for, fitting, mates
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import present
+from scheduler.rules import role_for
 
 POSSIBLE, IMPOSSIBLE, UNKNOWN = "possible", "impossible", "unknown"
 
@@ -106,7 +107,7 @@ def focus(data: ProblemData, learner_id: str, kind: str) -> ProblemData:
     locked = {lock.course or (lock.group or "").rpartition("-")[0] for lock in data.locks}
     for c in data.courses:
         if c.course in locked:
-            for m in fits(data, c):
+            for m in fitting(data, c):
                 keep[m] = tuple(dict.fromkeys(keep.get(m, ()) + (c.kind,)))
     learners = []
     for lr in data.learners:
@@ -217,7 +218,7 @@ def _course_absence(data: ProblemData, learner_id: str, kind: str) -> list[str]:
         if kind == "NT2":
             return [f"no Courses row for NT2 {lr.nt2_level}"]
         return [f"no Courses row for MO in {', '.join(lr.languages) or 'their languages'}"]
-    role = "nt2_teacher" if kind == "NT2" else "mo_trainer"
+    role = role_for(kind)
     names = ", ".join(c.course for c in courses)
     if not any(s.role == role for s in data.staff):
         return [f"no Staff row with role {role} to teach {names}"]
@@ -231,9 +232,7 @@ def _intake_absence(data: ProblemData, learner_id: str) -> list[str]:
     lr = data.learner_by_id[learner_id]
     if not any(s.role == "counsellor" for s in data.staff):
         return ["no Staff row with role counsellor"]
-    if not any(
-        s.role == "counsellor" and set(s.languages) & set(lr.languages) for s in data.staff
-    ):
+    if not any(s.role == "counsellor" and set(s.languages) & set(lr.languages) for s in data.staff):
         return [f"no Staff row of a counsellor who speaks {', '.join(lr.languages) or '-'}"]
     if not any(r.kind == "interview" for r in data.rooms):
         return ["no Rooms row for an interview room"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from scheduler.data import Course, InternetWindow, ProblemData, fmt_time
 from scheduler.model.instance import separation_partners
+from scheduler.rules import fits, may_teach
 
 UNLIMITED = 10_000  # seats when a room's seat count is dropped
 
@@ -44,7 +45,9 @@ def label(data: ProblemData, key: RowKey) -> str:
     w, ref = key.what, key.ref
     if w == "regime":
         r = data.regimes[int(ref)]
-        return f"{_where('Regimes', r.row)}: {r.regime} {r.day} {_span(r.start, r.end)} {r.activity}"
+        return (
+            f"{_where('Regimes', r.row)}: {r.regime} {r.day} {_span(r.start, r.end)} {r.activity}"
+        )
     if w == "separation":
         s = data.separations[int(ref)]
         why = f" ({s.reason})" if s.reason else ""
@@ -56,14 +59,20 @@ def label(data: ProblemData, key: RowKey) -> str:
     if w == "room_unavailability":
         u = data.room_unavailability[int(ref)]
         why = f" ({u.reason})" if u.reason else ""
-        return f"{_where('RoomUnavailability', u.row)}: {u.room} {u.day} {_span(u.start, u.end)}{why}"  # noqa: E501
+        return (
+            f"{_where('RoomUnavailability', u.row)}: {u.room} {u.day} {_span(u.start, u.end)}{why}"  # noqa: E501
+        )
     if w == "closed":
         c = data.closed_days[int(ref)]
         secs = f" for {', '.join(c.sections)}" if c.sections else ""
         return f"{_where('ClosedDays', c.row)}: {c.date.isoformat()} closed{secs} ({c.reason})"
     if w == "lock":
         lock = data.locks[int(ref)]
-        parts = [f"{k}={getattr(lock, k)}" for k in ("course", "group", "day", "period", "room", "staff") if getattr(lock, k)]  # noqa: E501
+        parts = [
+            f"{k}={getattr(lock, k)}"
+            for k in ("course", "group", "day", "period", "room", "staff")
+            if getattr(lock, k)
+        ]  # noqa: E501
         return f"{_where('Locks', lock.row)}: {', '.join(parts)}"
     return _setting_label(data, key)
 
@@ -162,16 +171,8 @@ def _room(r, gone: dict):
 def courses_for(data: ProblemData, learner_id: str, kind: str) -> list[Course]:
     """The courses of ``kind`` the learner fits (level or language), present or not."""
     lr = data.learner_by_id[learner_id]
-    out = []
-    for c in data.courses:
-        if c.kind != kind:
-            continue
-        if kind == "NT2" and lr.nt2_level != c.level:
-            continue
-        if kind == "MO" and c.language not in lr.languages:
-            continue
-        out.append(c)
-    return out
+    wanting = dataclasses.replace(lr, wants=(kind,))  # fits as if they asked for it
+    return [c for c in data.courses if c.kind == kind and fits(wanting, c)]
 
 
 def relevant_rows(data: ProblemData, learner_id: str, kind: str) -> list[RowKey]:
@@ -210,31 +211,18 @@ def relevant_rows(data: ProblemData, learner_id: str, kind: str) -> list[RowKey]
     return sorted(set(keys))
 
 
-def fits(data: ProblemData, course: Course) -> list[str]:
-    """Learners who asked for the course's kind and fit its level or language."""
-    return [
-        lr.learner
-        for lr in data.learners
-        if course.kind in lr.wants
-        and (course.kind != "NT2" or lr.nt2_level == course.level)
-        and (course.kind != "MO" or course.language in lr.languages)
-    ]
+def fitting(data: ProblemData, course: Course) -> list[str]:
+    """Learners who may join a group of ``course`` (``rules.fits``)."""
+    return [lr.learner for lr in data.learners if fits(lr, course)]
 
 
 def mates(data: ProblemData, learner_id: str, kind: str) -> set[str]:
     """Everyone who fits one of the courses of ``kind`` the learner fits."""
-    return {m for c in courses_for(data, learner_id, kind) for m in fits(data, c)}
+    return {m for c in courses_for(data, learner_id, kind) for m in fitting(data, c)}
 
 
 def _teachers(data: ProblemData, courses: list[Course]) -> list[str]:
-    out = []
-    for c in courses:
-        role = "nt2_teacher" if c.kind == "NT2" else "mo_trainer"
-        for s in data.staff:
-            if s.role == role and (not s.teaches or c.course in s.teaches):
-                if c.kind != "MO" or c.language in s.languages:
-                    out.append(s.staff)
-    return sorted(set(out))
+    return sorted({s.staff for c in courses for s in data.staff if may_teach(s, c)})
 
 
 def _people_rows(data: ProblemData, mates: set[str], section: str, kind: str) -> list[RowKey]:

@@ -14,10 +14,20 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from scheduler.data import COURSE_KINDS, ProblemData
+from scheduler.rules import needs_intake
 from scheduler.solution import Group, Session, Solution
 from scheduler.term import closed_for, learner_window, session_hours, term_dates, weekday
+
+
+class HasReasonCode(Protocol):
+    """A Waiting row as the figures see it (``scheduler.report.reasons.WaitingRow``)."""
+
+    @property
+    def reason_code(self) -> str: ...
+
 
 # Reason codes of the Waiting sheet, in the order the Overview lists them.
 REASON_CODES: tuple[str, ...] = (
@@ -102,12 +112,6 @@ def placed_kinds(data: ProblemData, solution: Solution) -> dict[str, set[str]]:
             if kind:
                 out.setdefault(m, set()).add(kind)
     return out
-
-
-def needs_intake(data: ProblemData, learner_id: str) -> bool:
-    """An intake is asked for, or needed because NT2 is wanted without a known level."""
-    learner = data.learner_by_id[learner_id]
-    return learner.intake or ("NT2" in learner.wants and not learner.nt2_level)
 
 
 @dataclass(frozen=True)
@@ -215,20 +219,17 @@ def _pairs(what: str, counts: dict[str, tuple[int, int]]) -> list[tuple[str, flo
     return rows
 
 
-def key_figures(data: ProblemData, solution: Solution, waiting_rows=None) -> KeyFigures:
-    """Compute every key figure of ``solution``. ``waiting_rows`` (from
-    ``scheduler.report.reasons.waiting``) is computed when not given."""
-    if waiting_rows is None:
-        # Imported here: reasons uses the hour helpers of this module.
-        from scheduler.report.reasons import waiting
-
-        waiting_rows = waiting(data, solution)
+def key_figures(
+    data: ProblemData, solution: Solution, waiting_rows: Iterable[HasReasonCode]
+) -> KeyFigures:
+    """Compute every key figure of ``solution``; ``waiting_rows`` are its Waiting rows
+    (``scheduler.report.reasons.waiting``), counted by reason code."""
     asked, placed, by_section, by_language = _placement(data, solution)
     hours = _hours(data, solution)
     return KeyFigures(
         asked=asked,
         placed=placed,
-        intakes_asked=sum(1 for lr in data.learners if needs_intake(data, lr.learner)),
+        intakes_asked=sum(1 for lr in data.learners if needs_intake(lr)),
         intakes_held=len({i.learner for i in solution.intakes}),
         internet_asked=sum(lr.internet_periods for lr in data.learners),
         internet_booked=len(solution.internet),

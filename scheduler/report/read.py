@@ -28,12 +28,10 @@ from scheduler.data import DAYS, Period, ProblemData, fmt_time
 from scheduler.errors import Problem, SchedulerError, UnreadableFileError, WorkbookError
 from scheduler.report.identity import digest
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
-from scheduler.workbook.read import (
+from scheduler.workbook.cells import (
     CellError,
-    RawSheet,
     as_text,
     is_blank,
-    load_sheets,
     norm,
     parse_date,
     parse_day,
@@ -44,6 +42,7 @@ from scheduler.workbook.read import (
     parse_yes_no,
     show,
 )
+from scheduler.workbook.read import RawSheet, load_sheets
 
 WRITTEN_BY = "give a timetable written by scheduler solve"
 

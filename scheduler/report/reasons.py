@@ -25,12 +25,10 @@ from dataclasses import dataclass, field
 
 from scheduler.data import COURSE_KINDS, Course, Learner, ProblemData, fmt_time
 from scheduler.model.instance import Instance, build_instance, intake_dates, section_cliques
-from scheduler.report.figures import group_hours, needs_intake, placed_kinds, sessions_by_group
+from scheduler.report.figures import group_hours, placed_kinds, sessions_by_group
+from scheduler.rules import ROLE_WORD, listing, needs_intake, plural, role_for
 from scheduler.solution import Group, Session, Solution
 from scheduler.term import closed_for, learner_window, session_hours, term_dates, weekday
-
-ROLE_OF_KIND = {"NT2": "nt2_teacher", "MO": "mo_trainer"}
-ROLE_WORD = {"nt2_teacher": "teacher", "mo_trainer": "trainer", "counsellor": "counsellor"}
 
 
 @dataclass(frozen=True)
@@ -118,7 +116,7 @@ def waiting(data: ProblemData, solution: Solution) -> list[WaitingRow]:
     for lr in data.learners:
         wants = [k for k in COURSE_KINDS if k in lr.wants and k not in got.get(lr.learner, set())]
         verdicts = [(k, _course_verdict(ctx, lr, k)) for k in wants]
-        if needs_intake(data, lr.learner) and lr.learner not in held:
+        if needs_intake(lr) and lr.learner not in held:
             verdicts.append(("intake", _intake_verdict(ctx, lr)))
         if lr.internet_periods > booked.get(lr.learner, 0):
             verdicts.append(("internet", _internet_verdict(ctx, lr, booked.get(lr.learner, 0))))
@@ -287,12 +285,12 @@ def _in_a_room(ctx: _Context) -> str:
 
 
 def _role_word(course: Course) -> str:
-    return ROLE_WORD[ROLE_OF_KIND.get(course.kind, "nt2_teacher")]
+    return ROLE_WORD[role_for(course.kind) or "nt2_teacher"]
 
 
 def _no_staff(ctx: _Context, course: Course) -> Verdict:
     """Which filter leaves no staff member for ``course``."""
-    role = ROLE_OF_KIND.get(course.kind, "nt2_teacher")
+    role = role_for(course.kind) or "nt2_teacher"
     weekly = course.sessions_per_week * course.session_periods
     people = [s for s in ctx.data.staff if s.role == role]
     why = f"no {role} on Staff"
@@ -343,19 +341,8 @@ def _a(name: str) -> str:
     return f"{'an' if spelled or name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
-def _listing(items: list[str], word: str = "and") -> str:
-    """``T01``, ``T01 and T02``, ``T01, T02 and T03`` (or with ``or``)."""
-    items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
-
-
 def _weeks(n: int) -> str:
     return "week 1" if n == 1 else f"weeks 1–{n}"
-
-
-def plural(n: int, word: str) -> str:
-    """``plural(1, "learner")`` -> ``"1 learner"``; ``plural(2, "learner")`` -> ``"2 learners"``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _too_few(ctx: _Context, lr: Learner, course: Course, size: int) -> Verdict:
@@ -647,7 +634,7 @@ def _existing_groups(ctx: _Context, lr: Learner, kind: str) -> Verdict | None:
         if k == "separation":
             by_who.setdefault(who, []).append(g.group)
     apart = "; ".join(
-        f"{_listing(gs)} {'has' if len(gs) == 1 else 'have'} {who}" for who, gs in by_who.items()
+        f"{listing(gs)} {'has' if len(gs) == 1 else 'have'} {who}" for who, gs in by_who.items()
     )
     joinable = [(g, k, words) for g, k, words in found if k != "separation"]
     if not joinable:
@@ -848,7 +835,7 @@ def _new_group_obstacle(ctx: _Context, lr: Learner, course: Course) -> Verdict |
                 f"every {course.name} {role} is at max_periods_per_week ({', '.join(busy)};"
                 f" a group needs {weekly} a week)",
                 "capacity",
-                f"more max_periods_per_week for {_listing([b.split()[0] for b in busy], 'or')}"
+                f"more max_periods_per_week for {listing([b.split()[0] for b in busy], 'or')}"
                 f" (or another {course.name} {role})",
             )
         )
@@ -909,11 +896,11 @@ def _open_verdict(ctx: _Context, lr: Learner, courses: list[Course], lead: str) 
         parts.append(f"every suitable room is taken at {_slots(ctx, o.room)}")
     if o.busy:
         verb = "teaches" if len(spare) == 1 else "teach"
-        parts.append(f"{_listing(spare)} {verb} other groups at {_slots(ctx, o.busy)}")
+        parts.append(f"{listing(spare)} {verb} other groups at {_slots(ctx, o.busy)}")
     rest = f"{o.fit} of its {o.wanted}" if o.fit else f"none of its {o.wanted}"
     rest += f" {o.what}"
     fixes = (["a free room at those times"] if o.room else []) + (
-        [f"another {course.name} {role}, or a session of {_listing(spare, 'or')} moved"]
+        [f"another {course.name} {role}, or a session of {listing(spare, 'or')} moved"]
         if o.busy
         else []
     )

@@ -46,7 +46,8 @@ from scheduler.report.figures import (
     sessions_by_group,
 )
 from scheduler.report.identity import DIGEST_SHEETS, GENERATOR, digest
-from scheduler.report.reasons import WaitingRow, plural, waiting
+from scheduler.report.reasons import WaitingRow, waiting
+from scheduler.rules import needs_intake, plural
 from scheduler.solution import Result, Solution
 from scheduler.term import closed_for, date_of, n_weeks, term_dates, week_of, weekday
 
@@ -174,15 +175,13 @@ class _Book:
     result: Result
     solution: Solution
     checks: Sequence[Any] | None
-    waiting: list[WaitingRow] | None = None
+    waiting: Sequence[WaitingRow]
     valid_from: dt.date | None = None
     figures: KeyFigures = field(init=False)
     items: list[Item] = field(init=False)
     titles: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        if self.waiting is None:
-            self.waiting = waiting(self.data, self.solution)
         if self.valid_from is None:
             self.valid_from = self.data.settings.term_start
         self.figures = key_figures(self.data, self.solution, self.waiting)
@@ -207,15 +206,14 @@ def write_timetable(
     result: Result,
     path: str | os.PathLike,
     checks: Sequence[Any] | None = None,
-    waiting_rows: list[WaitingRow] | None = None,
+    waiting_rows: Sequence[WaitingRow] | None = None,
 ) -> Path:
     """Write the timetable workbook of ``result`` to ``path`` (atomically) and return the path.
 
     ``checks`` are the verifier's RuleChecks (``rule``, ``description``, ``violations``,
-    ``details``) for the Diagnostics sheet; when None they are computed with
-    ``scheduler.verify.verify``. ``waiting_rows`` are the Waiting rows when the caller has
-    them already (they are computed once per solve); when None they are computed here. Raises
-    SchedulerError when ``result`` has no timetable.
+    ``details``) for the Diagnostics sheet and ``waiting_rows`` the Waiting rows; each is
+    computed when None (``scheduler.pipeline`` passes both, computed once per timetable).
+    Raises SchedulerError when ``result`` has no timetable.
     """
     return save_atomic(build_workbook(data, result, checks, waiting_rows), path)
 
@@ -224,13 +222,15 @@ def build_workbook(
     data: ProblemData,
     result: Result,
     checks: Sequence[Any] | None = None,
-    waiting_rows: list[WaitingRow] | None = None,
+    waiting_rows: Sequence[WaitingRow] | None = None,
 ) -> Workbook:
     """The timetable workbook in memory (see ``write_timetable``)."""
     if result.solution is None:
         raise SchedulerError(f"no timetable to write (solver status: {result.status})")
     if checks is None:
         checks = _verify(data, result.solution)
+    if waiting_rows is None:
+        waiting_rows = waiting(data, result.solution)
     book = _Book(data, result, result.solution, checks, waiting_rows)
     wb = Workbook()
     wb.remove(wb.active)
@@ -636,9 +636,7 @@ def _learners(book: _Book, wb: Workbook) -> None:
     for lr in data.learners:
         groups = [g.group for g in sol.groups if lr.learner in g.members]
         bookings = [b for b in sol.internet if b.learner == lr.learner]
-        asked = list(lr.wants) + (
-            ["intake"] if (lr.intake or ("NT2" in lr.wants and not lr.nt2_level)) else []
-        )
+        asked = list(lr.wants) + (["intake"] if needs_intake(lr) else [])
         asked += [f"internet {lr.internet_periods}"] if lr.internet_periods else []
         rows.append(
             [lr.learner, lr.section, ", ".join(asked),

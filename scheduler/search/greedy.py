@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from scheduler.data import Lock, ProblemData
 from scheduler.model.instance import Candidate, Instance, build_instance, intake_dates, present
+from scheduler.rules import group_id, needs_intake, parse_group_id
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 
 
@@ -66,19 +67,17 @@ def _lock_requirements(data: ProblemData) -> list[tuple[str | None, str, list[Lo
     """(group id or None, course, locks) to meet first: all locks on one group id together,
     each course-only lock on its own. Locks naming an id no group can have are left out
     (the solver reports them)."""
-    from scheduler.model.constraints import lock_group_key
-
     courses = {c.course for c in data.courses}
     by_id: dict[str, list[Lock]] = defaultdict(list)
     out: list[tuple[str | None, str, list[Lock]]] = []
     for lock in data.locks:
         if lock.group:
-            key = lock_group_key(lock.group, courses)
+            key = parse_group_id(lock.group, courses)
             if key is not None and lock.course in (None, key[0]):
                 by_id[lock.group].append(lock)
         elif lock.course in courses:
             out.append((None, lock.course, [lock]))
-    grouped = [(gid, lock_group_key(gid, courses)[0], ks) for gid, ks in sorted(by_id.items())]
+    grouped = [(gid, parse_group_id(gid, courses)[0], ks) for gid, ks in sorted(by_id.items())]
     return grouped + out
 
 
@@ -94,7 +93,7 @@ def _named(made) -> tuple[list[Group], list[Session]]:
         gid = locked_id
         while gid is None or (gid in taken[group.course] and not locked_id):
             counters[group.course] += 1
-            gid = f"{group.course}-{counters[group.course]}"
+            gid = group_id(group.course, counters[group.course])
         groups.append(dataclasses.replace(group, group=gid))
         sessions += [dataclasses.replace(s, group=gid) for s in group_sessions]
     return groups, sessions
@@ -258,7 +257,7 @@ def _allowed_sections(data: ProblemData, plan) -> set[str] | None:
 def _commit(inst: Instance, cand, course, busy: _Busy, plan, members):
     n = busy.groups_per_course[cand.course] + 1
     busy.groups_per_course[cand.course] = n
-    gid = f"{cand.course}-{n}"
+    gid = group_id(cand.course, n)
     busy.staff_load[cand.staff] += course.sessions_per_week * course.session_periods
     sessions = []
     for t0, r, internet in sorted(plan):
@@ -323,8 +322,7 @@ def _book_intakes(inst: Instance, busy: _Busy) -> list[Intake]:
     load: dict[tuple[str, int], int] = defaultdict(int)
     out = []
     for learner in data.learners:
-        needs = learner.intake or ("NT2" in learner.wants and not learner.nt2_level)
-        if not needs:
+        if not needs_intake(learner):
             continue
         made = _one_intake(inst, busy, learner, length, rooms, counsellors, taken, load)
         if made:

@@ -34,14 +34,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scheduler import pipeline
 from scheduler.data import ProblemData
 from scheduler.errors import SchedulerError
 from scheduler.excel import HEADER_FILL, HEADER_FONT, save_atomic, set_cell, sheet_title
-from scheduler.report.figures import key_figures, placed_kinds
-from scheduler.report.timetable import write_timetable
-from scheduler.search.solve import solve
+from scheduler.report.figures import placed_kinds
 from scheduler.solution import Result, Solution
-from scheduler.verify import total_violations, verify
 from scheduler.whatif.scenarios import BASE, Scenario
 
 DASK_SCHEME = "dask://"
@@ -64,7 +62,7 @@ class Job:
 
 def run_job(job: Job) -> Result:
     """Solve one job (runs in a worker process or on a Dask worker)."""
-    return solve(
+    return pipeline.solve(
         job.data, time_limit=job.time_limit, seed=job.seed, workers=job.workers, hint=job.hint
     )
 
@@ -340,20 +338,18 @@ def _finish(pending: _Pending, future: Future, base: Outcome | None, path: Path)
         outcome.note = f"the solve failed ({type(exc).__name__}: {exc}); please report it"
         outcome.bug = True
         return outcome
-    solution = outcome.result.solution
-    if solution is None:
+    verified = pipeline.verify_result(data, outcome.result)
+    if verified is None:
         outcome.note = _why_none(outcome.result)
         return outcome
-    checks = verify(data, solution)
-    if total_violations(checks):
-        broken = ", ".join(c.rule for c in checks if c.violations)
-        outcome.note = (
-            f"the timetable breaks hard rules ({broken}) and was not written; please report it"
-        )
+    try:
+        outcome.timetable = pipeline.write(verified, path)
+    except pipeline.RuleBroken as exc:
+        outcome.note = f"{exc}; please report it"
         outcome.bug = True
         return outcome
-    outcome.timetable = write_timetable(data, outcome.result, path, checks)
-    outcome.figures = _figures(data, outcome.result, solution)
+    solution = verified.solution
+    outcome.figures = _figures(verified)
     if outcome.result.stats.get("stopped_by_wall_clock"):
         outcome.note = (
             "stopped by the wall-clock cap (a busy machine?): the same run may not repeat "
@@ -378,10 +374,9 @@ LEARNERS_PLACED = "learners placed"  # learners with at least one group place
 COURSES_PLACED = "learner-courses placed"  # group places: what the solver rewards
 
 
-def _figures(
-    data: ProblemData, result: Result, solution: Solution
-) -> list[tuple[str, float | int]]:
+def _figures(verified: pipeline.Verified) -> list[tuple[str, float | int]]:
     """The rows compared: headline figures first, then every key figure of Overview."""
+    data, result, solution = verified.data, verified.result, verified.solution
     headline: list[tuple[str, float | int]] = [
         (LEARNERS_PLACED, len(placed_kinds(data, solution))),
         (COURSES_PLACED, len(solution.placed())),
@@ -389,7 +384,7 @@ def _figures(
         ("weekly sessions", len(solution.sessions)),
         ("objective", result.objective if result.objective is not None else 0.0),
     ]
-    return headline + key_figures(data, solution).rows()
+    return headline + verified.figures.rows()
 
 
 # ---------------------------------------------------------------------------------------------

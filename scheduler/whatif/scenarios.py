@@ -28,23 +28,20 @@ from typing import Any
 from scheduler.data import ProblemData, ScenarioRow, fmt_time
 from scheduler.errors import Problem, SchedulerError, WorkbookError
 from scheduler.term import weekday
-from scheduler.workbook.read import (
+from scheduler.workbook.cells import (
     DATE,
     DAY,
     INT,
     ROOM_KIND,
-    SHEETS,
-    TABLE_FIELDS,
     TIME,
     CellError,
     Kind,
-    RawSheet,
     as_text,
-    build,
     is_blank,
     norm,
-    suggest,
 )
+from scheduler.workbook.contract import SHEETS, TABLE_FIELDS
+from scheduler.workbook.read import RawSheet, build, suggest
 from scheduler.workbook.validate import Context, errors, validate
 from scheduler.workbook.validate import _pairs as key_pairs
 from scheduler.workbook.validate import scenarios as check_scenario_rows

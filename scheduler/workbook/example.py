@@ -60,6 +60,7 @@ from scheduler.data import (
     fmt_time,
 )
 from scheduler.errors import SchedulerError
+from scheduler.rules import needs_intake
 
 TERM_START = dt.date(2027, 1, 11)  # a Monday
 TERM_END = dt.date(2027, 4, 30)  # Friday of week 16
@@ -839,13 +840,9 @@ def _mo_trainers(
     return out
 
 
-def _needs_intake(learner: Learner) -> bool:
-    return learner.intake or ("NT2" in learner.wants and learner.nt2_level is None)
-
-
 def _counsellors(rng: random.Random, spec: Profile, learners: Sequence[Learner]) -> list[Staff]:
     """Trajectory counsellors for the intakes of the first weeks, several languages each."""
-    intakes = sum(1 for x in learners if _needs_intake(x))
+    intakes = sum(1 for x in learners if needs_intake(x))
     # Larger prisons have a second counsellor, so that more languages are covered.
     count = max(1 if len(learners) < 150 else 2, round(intakes / (spec.intake_weeks * 8)))
     out = []

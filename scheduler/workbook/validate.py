@@ -13,6 +13,7 @@ ranges, references between sheets and what only makes sense with other rows in v
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,24 +26,15 @@ from scheduler.data import (
     NT2_LEVELS,
     SCENARIO_ACTIONS,
     Course,
-    Learner,
     ProblemData,
     ScenarioRow,
     fmt_time,
 )
-from scheduler.errors import Problem
-from scheduler.report.figures import needs_intake
-from scheduler.workbook.read import (
-    FLOAT,
-    SETTINGS_KINDS,
-    SHEETS,
-    TABLE_FIELDS,
-    CellError,
-    Kind,
-    is_blank,
-    norm,
-    suggest,
-)
+from scheduler.errors import Problem, WorkbookError
+from scheduler.rules import TEACHING_ROLE, fits, listing, may_teach, needs_intake
+from scheduler.workbook.cells import FLOAT, CellError, Kind, is_blank, norm
+from scheduler.workbook.contract import SETTINGS_KINDS, SHEETS, TABLE_FIELDS
+from scheduler.workbook.read import build, load_sheets, suggest
 
 Rule = Callable[["Context"], Iterable[Problem]]
 
@@ -56,17 +48,6 @@ ID_SHEETS: dict[str, str] = {
     "Learners": "learner",
 }
 NOUNS: dict[str, str] = ID_SHEETS | {"Regimes": "regime"}
-TEACHING_ROLE = {"NT2": "nt2_teacher", "MO": "mo_trainer"}
-
-
-def fits(learner: Learner, course: Course) -> bool:
-    """The learner asked for the course's kind and fits it: NT2 at their level, MO in a
-    language they speak. (Whether they are present in the term is not considered.)"""
-    if course.kind not in learner.wants:
-        return False
-    if course.kind == "NT2":
-        return learner.nt2_level is not None and learner.nt2_level == course.level
-    return course.language in learner.languages
 
 
 def demand(data: ProblemData) -> dict[str, int]:
@@ -155,10 +136,6 @@ def _label(sheet: str, record: Any) -> str:
     return "this row"
 
 
-def _listing(values: Iterable[str]) -> str:
-    return ", ".join(values)
-
-
 # ---------------------------------------------------------------------------------------------
 # Settings and periods
 # ---------------------------------------------------------------------------------------------
@@ -193,7 +170,7 @@ def settings_values(ctx: Context) -> Iterator[Problem]:
     if not s.teaching_days or bad_days:
         yield At("Settings").error(
             "value",
-            f"teaching_days must list days such as Mon,Tue,Wed,Thu,Fri (got {_listing(map(str, s.teaching_days)) or 'none'})",
+            f"teaching_days must list days such as Mon,Tue,Wed,Thu,Fri (got {listing(map(str, s.teaching_days)) or 'none'})",
         )
     checks = (
         (
@@ -333,7 +310,7 @@ def vocabularies(ctx: Context) -> Iterator[Problem]:
                     if item is not None and item not in allowed:
                         yield At(sheet, record).error(
                             column.name,
-                            f"{item!r} is not allowed here; use one of {_listing(allowed)}",
+                            f"{item!r} is not allowed here; use one of {listing(word='or', items=allowed)}",
                         )
 
 
@@ -431,7 +408,7 @@ def internet_windows(ctx: Context) -> Iterator[Problem]:
         if w.day in DAYS and w.day not in teaching:
             yield At("InternetWindows", w).warning(
                 "day",
-                f"{w.day} is not a teaching day ({_listing(teaching)}); nothing can use this window",
+                f"{w.day} is not a teaching day ({listing(teaching)}); nothing can use this window",
             )
         elif w.start < w.end and not any(
             w.start <= p.start and p.end <= w.end for p in ctx.data.periods
@@ -454,7 +431,7 @@ def staff(ctx: Context) -> Iterator[Problem]:
         if s.days and teaching and not set(s.days) & teaching:
             yield At("Staff", s).warning(
                 "days",
-                f"none of {_listing(s.days)} is a teaching day, so {s.staff} can never be planned; correct days or teaching_days",
+                f"none of {listing(word='or', items=s.days)} is a teaching day, so {s.staff} can never be planned; correct days or teaching_days",
             )
         if s.role == "counsellor" and not s.languages:
             yield At("Staff", s).warning(
@@ -488,12 +465,12 @@ def courses_fields(ctx: Context) -> Iterator[Problem]:
     for c in ctx.data.courses:
         if c.kind == "NT2" and not c.level:
             yield At("Courses", c).error(
-                "level", f"NT2 course {c.course} needs a level ({_listing(NT2_LEVELS)})"
+                "level", f"NT2 course {c.course} needs a level ({listing(NT2_LEVELS)})"
             )
         elif c.kind == "NT2" and c.level not in NT2_LEVELS:
             yield At("Courses", c).warning(
                 "level",
-                f"level {c.level!r} is not one of {_listing(NT2_LEVELS)}; only learners with exactly this nt2_level can join",
+                f"level {c.level!r} is not one of {listing(word='or', items=NT2_LEVELS)}; only learners with exactly this nt2_level can join",
             )
         if c.kind == "MO" and not c.language:
             yield At("Courses", c).error(
@@ -542,15 +519,8 @@ def _course_numbers(c: Course, n_periods: int) -> Iterator[Problem]:
 
 
 def _teachers(ctx: Context, course: Course) -> list[str]:
-    """Staff who may teach ``course``: role of its kind, ``teaches`` allows it, MO language."""
-    role = TEACHING_ROLE.get(course.kind)
-    return [
-        s.staff
-        for s in ctx.data.staff
-        if s.role == role
-        and (not s.teaches or course.course in s.teaches)
-        and (course.kind != "MO" or course.language in s.languages)
-    ]
+    """Staff who may teach ``course`` (scheduler.rules.may_teach)."""
+    return [s.staff for s in ctx.data.staff if may_teach(s, course)]
 
 
 @unless_unread("Learners")
@@ -660,13 +630,13 @@ def learners_fit(ctx: Context) -> Iterator[Problem]:
     for lrn in ctx.data.learners:
         wants_level = "NT2" in lrn.wants and lrn.nt2_level
         if check_levels and wants_level and lrn.nt2_level not in levels:
-            offered = _listing(sorted(levels)) or "none"
+            offered = listing(sorted(levels)) or "none"
             yield At("Learners", lrn).warning(
                 "nt2_level",
                 f"no NT2 course offers level {lrn.nt2_level!r} (levels offered: {offered}); add a course or correct nt2_level",
             )
         if "MO" in lrn.wants and not set(lrn.languages) & mo_languages:
-            spoken = _listing(lrn.languages) or "no language listed"
+            spoken = listing(lrn.languages) or "no language listed"
             yield At("Learners", lrn).warning(
                 "languages",
                 f"learner {lrn.learner} wants MO but no MO course is taught in their languages ({spoken}); add such a course or a language the learner speaks",
@@ -678,10 +648,10 @@ def intakes(ctx: Context) -> Iterator[Problem]:
     """Learners who need an intake can have one: a counsellor speaks their language, and
     there is an interview room."""
     spoken = {lang for s in ctx.data.staff if s.role == "counsellor" for lang in s.languages}
-    waiting = [lrn for lrn in ctx.data.learners if needs_intake(ctx.data, lrn.learner)]
+    waiting = [lrn for lrn in ctx.data.learners if needs_intake(lrn)]
     for lrn in waiting:
         if not set(lrn.languages) & spoken:
-            langs = _listing(lrn.languages) or "no language listed"
+            langs = listing(lrn.languages) or "no language listed"
             yield At("Learners", lrn).warning(
                 "intake",
                 f"learner {lrn.learner} needs an intake but no counsellor speaks their languages ({langs}); add a language to a counsellor or to the learner",
@@ -733,7 +703,7 @@ def locks(ctx: Context) -> Iterator[Problem]:
         if k.day in DAYS and k.day not in teaching:  # a day outside DAYS: vocabularies()
             yield At("Locks", k).error(
                 "day",
-                f"{k.day} is not a teaching day ({_listing(teaching)}); correct the day of the lock or teaching_days",
+                f"{k.day} is not a teaching day ({listing(teaching)}); correct the day of the lock or teaching_days",
             )
         if k.group is not None:
             yield from _lock_group(ctx, k)
@@ -765,7 +735,7 @@ def weights(ctx: Context) -> Iterator[Problem]:
         if key not in DEFAULT_WEIGHTS:
             yield At("Weights").error(
                 "key",
-                f"unknown weight {key!r}{suggest(key, DEFAULT_WEIGHTS)}; the keys are {_listing(DEFAULT_WEIGHTS)}",
+                f"unknown weight {key!r}{suggest(key, DEFAULT_WEIGHTS)}; the keys are {listing(DEFAULT_WEIGHTS)}",
             )
         elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             yield At("Weights").error(
@@ -799,7 +769,7 @@ def _value_problem(sheet: str, column: str, value: str, key: str = "") -> str | 
         known = SETTINGS_KINDS if sheet == "Settings" else DEFAULT_WEIGHTS
         if any(norm(k) == norm(value) for k in known):
             return None
-        return f"{value!r} is not a key of {sheet}; the keys are {_listing(sorted(known))}"
+        return f"{value!r} is not a key of {sheet}; the keys are {listing(sorted(known))}"
     if sheet == "Settings":
         kind = _setting_kind(key)
     elif sheet == "Weights":
@@ -849,7 +819,7 @@ def _scenario_key(ctx: Context, row: ScenarioRow, added: set[str]) -> Iterator[P
             if spec.column(column) is None:
                 yield At("Scenarios", row).error(
                     "key",
-                    f"{column!r} is not a column of {row.sheet}; the columns are {_listing(spec.names)}",
+                    f"{column!r} is not a column of {row.sheet}; the columns are {listing(spec.names)}",
                 )
         return
     known = _row_keys(ctx, row.sheet) | added
@@ -869,7 +839,7 @@ def _scenario_set(ctx: Context, row: ScenarioRow) -> Iterator[Problem]:
     if spec.column(column) is None:
         yield At("Scenarios", row).error(
             "column",
-            f"{row.column!r} is not a column of {row.sheet}; the columns are {_listing(spec.names)}",
+            f"{row.column!r} is not a column of {row.sheet}; the columns are {listing(spec.names)}",
         )
     elif (why := _value_problem(row.sheet, column, row.value, row.key)) is not None:
         yield At("Scenarios", row).error("value", why)
@@ -890,7 +860,7 @@ def _scenario_add(ctx: Context, row: ScenarioRow, added: set[str]) -> Iterator[P
         if spec_column is None:
             yield At("Scenarios", row).error(
                 "value",
-                f"{column!r} is not a column of {row.sheet}; the columns are {_listing(spec.names)}",
+                f"{column!r} is not a column of {row.sheet}; the columns are {listing(spec.names)}",
             )
             continue
         given[spec_column.name] = value
@@ -900,7 +870,7 @@ def _scenario_add(ctx: Context, row: ScenarioRow, added: set[str]) -> Iterator[P
             yield At("Scenarios", row).error("value", f"{spec_column.name}: {why}")
     missing = [c.name for c in spec.columns if c.required and c.name not in given]
     if missing:
-        yield At("Scenarios", row).error("value", f"the new row needs {_listing(missing)}")
+        yield At("Scenarios", row).error("value", f"the new row needs {listing(missing)}")
     if spec.columns[0].name in given:
         added.add(given[spec.columns[0].name])
 
@@ -917,7 +887,7 @@ def scenarios(ctx: Context) -> Iterator[Problem]:
             options = [s for s in SHEETS if s != "Scenarios"]
             yield At("Scenarios", row).error(
                 "sheet",
-                f"{row.sheet!r} is not a sheet a scenario can change{suggest(row.sheet, options)}; use one of {_listing(options)}",
+                f"{row.sheet!r} is not a sheet a scenario can change{suggest(row.sheet, options)}; use one of {listing(word='or', items=options)}",
             )
             continue
         if row.action not in SCENARIO_ACTIONS:
@@ -977,3 +947,44 @@ def validate(data: ProblemData, unread: Mapping[str, set[str]] | None = None) ->
 
 
 __all__ = ["RULES", "Context", "demand", "errors", "fits", "validate"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and validating a workbook file
+# ---------------------------------------------------------------------------------------------
+
+_SHEET_ORDER = {name: i for i, name in enumerate(SHEETS)}
+
+
+def _order(problem: Problem) -> tuple:
+    return (_SHEET_ORDER.get(problem.sheet, len(_SHEET_ORDER)), problem.row or 0)
+
+
+def check_workbook(path: str | os.PathLike) -> tuple[ProblemData | None, list[Problem]]:
+    """Read and validate the workbook at ``path``.
+
+    Returns the data (None when there is any error) and every problem found, warnings
+    included, in sheet order. Raises UnreadableFileError when the file is not a usable
+    workbook. Cross-sheet checks are skipped only when a required sheet or column is missing
+    (they would report the consequences of the missing layout, not real problems).
+    """
+    data, out = build(load_sheets(path))
+    problems = list(out.problems)
+    if out.layout_ok:
+        problems += validate(data, out.unread)
+    problems.sort(key=_order)
+    has_errors = any(p.severity == "error" for p in problems)
+    return (None if has_errors else data), problems
+
+
+def read_workbook(path: str | os.PathLike) -> ProblemData:
+    """The validated term in the workbook at ``path``.
+
+    Raises WorkbookError listing every error (reading and cross-sheet) and
+    UnreadableFileError when the file is not a usable workbook. Warnings are not raised; use
+    ``check_workbook`` to see them.
+    """
+    data, problems = check_workbook(path)
+    if data is None:
+        raise WorkbookError([p for p in problems if p.severity == "error"])
+    return data

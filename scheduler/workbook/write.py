@@ -1,7 +1,7 @@
 """Write a ProblemData as an input workbook, in exactly the form of the workbook contract.
 
-``SHEETS`` is the layout of the contract (sheet name -> column names, in order); the blank
-template and the tests reuse it. Values are written the way a coordinator would type them:
+``SHEETS`` is the layout of the contract (sheet name -> column names, in order), taken from
+``scheduler.workbook.contract``; the blank template and the tests reuse it. Values are written the way a coordinator would type them:
 times as ``HH:MM`` text, dates as Excel dates, lists comma-separated, flags as ``yes``/``no``,
 missing values as blank cells. Text is always stored as text (a name starting with ``=`` never
 becomes a formula) and the file is saved atomically.
@@ -35,86 +35,17 @@ from scheduler.data import (
     fmt_time,
 )
 from scheduler.excel import save_atomic, write_table
+from scheduler.workbook.contract import SETTINGS_KINDS
+from scheduler.workbook.contract import SHEETS as CONTRACT
 
-SHEETS: dict[str, tuple[str, ...]] = {
-    "Settings": ("key", "value"),
-    "Periods": ("period", "start", "end"),
-    "ClosedDays": ("date", "reason", "sections"),
-    "Sections": ("section", "name", "regime", "gender", "status", "zone"),
-    "Regimes": ("regime", "day", "start", "end", "activity"),
-    "Separations": ("a", "b", "reason"),
-    "Rooms": ("room", "name", "kind", "seats", "internet_seats", "zone", "sections"),
-    "RoomUnavailability": ("room", "day", "start", "end", "reason"),
-    "InternetWindows": ("day", "start", "end"),
-    "Staff": (
-        "staff",
-        "name",
-        "role",
-        "organisation",
-        "teaches",
-        "languages",
-        "max_periods_per_week",
-        "days",
-    ),
-    "StaffAvailability": ("staff", "day", "start", "end"),
-    "Courses": (
-        "course",
-        "kind",
-        "name",
-        "level",
-        "language",
-        "sessions_per_week",
-        "session_periods",
-        "total_hours",
-        "min_size",
-        "max_size",
-        "internet_sessions",
-        "max_groups",
-    ),
-    "Learners": (
-        "learner",
-        "section",
-        "languages",
-        "nt2_level",
-        "wants",
-        "intake",
-        "internet_periods",
-        "priority",
-        "arrival",
-        "release",
-    ),
-    "LearnerUnavailability": ("learner", "day", "start", "end", "reason"),
-    "Locks": ("kind", "course", "group", "day", "period", "room", "staff"),
-    "Weights": ("key", "value"),
-    "Scenarios": ("scenario", "sheet", "key", "column", "value", "action"),
-}
+# The layout of the contract (sheet name -> column names, in order), from its one table.
+SHEETS: dict[str, tuple[str, ...]] = {name: spec.names for name, spec in CONTRACT.items()}
 
 # Sheets a coordinator may leave out; write_workbook writes them only when they have rows.
 # Weights is optional too but always written, so that the weights in force are visible.
-OPTIONAL_SHEETS: frozenset[str] = frozenset(
-    {
-        "ClosedDays",
-        "Separations",
-        "RoomUnavailability",
-        "StaffAvailability",
-        "LearnerUnavailability",
-        "Locks",
-        "Weights",
-        "Scenarios",
-    }
-)
+OPTIONAL_SHEETS: frozenset[str] = frozenset(n for n, spec in CONTRACT.items() if spec.optional)
 
-SETTINGS_KEYS: tuple[str, ...] = (
-    "prison",
-    "term_start",
-    "term_end",
-    "teaching_days",
-    "max_groups_moving",
-    "time_limit_s",
-    "seed",
-    "intake_periods",
-    "intake_weeks",
-)
+SETTINGS_KEYS: tuple[str, ...] = tuple(SETTINGS_KINDS)
 
 YES_NO: tuple[str, str] = ("yes", "no")
 

@@ -5,7 +5,12 @@ than a proven optimum that rewards placements only."""
 from __future__ import annotations
 
 import pytest
-from conftest import (
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scheduler.data import DEFAULT_WEIGHTS, LearnerUnavailability, Lock
+from scheduler.search.greedy import greedy
+from tests.helpers.terms import (
     assert_valid,
     learner,
     learners,
@@ -15,11 +20,6 @@ from conftest import (
     run,
     tiny_term,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from scheduler.data import DEFAULT_WEIGHTS, LearnerUnavailability, Lock
-from scheduler.search.greedy import greedy
 
 # Only placements count (every priority in random_term is 3), so the optimum places the most.
 PLACEMENTS_ONLY = {key: 0.0 for key in DEFAULT_WEIGHTS} | {"served": 100.0}

@@ -11,13 +11,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from scheduler.data import DEFAULT_WEIGHTS, Lock, ProblemData, ScenarioRow
+from scheduler.workbook.cells import EXCEL_ERRORS
 from scheduler.workbook.example import TERM_END, TERM_START, generate
-from scheduler.workbook.read import EXCEL_ERRORS, read_workbook
+from scheduler.workbook.validate import read_workbook
 from scheduler.workbook.write import OPTIONAL_SHEETS, SHEETS, write_workbook
 
 # Free text as a coordinator may type it: any printable characters, surrounding spaces
@@ -147,6 +149,7 @@ def terms(draw) -> ProblemData:
     return data
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(terms())
 def test_written_term_reads_back_unchanged(tmp_path_factory, data):

@@ -7,12 +7,12 @@ import datetime as dt
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from timetable_fixture import tiny_data, tiny_solution
 
 from scheduler.data import Course, Learner, LearnerUnavailability, RegimeBlock, Section, Separation
 from scheduler.report.figures import REASON_CODES, placed_kinds
 from scheduler.report.reasons import waiting
 from scheduler.solution import Group, Session, Solution
+from tests.helpers.timetable_fixture import tiny_data, tiny_solution
 
 
 def _rows(data, solution):

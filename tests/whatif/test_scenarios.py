@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import tiny_term
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,13 +28,14 @@ from scheduler.whatif.scenarios import (
     scenario_names,
     with_shortcuts,
 )
-from scheduler.workbook.read import read_workbook
+from scheduler.workbook.validate import read_workbook
+from tests.helpers.terms import tiny_term
 
 MEAL = (RegimeBlock("RA", "all", 720, 780, "meal"), RegimeBlock("RB", "all", 720, 780, "meal"))
 
 
 def term(**fields) -> ProblemData:
-    """The conftest tiny term, valid as it stands (its regimes exist), with two rooms and
+    """The tiny term of tests.helpers.terms, valid as it stands (its regimes exist), with two rooms and
     internet windows on Tuesday and Thursday."""
     values: dict = {
         "regimes": MEAL,
@@ -218,7 +218,7 @@ BROKEN = [
     pytest.param(row("x", "Rooms", "C1", "seats", "many"), "value", "whole number", id="value"),
     # an added row without its required columns
     pytest.param(
-        row("x", "Rooms", value="room=C2", action="add"), "value", "kind, seats", id="add"
+        row("x", "Rooms", value="room=C2", action="add"), "value", "kind and seats", id="add"
     ),
     # an added row naming a column that does not exist
     pytest.param(

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 from openpyxl import load_workbook
-from timetable_fixture import tiny_data, tiny_result
 
 from scheduler.cli import main
 from scheduler.errors import SchedulerError
 from scheduler.report.ics import export_ics
 from scheduler.report.timetable import write_timetable
+from tests.helpers.timetable_fixture import tiny_data, tiny_result
 
 
 @pytest.fixture()
@@ -63,13 +63,17 @@ def test_line_breaks_in_the_prison_name_and_a_staff_id_are_escaped(tmp_path):
         staff=tuple(dataclasses.replace(s, staff=odd) if s.staff == "M1" else s for s in data.staff)
     )
     sol = result.solution
-    result.solution = dataclasses.replace(
-        sol,
-        groups=tuple(
-            dataclasses.replace(g, staff=odd) if g.staff == "M1" else g for g in sol.groups
-        ),
-        sessions=tuple(
-            dataclasses.replace(s, staff=odd) if s.staff == "M1" else s for s in sol.sessions
+    assert sol is not None
+    result = dataclasses.replace(
+        result,
+        solution=dataclasses.replace(
+            sol,
+            groups=tuple(
+                dataclasses.replace(g, staff=odd) if g.staff == "M1" else g for g in sol.groups
+            ),
+            sessions=tuple(
+                dataclasses.replace(s, staff=odd) if s.staff == "M1" else s for s in sol.sessions
+            ),
         ),
     )
     path = write_timetable(data, result, tmp_path / "tt.xlsx", [])

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 from openpyxl import Workbook
-from timetable_fixture import tiny_data, tiny_result
 
 from scheduler.errors import SchedulerError, UnreadableFileError, WorkbookError
 from scheduler.report.figures import group_sections
 from scheduler.report.ics import export_ics, ics_file_names
 from scheduler.report.timetable import write_timetable
 from scheduler.term import open_dates
+from tests.helpers.timetable_fixture import tiny_data, tiny_result
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 CHECKS: list = []
@@ -107,10 +107,14 @@ def test_a_strange_staff_id_stays_inside_the_folder(tmp_path):
     )
     result = tiny_result()
     sol = result.solution
-    result.solution = dataclasses.replace(
-        sol,
-        sessions=tuple(
-            dataclasses.replace(s, staff="../M 1") if s.staff == "M1" else s for s in sol.sessions
+    result = dataclasses.replace(
+        result,
+        solution=dataclasses.replace(
+            sol,
+            sessions=tuple(
+                dataclasses.replace(s, staff="../M 1") if s.staff == "M1" else s
+                for s in sol.sessions
+            ),
         ),
     )
     book = write_timetable(data, result, tmp_path / "t.xlsx", CHECKS)

@@ -9,7 +9,7 @@ ar, have level 1.1 and want NT2. A test overrides only what its rule needs:
 
     tiny_term(courses=(nt2_course(max_size=3),), learners=learners(5))
 
-Other test files import these helpers with ``from conftest import tiny_term``.
+Test files import these helpers with ``from tests.helpers.terms import tiny_term``.
 """
 
 from __future__ import annotations

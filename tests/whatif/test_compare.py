@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import all_but, learners, nt2_course, random_term, tiny_term
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -36,6 +35,7 @@ from scheduler.whatif.compare import (
 from scheduler.whatif.scenarios import Scenario, build_scenarios, with_shortcuts
 from scheduler.workbook.example import generate
 from scheduler.workbook.write import write_workbook
+from tests.helpers.terms import all_but, learners, nt2_course, random_term, tiny_term
 
 LIMIT = 5.0  # deterministic seconds; the small terms here are proven optimal well within it
 
@@ -215,6 +215,7 @@ def test_moved_counts_sessions_of_base_groups_at_another_day_period_or_room():
     assert moved_sessions(base, twice) == 1
 
 
+@pytest.mark.slow
 def test_a_base_that_is_not_proven_optimal_gets_a_control(tmp_path):
     term = as_term(generate("small", 1), add_room=["classroom:12"])
     with threads() as pool:
@@ -316,6 +317,7 @@ def test_compare_through_a_dask_cluster(tmp_path, workbook):
     assert "[########################] 2/2" in result.stderr
 
 
+@pytest.mark.slow
 def test_compare_several_workbooks_into_one_comparison(tmp_path, workbook):
     other = tmp_path / "other"
     other.mkdir()

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from scheduler.data import DEFAULT_WEIGHTS
-from scheduler.workbook.read import check_workbook
 from scheduler.workbook.template import ABOUT, COLUMN_HELP, write_template
+from scheduler.workbook.validate import check_workbook
 from scheduler.workbook.write import SETTINGS_KEYS, SHEETS, VOCABULARIES
 
 

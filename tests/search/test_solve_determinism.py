@@ -24,10 +24,10 @@ its timetable several times, so two runs only agree when the whole search is rep
 from __future__ import annotations
 
 import pytest
-from conftest import assert_valid, random_term, run
 
 import scheduler.search.solve
 from scheduler.solution import Result
+from tests.helpers.terms import assert_valid, random_term, run
 
 LIMIT = 0.7  # deterministic seconds: one to two wall-clock seconds per run here
 
@@ -44,12 +44,13 @@ def twice(data, workers: int, seed: int) -> tuple[Result, Result]:
     return runs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_same_seed_and_workers_give_the_same_timetable(busy_term, workers, monkeypatch):
     monkeypatch.setattr(scheduler.search.solve, "WALL_CLOCK_FACTOR", 100.0)
     first, second = twice(busy_term, workers, seed=3)
     assert first.status == "feasible", "the term must not be solved to optimality in the limit"
-    found = [obj for _t, obj in first.stats["progress"]]
+    found = [obj for _t, obj in first.progress]
     assert first.objective > min(found), "the search must improve on its first timetable"
     assert first.stats["lns_steps"] > 0, "the neighbourhood search must take part"
     assert first.solution == second.solution

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from timetable_fixture import tiny_data, tiny_solution
 
 from scheduler.report.figures import (
     REASON_CODES,
@@ -15,12 +14,15 @@ from scheduler.report.figures import (
     session_dates,
     staff_periods,
 )
+from scheduler.report.reasons import waiting
 from scheduler.solution import Group, Session, Solution
+from tests.helpers.timetable_fixture import tiny_data, tiny_solution
 
 
 @pytest.fixture(scope="module")
 def figures():
-    return key_figures(tiny_data(), tiny_solution())
+    data, solution = tiny_data(), tiny_solution()
+    return key_figures(data, solution, waiting(data, solution))
 
 
 def test_placed_out_of_asked_per_kind(figures):
@@ -115,7 +117,7 @@ def test_counsellor_load_is_the_busiest_week():
 
 
 def test_an_empty_timetable_has_zero_figures():
-    figures = key_figures(tiny_data(), Solution())
+    figures = key_figures(tiny_data(), Solution(), waiting(tiny_data(), Solution()))
     assert figures.placed == {"NT2": 0, "MO": 0}
     assert figures.hours_per_placed_learner == 0.0
     assert figures.room_use == {"C1": 0.0, "LAB": 0.0, "I1": 0.0}

@@ -7,8 +7,6 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from conftest import learner, mo_course, nt2_course, tiny_term
-from wbfactory import blank_sheets, write
 
 from scheduler.data import (
     ClosedDay,
@@ -21,8 +19,10 @@ from scheduler.data import (
     Separation,
     Staff,
 )
-from scheduler.workbook.read import check_workbook
-from scheduler.workbook.validate import RULES, demand, errors, fits, validate
+from scheduler.workbook import template
+from scheduler.workbook.validate import RULES, check_workbook, demand, errors, fits, validate
+from tests.helpers.terms import learner, mo_course, nt2_course, tiny_term
+from tests.helpers.wbfactory import blank_sheets, write
 
 REGIMES = (RegimeBlock("RA", "all", 720, 780, "meal"), RegimeBlock("RB", "Wed", 510, 570, "visit"))
 ROOMS = (
@@ -33,7 +33,7 @@ ROOMS = (
 
 
 def term(**fields) -> ProblemData:
-    """conftest's tiny term with its regimes declared, a lab and an interview room: valid."""
+    """The tiny term of tests.helpers.terms with its regimes declared, a lab and an interview room: valid."""
     values = {"regimes": REGIMES, "rooms": ROOMS} | fields
     return tiny_term(**values)
 
@@ -256,7 +256,6 @@ def test_blank_workbook_lists_what_is_missing(tmp_path):
 
 
 def test_blank_template_lists_what_is_missing(tmp_path):
-    template = pytest.importorskip("scheduler.workbook.template")
     template.write_template(tmp_path / "template.xlsx")
     data, problems = check_workbook(tmp_path / "template.xlsx")
     assert data is None

@@ -7,10 +7,10 @@ never below the objective of a timetable that was found.
 from __future__ import annotations
 
 import pytest
-from conftest import assert_valid, random_term
 
 import scheduler.search.solve
 from scheduler.search.solve import solve
+from tests.helpers.terms import assert_valid, random_term
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +18,7 @@ def term():
     return random_term(seed=0, n_learners=50)
 
 
+@pytest.mark.slow
 def test_the_first_timetable_is_the_completed_warm_start(term):
     events = []
     result = solve(term, time_limit=0.5, seed=1, progress=events.append)
@@ -27,6 +28,7 @@ def test_the_first_timetable_is_the_completed_warm_start(term):
     assert_valid(term, result.solution)
 
 
+@pytest.mark.slow
 def test_search_without_a_whole_model_timetable_keeps_a_true_bound(term, monkeypatch):
     """When CP-SAT on the whole model stops before it has a timetable of its own, the
     neighbourhood search starts from the warm start and the bound is the trivial one."""
@@ -38,8 +40,15 @@ def test_search_without_a_whole_model_timetable_keeps_a_true_bound(term, monkeyp
     assert_valid(term, result.solution)
 
 
-def test_the_neighbourhood_search_never_returns_a_worse_timetable(term):
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [2, 3])
+def test_no_phase_hands_on_a_worse_timetable_than_it_was_given(term, seed):
+    """Warm start <= whole-model phase <= neighbourhood search, and the result is the best
+    timetable reported on the way."""
     events = []
-    result = solve(term, time_limit=1.0, seed=2, progress=events.append)
+    result = solve(term, time_limit=1.0, seed=seed, progress=events.append)
+    warm = result.stats["incumbent_warm_start"]
+    whole = result.stats["incumbent_whole_model"]
+    assert warm <= whole <= result.objective
     assert result.objective == max(e.objective for e in events)
     assert result.bound >= result.objective

@@ -13,9 +13,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from wbfactory import Sheets, append_row, base_sheets, delete_column, delete_sheet, set_cell, write
 
 from scheduler.cli import main
+from tests.helpers.wbfactory import (
+    Sheets,
+    append_row,
+    base_sheets,
+    delete_column,
+    delete_sheet,
+    set_cell,
+    write,
+)
 
 Mutation = Callable[[Sheets], object]
 

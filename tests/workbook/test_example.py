@@ -14,10 +14,10 @@ from scheduler.errors import SchedulerError
 from scheduler.model.instance import build_instance
 from scheduler.search.solve import solve
 from scheduler.workbook.example import PROFILES, TERM_END, TERM_START, generate
-from scheduler.workbook.read import check_workbook, read_workbook
+from scheduler.workbook.validate import check_workbook, read_workbook
 from scheduler.workbook.write import write_workbook
 
-INSTANCES = Path(__file__).resolve().parent.parent / "instances"
+INSTANCES = Path(__file__).resolve().parents[2] / "instances"
 
 # profile: (learners, sections, classrooms, labs, interview rooms, staff range, courses range)
 EXPECTED = {
@@ -203,6 +203,7 @@ def test_bundled_instance_is_the_seed_1_term_and_valid(profile):
     assert read_workbook(path) == generate(profile, 1)
 
 
+@pytest.mark.slow
 def test_small_instance_solves_to_real_groups():
     result = solve(generate("small", 1), time_limit=5, workers=2)
     assert result.has_solution

@@ -7,7 +7,6 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from timetable_fixture import tiny_data, tiny_result, tiny_solution
 
 from scheduler.cli import main
 from scheduler.explain import core
@@ -17,6 +16,7 @@ from scheduler.report.read import read_timetable
 from scheduler.report.timetable import write_timetable
 from scheduler.verify import total_violations, verify
 from scheduler.workbook.write import write_workbook
+from tests.helpers.timetable_fixture import tiny_data, tiny_result, tiny_solution
 
 
 def soon(seconds: float = 20) -> float:

@@ -8,13 +8,13 @@ import shutil
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from timetable_fixture import tiny_data, tiny_result, tiny_solution
 
 from scheduler.cli import main
 from scheduler.errors import SchedulerError, UnreadableFileError, WorkbookError
 from scheduler.report.read import read_timetable, same_term
 from scheduler.report.timetable import write_timetable
 from scheduler.workbook.write import write_workbook
+from tests.helpers.timetable_fixture import tiny_data, tiny_result, tiny_solution
 
 
 @pytest.fixture()

@@ -13,7 +13,21 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from conftest import (
+
+from scheduler.data import (
+    ClosedDay,
+    InternetWindow,
+    LearnerUnavailability,
+    Lock,
+    RegimeBlock,
+    Room,
+    RoomUnavailability,
+    Separation,
+    Staff,
+    StaffAvailability,
+)
+from scheduler.solution import Solution
+from tests.helpers.terms import (
     TERM_START,
     Slot,
     all_but,
@@ -30,20 +44,6 @@ from conftest import (
     tiny_term,
     with_settings,
 )
-
-from scheduler.data import (
-    ClosedDay,
-    InternetWindow,
-    LearnerUnavailability,
-    Lock,
-    RegimeBlock,
-    Room,
-    RoomUnavailability,
-    Separation,
-    Staff,
-    StaffAvailability,
-)
-from scheduler.solution import Solution
 
 C1 = Room("C1", "Class 1", "classroom", 10)
 C2 = Room("C2", "Class 2", "classroom", 10)

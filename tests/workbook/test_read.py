@@ -14,27 +14,17 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from wbfactory import (
-    BASE,
-    append_row,
-    base_sheets,
-    delete_column,
-    row_of,
-    set_cell,
-    write,
-)
 
 from scheduler.cli import main
 from scheduler.errors import WorkbookError
-from scheduler.workbook.read import (
+from scheduler.workbook import write as workbook
+from scheduler.workbook.cells import (
     ACTIVITY,
     COURSE_KIND,
     ROLE,
     ROOM_KIND,
-    SHEETS,
     CellError,
     as_text,
-    check_workbook,
     parse_date,
     parse_day,
     parse_day_or_all,
@@ -45,7 +35,17 @@ from scheduler.workbook.read import (
     parse_level,
     parse_time,
     parse_yes_no,
-    read_workbook,
+)
+from scheduler.workbook.contract import SHEETS
+from scheduler.workbook.validate import check_workbook, read_workbook
+from tests.helpers.wbfactory import (
+    BASE,
+    append_row,
+    base_sheets,
+    delete_column,
+    row_of,
+    set_cell,
+    write,
 )
 
 
@@ -383,13 +383,6 @@ def test_a_wrong_stored_size_does_not_hide_rows(tmp_path):
     assert len(read_workbook(patched).learners) == 10
 
 
-def test_sheet_layout_matches_the_contract():
-    """The reader's layout is the writer's (scheduler.workbook.write is written from the contract)."""
-    workbook = pytest.importorskip("scheduler.workbook.write")
-    assert {name: spec.names for name, spec in SHEETS.items()} == workbook.SHEETS
-    assert {n for n, spec in SHEETS.items() if spec.optional} == set(workbook.OPTIONAL_SHEETS)
-
-
 def test_every_record_field_without_default_is_required_or_defaulted():
     for spec in SHEETS.values():
         if spec.record is None:
@@ -405,7 +398,6 @@ def test_every_record_field_without_default_is_required_or_defaulted():
 
 
 def test_written_terms_read_back_unchanged(tmp_path, base_data):
-    workbook = pytest.importorskip("scheduler.workbook.write")
     path = workbook.write_workbook(base_data, tmp_path / "again.xlsx")
     assert read_workbook(path) == base_data
 
@@ -455,6 +447,7 @@ def _apply(changes) -> dict:
     return s
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(corruptions())
 def test_random_corruption_never_gives_a_traceback(changes):

@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
-from scheduler.workbook.read import SHEETS
+from scheduler.workbook.contract import SHEETS
 
 Sheets = dict[str, list[list[Any]]]
 
