@@ -740,20 +740,27 @@ def export(timetable: Path, ics_dir: Path) -> None:
     """Write each staff member's sessions and intakes as an iCalendar file.
 
     Every session of the term on its real dates, closed days left out; import the file in
-    Outlook, Google Calendar or any calendar program.
+    Outlook, Google Calendar or any calendar program. Exit 0 when calendars are written, 2 for
+    bad input, 3 when there is no event to write.
 
     \b
     Example:
       scheduler export exports/small-timetable.xlsx --ics exports/calendars
     """
-    from scheduler.report.ics import export_ics
+    from scheduler.timetable_cli import run_export
 
-    if not timetable.is_file():
-        bad_input(f"{timetable} does not exist; give a timetable written by scheduler solve")
-    written = export_ics(timetable, ics_dir)
-    click.echo(f"Wrote {plural(len(written), 'calendar')} to {ics_dir}")
-    for path in written:
-        click.echo(f"  {path.name}")
+    run_export(timetable, ics_dir)
+
+
+def _register_timetable_commands() -> None:
+    """check and explain live in their own module (scheduler.timetable_cli)."""
+    from scheduler.timetable_cli import check, explain
+
+    main.add_command(check)
+    main.add_command(explain)
+
+
+_register_timetable_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover
