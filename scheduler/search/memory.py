@@ -25,15 +25,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from scheduler.errors import SchedulerError
-from scheduler.model.instance import Instance, intake_dates, present
+from scheduler.model.instance import Instance, present
+from scheduler.rules import intake_dates, needs_intake
 
 CLASH_ROWS_PER_PAIR = 12  # measured: haren 10.2, stress 12.0 rows per pair
-# Peak = FIXED_MB + MB_PER_UNIT · units ** UNIT_EXPONENT, fitted on large and haren (the
-# growth is below linear: CP-SAT's presolve shrinks a big model by more).
+# Peak = FIXED_MB + MB_PER_UNIT · units ** UNIT_EXPONENT · (1 + EXTRA_WORKER_SHARE · (workers
+# - 1)), fitted on large and haren with 2 workers (the growth is below linear: CP-SAT's
+# presolve shrinks a big model by more) and haren with 1 worker (469 MB against 907 MB).
 FIXED_MB = 140.0
-MB_PER_UNIT = 0.0744
+MB_PER_UNIT = 0.0319
 UNIT_EXPONENT = 0.785
-EXTRA_WORKER_SHARE = 0.0
+EXTRA_WORKER_SHARE = 1.33
 MEMORY_SHARE = 0.75  # refuse a model estimated above this share of the machine's memory
 
 
@@ -104,7 +106,7 @@ def _intakes(inst: Instance) -> int:
     counsellors = [s for s in data.staff if s.role == "counsellor"]
     out = 0
     for learner in data.learners:
-        if not (learner.intake or ("NT2" in learner.wants and not learner.nt2_level)):
+        if not needs_intake(learner):
             continue
         speakers = sum(1 for c in counsellors if set(c.languages) & set(learner.languages))
         out += len(intake_dates(data, learner.learner)) * inst.n_periods * speakers * rooms
