@@ -131,11 +131,11 @@ RESERVE_FIXED_S = 0.2
 RESERVE_PER_LEARNER_S = 0.002
 RESERVE_PER_LEARNER_SQUARED_S = 0.000006
 RESERVE_BUSY_FACTOR = 1.5
-# Writing took 13-16 times as long as reading the same term's workbook (medium to stress,
-# idle), and both slow down together on a loaded machine: the time the read took is a
-# measure of this machine's speed right now. Ten times it, on top of the estimate above,
-# kept the write inside the limit at a load of 10 on 2 cores (read 0.7 s, write 6.5 s).
-RESERVE_PER_READ_SECOND = 10.0
+# Verifying (with the Waiting reasons) and writing took about 17 times as long as reading the
+# same term's workbook (haren, stress, idle) and 22 times at a load of 10 on 2 cores (haren:
+# read 0.52 s, verify 7.1 s, write 4.6 s): both slow down together, so the time the read took
+# measures this machine's speed right now.
+RESERVE_PER_READ_SECOND = 22.0
 
 
 def write_reserve(learners: int, time_limit: float, read_seconds: float = 0.0) -> float:

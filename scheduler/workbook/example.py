@@ -238,6 +238,28 @@ PROFILES: dict[str, Profile] = {
         partial_strike=True,
         contact_bans=5,
     ),
+    # Where the lab decides: every NT2 course has an internet session, sessions last two
+    # periods, and the one lab is open to learners in three short windows a week.
+    "lab": Profile(
+        prison="Prison of Leuven (synthetic example, ~300 places, a small lab)",
+        learners=150,
+        sections=_medium_sections(),
+        classrooms=((12, "central", ""), (12, "central", ""), (10, "central", "")),
+        labs=((10, 6),),
+        interview_rooms=1,
+        nt2_levels=("alfa", "1.1", "1.2", "2.1", "2.2"),
+        mo_languages=("ar", "fr", "en", "ru"),
+        internet_windows=(
+            ("Tue", "13:00", "15:00"),
+            ("Thu", "09:30", "11:30"),
+            ("Fri", "08:30", "11:30"),
+        ),
+        intake_weeks=2,
+        max_groups_moving=3,
+        time_limit_s=60,
+        partial_strike=False,
+        contact_bans=3,
+    ),
     "haren": Profile(
         prison="Prison of Haren (synthetic example, 1,190 places)",
         learners=350,
@@ -274,6 +296,7 @@ INTERNET_LEVELS: dict[str, tuple[str, ...]] = {
     "medium": ("1.2", "2.1"),
     "large": ("1.2", "2.1"),
     "haren": ("1.2", "2.1", "2.2"),
+    "lab": ("alfa", "1.1", "1.2", "2.1", "2.2"),
 }
 
 # Regimes: (day or "all", start, end, activity). Every regime shares the day's fixed points.
@@ -436,7 +459,7 @@ UNAVAILABILITY: tuple[tuple[str, str, str], ...] = (
 def generate(
     profile: str, seed: int = 0, learners: int | None = None, internet: bool = True
 ) -> ProblemData:
-    """A synthetic term for a prison of size ``profile`` (small, medium, large, haren).
+    """A synthetic term for a prison of size ``profile`` (small, medium, large, haren, lab).
 
     Deterministic for (profile, seed, learners, internet). ``learners`` overrides the profile's
     count (staff and rooms scale with it); ``internet=False`` makes a prison without an internet
