@@ -113,6 +113,20 @@ class SolveParams:
         return max(0.0, self.deadline() - time.perf_counter())
 
 
+def process_age() -> float:
+    """Seconds since this process started (Linux; 0.0 where that cannot be read), so that a
+    command's limit also counts the interpreter's start-up and its imports."""
+    try:
+        with open("/proc/self/stat") as f:
+            fields = f.read().rpartition(")")[2].split()
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        # Field 22 (starttime, in clock ticks since boot) is the 20th after the name.
+        return max(0.0, uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class OutOfTime(Exception):
     """The wall-clock deadline passed while the model was being built."""
 
@@ -140,9 +154,9 @@ RESERVE_PER_READ_SECOND = 22.0
 
 def write_reserve(learners: int, time_limit: float, read_seconds: float = 0.0) -> float:
     """Seconds to keep for verifying and writing the timetable of ``learners`` learners whose
-    workbook took ``read_seconds`` to read, at most a third of the limit (a very short limit
-    still gets some search)."""
+    workbook took ``read_seconds`` to read, at most half the limit (a very short limit still
+    gets some search)."""
     n = learners
     need = RESERVE_FIXED_S + RESERVE_PER_LEARNER_S * n + RESERVE_PER_LEARNER_SQUARED_S * n * n
     need = max(need * RESERVE_BUSY_FACTOR, RESERVE_PER_READ_SECOND * read_seconds)
-    return min(need, time_limit / 3)
+    return min(need, time_limit / 2)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import subprocess
 import sys
 import time
@@ -23,7 +24,7 @@ from openpyxl import load_workbook
 
 import scheduler.search.params as params_module
 from scheduler.cli import main
-from scheduler.search.params import SolveParams, write_reserve
+from scheduler.search.params import SolveParams, machine_cores, process_age, write_reserve
 from scheduler.search.solve import solve
 from scheduler.workbook.write import write_workbook
 from tests.helpers.terms import assert_valid, random_term, tiny_term
@@ -75,7 +76,7 @@ def test_params_are_frozen():
 @given(learners=st.integers(0, 5000), limit=st.floats(0.1, 3600))
 def test_the_write_reserve_is_positive_and_leaves_most_of_the_limit(learners, limit):
     reserve = write_reserve(learners, limit)
-    assert 0 < reserve <= limit / 3
+    assert 0 < reserve <= limit / 2
 
 
 def test_the_deadline_counts_from_the_start_and_keeps_the_reserve():
@@ -108,7 +109,7 @@ def test_wall_clock_mode_stops_at_its_deadline(term):
     began = time.perf_counter()
     result = solve(term, params.with_start(began))
     assert time.perf_counter() - began <= 4.0 * 1.05
-    assert result.stats["mode"] == "wall-clock"
+    assert result.stats["reproducible"] == 0.0
     assert_valid(term, result.solution)
 
 
@@ -157,16 +158,25 @@ def test_fast_is_gone(term_workbook, tmp_path):
     assert "No such option '--fast'" in result.output
 
 
+def test_the_age_of_this_process_is_known():
+    assert 0.0 < process_age() < time.monotonic()
+
+
 @pytest.mark.slow
-def test_the_command_keeps_its_wall_clock_limit_on_haren(tmp_path):
+@pytest.mark.skipif(
+    os.getloadavg()[0] > machine_cores() + 2,
+    reason="the promise holds on a busy machine (up to two CPU-bound processes alongside); "
+    "this one is busier",
+)
+def test_the_command_keeps_its_wall_clock_limit_on_medium(tmp_path):
     """From the start of the process to the written timetable, within 5 % of the limit (the
-    interpreter's start-up, before the command begins, is allowed 0.3 s)."""
+    interpreter's start-up before the process is counted is allowed 0.3 s)."""
     limit = 8.0
-    out = tmp_path / "haren-timetable.xlsx"
+    out = tmp_path / "medium-timetable.xlsx"
     began = time.perf_counter()
     done = subprocess.run(
         [str(Path(sys.executable).parent / "scheduler"), "solve",
-         str(ROOT / "instances" / "haren.xlsx"),
+         str(ROOT / "instances" / "medium.xlsx"),
          "-o", str(out), "--time-limit", str(limit), "-q"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
