@@ -52,7 +52,8 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 
 def _command_age() -> float:
     """Seconds since the ``scheduler`` process started, or 0 inside another program."""
-    if Path(sys.argv[0]).stem not in ("scheduler", "__main__"):
+    program = Path(sys.argv[0])
+    if "scheduler" not in (program.stem, program.parent.name):  # scheduler, python -m scheduler
         return 0.0
     from scheduler.search.params import process_age
 

@@ -162,7 +162,10 @@ def _search(
     """Phase 1, CP-SAT on the whole model (better timetables and the bound), then phase 2,
     the neighbourhood search from the best timetable unless it is proven optimal."""
     solver = cp_model.CpSolver()
-    _set_parameters(solver, params, log)
+    # Without a completed warm start the neighbourhood search has nothing to start from
+    # (an impossible term, or locks the greedy could not meet): CP-SAT gets the whole time.
+    share = params.full_model_share if first is not None else 1.0
+    _set_parameters(solver, params, share, log)
     status = solver.solve(tm.model, callback)
     result = _result(tm.data, tm, solver, status)
     stats: dict[str, float] = {
@@ -174,7 +177,7 @@ def _search(
         "stopped_by_wall_clock": float(
             params.reproducible
             and status == cp_model.FEASIBLE
-            and solver.deterministic_time < params.time_limit * params.full_model_share * 0.99
+            and solver.deterministic_time < params.time_limit * share * 0.99
         ),
     }
     begin = first
@@ -288,17 +291,17 @@ def _neighbourhood_phase(
     )
 
 
-def _set_parameters(solver, params: SolveParams, log: bool) -> None:
-    """Whole-model search: its share of the deterministic limit (reproducible) or of the
+def _set_parameters(solver, params: SolveParams, share: float, log: bool) -> None:
+    """Whole-model search: ``share`` of the deterministic limit (reproducible) or of the
     wall-clock time left (wall-clock mode)."""
     p = solver.parameters
     p.num_workers = params.workers
     p.random_seed = params.seed
     p.log_search_progress = log
     p.interleave_search = p.num_workers > 1
-    p.max_time_in_seconds = max(0.01, params.left() * params.full_model_share)
+    p.max_time_in_seconds = max(0.01, params.left() * share)
     if params.reproducible:
-        p.max_deterministic_time = params.time_limit * params.full_model_share
+        p.max_deterministic_time = params.time_limit * share
 
 
 _STATUS = {
