@@ -179,7 +179,9 @@ def improve(
                 if found is not None and found.objective > round_best.objective:
                     round_best = found
                     stats.by_kind[name] += 1
-            release_memory()
+            # A neighbourhood's model copy is cyclic garbage: without a collection each round the
+            # copies piled up (haren: 306 -> 717 MB over 8 rounds of 2; flat at 220 MB with it).
+            release_memory(collect=True)
             if round_best is not best:
                 best = round_best
                 stats.improvements += 1
@@ -192,7 +194,7 @@ def release_memory(collect: bool = False) -> None:
     """Give freed memory back to the operating system: glibc keeps what the solvers of a
     phase or a round freed, so without this the peak of a solve is the sum of its phases.
     ``collect`` runs Python's garbage collector first (tens of milliseconds on a large
-    model: between phases, not after every round). A no-op where there is no glibc."""
+    model), which frees the model copies a round made. A no-op where there is no glibc."""
     if collect:
         gc.collect()
     try:
