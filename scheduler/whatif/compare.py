@@ -40,6 +40,7 @@ from scheduler.errors import SchedulerError
 from scheduler.excel import (
     HEADER_FILL,
     HEADER_FONT,
+    first_sheet,
     print_setup,
     save_atomic,
     set_cell,
@@ -432,7 +433,7 @@ def write_comparison(
     title of its sheet.
     """
     wb = Workbook()
-    summary = wb.active
+    summary = first_sheet(wb)
     summary.title = "Summary"
     taken = {"Summary"}
     _summary(summary, outcomes, title, path.parent)
@@ -499,11 +500,11 @@ def _value_cell(ws: Worksheet, row: int, col: int, value, signed: bool = False) 
 def _summary_numbers(o: Outcome, base: Outcome | None) -> list:
     """The values of one Summary row from ``status`` to ``solve time``."""
     res = o.result
-    solved = res is not None and res.solution is not None
-    compared = o.scenario != BASE and base is not None
 
     def vs(label: str) -> float | int | None:
-        return _delta(o.figure(label), base.figure(label)) if compared else None
+        if o.scenario == BASE or base is None:
+            return None
+        return _delta(o.figure(label), base.figure(label))
 
     return [
         o.status,
@@ -511,9 +512,9 @@ def _summary_numbers(o: Outcome, base: Outcome | None) -> list:
         vs(LEARNERS_PLACED),
         o.figure(COURSES_PLACED),
         vs(COURSES_PLACED),
-        o.moved if compared else None,
-        res.objective if solved else None,
-        res.gap if solved else None,
+        o.moved if o.scenario != BASE and base is not None else None,
+        res.objective if res is not None and res.solution is not None else None,
+        res.gap if res is not None and res.solution is not None else None,
         res.wall_time if res else None,
     ]
 
@@ -560,7 +561,8 @@ def _placed_chart(ws: Worksheet, outcomes: Sequence[Outcome]) -> None:
     chart.set_categories(
         Reference(ws, min_col=1 if several else 2, max_col=2, min_row=first, max_row=last)
     )
-    chart.height, chart.width = 8, max(12, 2.5 * len(outcomes))
+    chart.height = 8
+    chart.width = max(12, round(2.5 * len(outcomes)))
     ws.add_chart(chart, f"A{last + 3}")
 
 

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from scheduler.data import DEFAULT_WEIGHTS
-from scheduler.excel import save_atomic, write_table
+from scheduler.excel import first_sheet, save_atomic, write_table
 from scheduler.workbook.write import (
     OPTIONAL_SHEETS,
     SETTINGS_KEYS,
@@ -195,9 +195,9 @@ def about_rows() -> list[tuple[str, str, str, str, str]]:
                 meaning, example, default = SETTINGS_HELP[key]
                 rows.append((sheet, f"key = {key}", meaning, example, default))
         if sheet == "Weights":
-            for key, default in DEFAULT_WEIGHTS.items():
+            for key, weight in DEFAULT_WEIGHTS.items():
                 rows.append(
-                    (sheet, f"key = {key}", WEIGHTS_HELP[key], "", str(excel_number(default)))
+                    (sheet, f"key = {key}", WEIGHTS_HELP[key], "", str(excel_number(weight)))
                 )
     return rows
 
@@ -221,7 +221,7 @@ def _prefilled(sheet: str) -> list[tuple]:
 def write_template(path: str | os.PathLike) -> Path:
     """Write the blank input workbook to ``path`` and return the path."""
     wb = Workbook()
-    about = wb.active
+    about = first_sheet(wb)
     about.title = ABOUT
     write_table(about, ABOUT_COLUMNS, about_rows(), widths={"meaning": 70, "column": 26})
     for row in about.iter_rows(min_row=2):

@@ -27,8 +27,8 @@ from scheduler.verify import RULES
 from tests.helpers.timetable_fixture import tiny_data, tiny_result
 
 SHEETS = [
-    "Overview", "Week", "Rooms", "Staff", "Sections", "Groups", "Learners", "Sessions",
-    "Intakes", "Internet", "Waiting", "Diagnostics", "Term",
+    "Overview", "Week", "Rooms", "Staff", "Sections", "Groups", "Memberships", "Learners",
+    "Sessions", "Intakes", "Internet", "Waiting", "Diagnostics", "Term",
 ]  # fmt: skip
 CHECKS: list = []  # where the Diagnostics sheet is not what a test looks at
 
