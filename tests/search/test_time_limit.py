@@ -103,7 +103,15 @@ def test_a_deadline_passed_while_building_gives_the_greedy_start(term):
     assert_valid(term, result.solution)
 
 
+BUSIER_THAN_PROMISED = pytest.mark.skipif(
+    os.getloadavg()[0] > machine_cores() + 2,
+    reason="the promise holds on a busy machine (up to two CPU-bound processes alongside); "
+    "this one is busier",
+)
+
+
 @pytest.mark.slow
+@BUSIER_THAN_PROMISED
 def test_wall_clock_mode_stops_at_its_deadline(term):
     params = SolveParams(time_limit=4.0, workers=1, seed=1)
     began = time.perf_counter()
@@ -163,11 +171,7 @@ def test_the_age_of_this_process_is_known():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    os.getloadavg()[0] > machine_cores() + 2,
-    reason="the promise holds on a busy machine (up to two CPU-bound processes alongside); "
-    "this one is busier",
-)
+@BUSIER_THAN_PROMISED
 def test_the_command_keeps_its_wall_clock_limit_on_medium(tmp_path):
     """From the start of the process to the written timetable, within 5 % of the limit (the
     interpreter's start-up before the process is counted is allowed 0.3 s)."""
