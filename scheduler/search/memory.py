@@ -14,8 +14,8 @@ model that grow fastest:
 
 Peak memory is a fixed part (the interpreter, the libraries, the workbook) plus a part per
 counted unit, for the whole-model search with its workers and the neighbourhood search with
-one model copy per worker. The constants are calibrated on the project's terms (docs/search.md
-has the measurements); the estimate is within ±30 % of the measured peak on each of them.
+one model copy per worker. The constants are calibrated on the project's terms at their
+default limits (the peak grows with the search time); docs/search.md has the measurements.
 """
 
 from __future__ import annotations
