@@ -1,8 +1,10 @@
 """The instances the benchmark solves, with their default time limits.
 
-The four profiles at seed 1 are the bundled instances/*.xlsx; ``stress`` is haren's profile with
-twice haren's learners. Every profile also runs without an internet line for education
-(``generate(..., internet=False)``), named e.g. ``large (no internet)``.
+The five profiles at seed 1 are the bundled instances/*.xlsx (``lab``: the case where the
+computer lab decides); ``stress`` is haren's profile with twice haren's learners and ``xl``
+with 1,000 learners (several prisons' worth of wings in one workbook). Every profile also runs
+without an internet line for education (``generate(..., internet=False)``), named e.g.
+``large (no internet)``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from scheduler.workbook.example import PROFILES
 TIME_LIMITS: dict[str, float] = {
     "small": 20.0,
     "medium": 60.0,
+    "lab": 60.0,
     "large": 60.0,
     "haren": 120.0,
     "stress": 120.0,
+    "xl": 180.0,
 }
+# Terms made from haren's profile with more learners: the ladder name -> learners.
+SCALED_HAREN: dict[str, int] = {"stress": 2 * PROFILES["haren"].learners, "xl": 1000}
 NAMES: tuple[str, ...] = tuple(TIME_LIMITS)
 BENCHMARK_SEED = 1  # the seed of the bundled instances/*.xlsx
 NO_INTERNET = " (no internet)"
@@ -29,8 +35,8 @@ class Spec:
     """One benchmark instance: which term to generate and how long to solve it."""
 
     name: str  # row name, e.g. "large (no internet)"
-    ladder: str  # small, medium, large, haren or stress
-    profile: str  # the generator profile (stress uses haren's)
+    ladder: str  # a name of TIME_LIMITS
+    profile: str  # the generator profile (stress and xl use haren's)
     learners: int
     internet: bool
     time_limit: float
@@ -44,8 +50,8 @@ class Spec:
 
 
 def _spec(name: str, internet: bool, time_scale: float) -> Spec:
-    profile = "haren" if name == "stress" else name
-    learners = PROFILES[profile].learners * (2 if name == "stress" else 1)
+    profile = "haren" if name in SCALED_HAREN else name
+    learners = SCALED_HAREN.get(name, PROFILES[profile].learners)
     return Spec(
         name=name + ("" if internet else NO_INTERNET),
         ladder=name,
