@@ -487,6 +487,9 @@ def solve(
             for detail in check.details:
                 click.echo(f"  {check.rule}: {detail}", err=True)
         raise click.exceptions.Exit(EXIT_BUG)
+    from scheduler.explain.unblock import checked_waiting
+
+    verified = checked_waiting(verified, limit)
     pipeline.write(verified, out)
     for line in result_lines(verified):
         click.echo(line)

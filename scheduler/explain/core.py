@@ -27,6 +27,7 @@ from scheduler.explain.relax import RowKey, apply, courses_for, fitting, mates
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import present
 from scheduler.rules import role_for
+from scheduler.solution import Solution
 
 POSSIBLE, IMPOSSIBLE, UNKNOWN = "possible", "impossible", "unknown"
 
@@ -127,10 +128,18 @@ def focus(data: ProblemData, learner_id: str, kind: str) -> ProblemData:
 
 def placeable(data: ProblemData, learner_id: str, kind: str, seconds: float, seed: int = 0) -> str:
     """POSSIBLE, IMPOSSIBLE or UNKNOWN (not decided within ``seconds``)."""
+    return find(data, learner_id, kind, seconds, seed)[0]
+
+
+def find(
+    data: ProblemData, learner_id: str, kind: str, seconds: float, seed: int = 0
+) -> tuple[str, Solution | None]:
+    """Like ``placeable``, with the timetable found (of the focused term, so valid in the
+    whole term with everyone else waiting) when the request is possible."""
     tm = TimetableModel(focus(data, learner_id, kind), objective=False)
     enforce_locks(tm)
     if not force_request(tm, learner_id, kind):
-        return IMPOSSIBLE
+        return IMPOSSIBLE, None
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers, p.random_seed = 1, seed
@@ -141,8 +150,8 @@ def placeable(data: ProblemData, learner_id: str, kind: str, seconds: float, see
     p.cp_model_presolve = False
     status = solver.solve(tm.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return POSSIBLE
-    return IMPOSSIBLE if status == cp_model.INFEASIBLE else UNKNOWN
+        return POSSIBLE, tm.solution_from(solver.boolean_value)
+    return (IMPOSSIBLE if status == cp_model.INFEASIBLE else UNKNOWN), None
 
 
 @dataclass

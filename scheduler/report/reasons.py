@@ -41,6 +41,8 @@ class WaitingRow:
     reason_code: str
     unblock: str
     section: str = ""
+    # checked / refuted / not checked: what scheduler explain confirmed (explain/unblock.py)
+    unblock_check: str = "not checked"
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ INTERNET_EXTRA = ["start", "end", "seats_in_use", "internet_seats"]
 # When a row holds (replan.md, Clarifications): right after the contract columns.
 DATED = ["valid_from", "valid_to"]
 MEMBERSHIP_COLUMNS = ["group", "learner", "from", "to"]
-WAITING_COLUMNS = ["learner", "wants", "reason", "reason_code", "unblock"]
+WAITING_COLUMNS = ["learner", "wants", "reason", "reason_code", "unblock", "unblock_check"]
 WAITING_EXTRA = ["section"]
 LEARNER_COLUMNS = [
     "learner",
@@ -689,7 +689,8 @@ def _internet(book: _Book, wb: Workbook) -> None:
 
 def _waiting(book: _Book, wb: Workbook) -> None:
     rows = [
-        [w.learner, w.wants, w.reason, w.reason_code, w.unblock, w.section] for w in book.waiting
+        [w.learner, w.wants, w.reason, w.reason_code, w.unblock, w.unblock_check, w.section]
+        for w in book.waiting
     ]
     ws = _table(book, wb, "Waiting", WAITING_COLUMNS + WAITING_EXTRA, rows)
     for col in ("C", "E"):
