@@ -56,6 +56,7 @@ def check(term: Path, timetable: Path) -> None:
     """
     from scheduler.cli import load_or_exit
     from scheduler.report.check import check_timetable
+    from scheduler.rules import plural
 
     data = load_or_exit(term)
     tt = load_timetable(timetable, data)
@@ -64,7 +65,9 @@ def check(term: Path, timetable: Path) -> None:
         click.echo(f"{timetable.name}: every rule holds.")
         return
     total = sum(f.violations for f in findings)
-    click.echo(f"{timetable.name}: {total} broken rule{'s' if total != 1 else ''}:")
+    click.echo(
+        f"{timetable.name}: {plural(total, 'violation')} of {plural(len(findings), 'rule')}:"
+    )
     for f in findings:
         click.echo(f"- {f.description} ({f.rule}: {f.violations})")
         for detail in f.details:
@@ -134,8 +137,8 @@ def explain(
     If some valid timetable gives the learner what they asked, prints the one closest to
     TIMETABLE (fewest others losing a place, then fewest sessions moved) and what changes;
     with -o it is written, verified like any solve. If none does, prints a minimal set of
-    input rows that together make it impossible (drop any one and it becomes possible), as
-    `Sheet, row N: ...`, or what the input lacks.
+    input rows that together make it impossible (without any one of them, those rows no
+    longer forbid it), as `Sheet, row N: ...`, or what the input lacks.
 
     Exit 0 with the answer either way, 2 for bad input, 3 when no answer was found in time.
 
@@ -193,7 +196,7 @@ def _print_answer(found) -> None:
     elif found.verdict == "impossible":
         if found.keys:
             click.echo(f"{who} cannot get {kind} in any valid timetable. These input rows "
-                       "together make it impossible (drop any one and it becomes possible):")  # fmt: skip
+                       "together make it impossible, and each of them is needed for that:")  # fmt: skip
         else:
             click.echo(f"{who} cannot get {kind} in any valid timetable:")
         for line in found.rows:

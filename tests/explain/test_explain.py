@@ -130,6 +130,7 @@ def test_cli_impossible_prints_the_rows_and_exits_0(files):
     result = run(str(files[0]), str(files[1]), "L0004")
     assert result.exit_code == 0, result.output
     assert "L0004 cannot get MO in any valid timetable" in result.output
+    assert "each of them is needed" in result.output
     assert "Separations, row 2: A and B kept apart" in result.output
     assert "Courses, row 3: MO-ar min_size 2" in result.output
 
