@@ -96,9 +96,9 @@ def _place_terms(tm: TimetableModel, current: Solution, obj: _Objective) -> None
     data = tm.data
     kinds = {c.course: c.kind for c in data.courses}
     held: dict[str, set[str]] = defaultdict(set)
-    for g in current.groups:
-        for m in g.members:
-            held[m].add(kinds.get(g.course, ""))
+    for group in current.groups:
+        for m in group.members:
+            held[m].add(kinds.get(group.course, ""))
     for m, got in held.items():
         if m not in data.learner_by_id:
             continue
