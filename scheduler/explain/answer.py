@@ -50,6 +50,16 @@ def holds(data: ProblemData, solution: Solution, learner_id: str, kind: str) -> 
     return booked >= data.learner_by_id[learner_id].internet_periods > 0
 
 
+def asked(data: ProblemData, learner_id: str, kind: str) -> bool:
+    """Whether the Learners row asks for ``kind`` (an intake: needs one)."""
+    lr = data.learner_by_id[learner_id]
+    if kind in COURSE_KINDS:
+        return kind in lr.wants
+    if kind == "intake":
+        return needs_intake(lr)
+    return lr.internet_periods > 0
+
+
 def waiting_requests(data: ProblemData, solution: Solution, learner_id: str) -> list[str]:
     """The learner's requests the timetable does not meet, in the order NT2, MO, intake,
     internet (the Waiting sheet's rows of that learner)."""
@@ -75,6 +85,8 @@ def answer(
     ``verdict`` is "unknown" when time ran out, with what is known in ``note``."""
     if holds(data, current, learner_id, kind):
         return Answer(learner_id, kind, "has it")
+    if not asked(data, learner_id, kind):
+        return Answer(learner_id, kind, "impossible", rows=core.absence(data, learner_id, kind))
     budget = core.Budget(deadline)
     try:
         status = core.placeable(data, learner_id, kind, budget.next_limit(), seed)

@@ -26,7 +26,7 @@ from scheduler.data import COURSE_KINDS, ProblemData
 from scheduler.explain.relax import RowKey, apply, courses_for, fitting, mates
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import present
-from scheduler.rules import role_for
+from scheduler.rules import needs_intake, role_for
 from scheduler.solution import Solution
 
 POSSIBLE, IMPOSSIBLE, UNKNOWN = "possible", "impossible", "unknown"
@@ -212,6 +212,8 @@ def absence(data: ProblemData, learner_id: str, kind: str) -> list[str]:
     if kind in ("NT2", "MO"):
         return _course_absence(data, learner_id, kind)
     if kind == "intake":
+        if not needs_intake(lr):
+            return [f"{where}: {learner_id} needs no intake (intake is not yes, nt2_level is set)"]
         return _intake_absence(data, learner_id)
     if lr.internet_periods <= 0:
         return [f"{where}: {learner_id} asked for no internet periods"]

@@ -202,3 +202,11 @@ def test_explain_a_sample_of_the_medium_waiting_requests(medium):
             rows_ = relevant_rows(data, learner, kind)
             assert core.placeable(apply(data, rows_), learner, kind, 20) == core.IMPOSSIBLE
     assert verdicts == {"possible", "impossible"}
+
+
+def test_a_request_the_learner_did_not_make_is_named_as_such():
+    found = answer(tiny_data(), tiny_solution(), "L0001", "MO", soon())
+    assert found.verdict == "impossible"
+    assert found.rows == ["Learners: L0001 did not ask for MO"]
+    found = answer(tiny_data(), tiny_solution(), "L0003", "internet", soon())
+    assert found.rows == ["Learners: L0003 asked for no internet periods"]
