@@ -68,7 +68,8 @@ def closest(
     workers: int = 1,
     seed: int = 0,
 ) -> Closest:
-    """The timetable closest to ``current`` that gives ``learner_id`` their ``kind``."""
+    """The timetable closest to ``current`` that gives ``learner_id`` their ``kind``; the
+    current timetable is the hint, repaired by CP-SAT where the request does not fit it."""
     tm = TimetableModel(data, objective=False)
     enforce_locks(tm)
     if not force_request(tm, learner_id, kind):
@@ -84,6 +85,9 @@ def closest(
     p = solver.parameters
     p.num_workers, p.random_seed = max(1, workers), seed
     p.max_time_in_seconds = max(0.1, seconds)
+    # Measured on the large term: repairing the hint finds a timetable with half the places
+    # lost that a plain hinted search finds in the same 30 s.
+    p.repair_hint = True
     status = solver.solve(tm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Closest("infeasible" if status == cp_model.INFEASIBLE else "unknown")
