@@ -69,16 +69,14 @@ class TimetableModel(Constraints):
             if not needs_intake(learner):
                 continue
             speakers = [c for c in counsellors if set(c.languages) & set(learner.languages)]
-            blocked = inst.learner_blocked[learner.learner]
             for week, t0 in self.intake_options(learner.learner):
-                cover = set(range(t0, t0 + length))
-                if cover & blocked:
+                if not inst.learner_free_at(learner.learner, t0, length):
                     continue
                 for c in speakers:
-                    if not cover <= inst.staff_free[c.staff]:
+                    if not inst.staff_free_at(c.staff, t0, length):
                         continue
                     for r in rooms:
-                        if cover & inst.room_blocked[r.room]:
+                        if not inst.room_free_at(r.room, t0, length):
                             continue
                         if r.sections and learner.section not in r.sections:
                             continue

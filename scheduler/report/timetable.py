@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Color, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -32,6 +32,8 @@ from scheduler.errors import SchedulerError
 from scheduler.excel import (
     HEADER_FILL,
     HEADER_FONT,
+    empty_workbook,
+    print_setup,
     save_atomic,
     set_cell,
     sheet_title,
@@ -232,8 +234,7 @@ def build_workbook(
     if waiting_rows is None:
         waiting_rows = waiting(data, result.solution)
     book = _Book(data, result, result.solution, checks, waiting_rows)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = empty_workbook()
     for writer in (
         _overview, _week, _rooms, _staff, _sections, _groups, _memberships, _learners,
         _sessions, _intakes, _internet, _waiting, _diagnostics, _term,
@@ -377,7 +378,9 @@ def _grid_cell(ws, row: int, col: int, entries: list[tuple[str, str]], blocked, 
         value: Any = CellRichText()
         for i, (kind, line) in enumerate(entries):
             value.append(
-                TextBlock(InlineFont(color=KIND_MARKS[kind], b=True, sz=style.font_size), "■ ")
+                TextBlock(
+                    InlineFont(color=Color(KIND_MARKS[kind]), b=True, sz=style.font_size), "■ "
+                )
             )
             value.append(
                 TextBlock(
@@ -424,17 +427,7 @@ def _grid_sheet_setup(ws: Worksheet, n_days: int, freeze: str = "B1") -> None:
     for c in range(2, n_days + 2):
         ws.column_dimensions[get_column_letter(c)].width = GRID_WIDTH
     ws.freeze_panes = freeze
-    _printable(ws)
-
-
-def _printable(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    print_setup(ws)
 
 
 def _legend(ws: Worksheet, n_days: int) -> int:
@@ -572,7 +565,7 @@ def _table(
     ws = book.sheet(wb, name)
     write_table(ws, header, rows)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
-    _printable(ws)
+    print_setup(ws)
     ws.print_title_rows = "1:1"
     return ws
 
@@ -747,7 +740,7 @@ def _term(book: _Book, wb: Workbook) -> None:
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
-    _printable(ws)
+    print_setup(ws)
 
 
 def _digest(wb: Workbook) -> str:
@@ -797,8 +790,7 @@ def _overview(book: _Book, wb: Workbook) -> None:
     ws.column_dimensions["C"].width = 10
     ws.freeze_panes = "A3"
     _section_chart(book, ws)
-    _printable(ws)
-    ws.page_setup.orientation = "portrait"
+    print_setup(ws, landscape=False)
 
 
 def _overview_block(ws: Worksheet, row: int, title: str, pairs) -> int:

@@ -339,7 +339,7 @@ def _conflicts(data: ProblemData, tm: TimetableModel, solver) -> list[str]:
         where = f"Locks row {lock.row}" if lock.row else f"lock {i + 1}"
         fields = ", ".join(
             f"{k}={getattr(lock, k)}"
-            for k in ("course", "group", "day", "period", "room", "staff")
+            for k in ("course", "group", "day", "period", "room", "staff", "learner")
             if getattr(lock, k)
         )
         out.append(f"{where} ({fields}) cannot be honoured together with the other rules")
