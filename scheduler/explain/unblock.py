@@ -2,7 +2,9 @@
 
 exports.md (Clarifications, 2026-12-01): requests are checked by priority (highest first),
 then release date, then id; each check takes at most ``PER_CHECK`` seconds and all together at
-most a fifth of the solve's time limit. For each request checked:
+most a fifth of the solve's time limit. The seconds are CP-SAT's deterministic time, as in a
+solve, so the same workbook gives the same Waiting sheet (a wall-clock cap of three times the
+budget guards a very slow machine). For each request checked:
 
 - ``checked``: a verified timetable gives the request, either of the input as it stands (then
   ``unblock`` says no change is needed: other people would have to give way), or with the one
@@ -28,6 +30,7 @@ from scheduler.pipeline import Verified
 from scheduler.report.reasons import WaitingRow
 
 PER_CHECK = 3.0  # seconds for one request
+WALL_FACTOR = 3.0  # wall-clock cap of the deterministic budgets, as in a solve
 SHARE = 0.2  # of the time limit, for all requests together
 MAX_REQUESTS = 20
 NOT_CHECKED = "not checked"
@@ -61,21 +64,23 @@ def check_unblocks(
 ) -> tuple[WaitingRow, ...]:
     """``rows`` with ``unblock_check`` (and, where checked, ``unblock``) filled in."""
     out = [dataclasses.replace(w, unblock_check=NOT_CHECKED) for w in rows]
-    end = time.perf_counter() + max(0.0, SHARE * time_limit)
+    work = max(0.0, SHARE * time_limit)  # deterministic seconds, for repeatable answers
+    end = time.perf_counter() + WALL_FACTOR * work  # a safety cap on a slow machine
     for n, i in enumerate(order(data, rows)):
-        if n >= max_requests or end - time.perf_counter() < 0.5:
+        if n >= max_requests or work < 0.5 or end - time.perf_counter() < 0.5:
             break
-        deadline = min(end, time.perf_counter() + PER_CHECK)
-        out[i] = check_one(data, rows[i], deadline)
+        deadline = min(end, time.perf_counter() + WALL_FACTOR * PER_CHECK)
+        budget = core.Budget(deadline, check_seconds=PER_CHECK, work=min(PER_CHECK, work))
+        out[i] = check_one(data, rows[i], budget)
+        work -= min(PER_CHECK, work) - max(0.0, budget.work or 0.0)
     return tuple(out)
 
 
-def check_one(data: ProblemData, row: WaitingRow, deadline: float) -> WaitingRow:
-    """One request checked before ``deadline`` (see the module docstring)."""
+def check_one(data: ProblemData, row: WaitingRow, budget: core.Budget) -> WaitingRow:
+    """One request checked within ``budget`` (see the module docstring)."""
     kind, who = row.wants, row.learner
     if who not in data.learner_by_id:
         return dataclasses.replace(row, unblock_check=NOT_CHECKED)
-    budget = core.Budget(deadline, check_seconds=PER_CHECK)
     try:
         if _verified(data, who, kind, budget):
             return dataclasses.replace(
@@ -107,5 +112,5 @@ def _verified(data: ProblemData, learner_id: str, kind: str, budget: core.Budget
     """True when a timetable of ``data`` gives the request and the verifier passes it."""
     from scheduler.verify import total_violations, verify
 
-    status, found = core.find(data, learner_id, kind, budget.next_limit())
+    status, found = core.find(data, learner_id, kind, budget.next_limit(), budget=budget)
     return found is not None and total_violations(verify(data, found)) == 0

@@ -44,3 +44,9 @@ def test_order_is_priority_then_release_then_id():
     rows = [WaitingRow(m, "NT2", "", "other", "") for m in ("L0008", "L0007", "L0003", "L0006")]
     # L0007 has priority 5; the others 3, and L0003 is released first.
     assert [rows[i].learner for i in order(data, rows)] == ["L0007", "L0003", "L0006", "L0008"]
+
+
+def test_the_same_term_gives_the_same_checks():
+    data = tiny_data()
+    rows = waiting(data, tiny_solution())
+    assert check_unblocks(data, rows, time_limit=20) == check_unblocks(data, rows, time_limit=20)
