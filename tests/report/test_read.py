@@ -204,3 +204,11 @@ def test_a_membership_ending_before_it_starts_is_refused(files):
     assert [(p.sheet, p.row, p.column) for p in err.value.problems if p.severity == "error"] == [
         ("Memberships", 2, "to")
     ]
+
+
+def test_check_names_the_regime_row_of_an_intake_moved_onto_visit_time(files):
+    # L0002 (section B) has their intake on week 1 Mon P1; regime R2 has B at visits 13:00-14:00.
+    edit(files[1], "Intakes", 2, "period", "P3")
+    result = CliRunner().invoke(main, ["check", str(files[0]), str(files[1])])
+    assert result.exit_code == 3, result.output
+    assert "blocks the intake of L0002 (week 1) on Mon P3 for section B (L0002)" in result.output
