@@ -190,7 +190,9 @@ def _print_answer(found) -> None:
     if found.verdict == "has it":
         click.echo(f"{who} already has {kind} in this timetable.")
     elif found.verdict == "possible":
-        click.echo(f"{who} can get {kind}. The closest valid timetable changes this:")
+        click.echo(
+            f"{who} can get {kind}. The closest valid timetable ({found.summary}) changes this:"
+        )
         for line in found.changes or ["nothing else"]:
             click.echo(f"  {line}")
     elif found.verdict == "impossible":
