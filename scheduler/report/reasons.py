@@ -50,7 +50,10 @@ class Claim:
     - ``escorts_full``: (day, period, limit): ``limit`` group sessions already start then;
     - ``too_few_compatible``: (course, n, needed): only ``n`` learners may share a group of the
       course with the learner, and it needs ``needed`` (its min_size);
-    - ``lab_full``: (lab, day, period, used, seats): every internet seat is booked then.
+    - ``lab_full``: (lab, day, period, used, seats): every internet seat is booked then;
+    - ``max_groups_reached``: (course, formed, max_groups);
+    - ``staff_at_max``: (staff, course, load): a staff member who may teach the course teaches
+      ``load`` periods a week, so one more group of it would pass their max_periods_per_week.
     """
 
     kind: str
@@ -735,8 +738,9 @@ def _blocked_verdict(
         fixes.append(f"{_a(names)} session moved to a time {lr.learner} is free")
     # One more group may be of any fitting course that some timetable could give them.
     formable = [c for c in courses if _course_obstacle(ctx, lr, c) is None]
-    obstacles = [_new_group_obstacle(ctx, lr, c) for c in formable]
-    if formable and all(obstacles):
+    found = [_new_group_obstacle(ctx, lr, c) for c in formable]
+    obstacles = [o for o in found if o is not None]
+    if formable and len(obstacles) == len(found):
         reason += "; no other group can be formed: " + "; ".join(o.reason for o in obstacles)
         fixes.append(" or ".join(dict.fromkeys(o.unblock for o in obstacles)))
     else:
@@ -845,6 +849,7 @@ def _new_group_obstacle(ctx: _Context, lr: Learner, course: Course) -> Verdict |
                 f"{course.name} allows at most {plural(course.max_groups, 'group')} (max_groups)",
                 "capacity",
                 f"a higher max_groups for {course.course}",
+                (Claim("max_groups_reached", (course.course, formed, course.max_groups)),),
             )
         )
     size = max((len(p) for p in _waiting_pools(ctx, lr, course)), default=0)
@@ -856,6 +861,7 @@ def _new_group_obstacle(ctx: _Context, lr: Learner, course: Course) -> Verdict |
                 f" not in {_a(course.kind)} group yet",
                 "capacity",
                 f"min_size {max(size, 1)} for {course.course}",
+                (Claim("too_few_compatible", (course.course, size, course.min_size)),),
             )
         )
     spare, busy = _spare_staff(ctx, course)
@@ -869,12 +875,19 @@ def _new_group_obstacle(ctx: _Context, lr: Learner, course: Course) -> Verdict |
                 "capacity",
                 f"more max_periods_per_week for {listing([b.split()[0] for b in busy], 'or')}"
                 f" (or another {course.name} {role})",
+                tuple(
+                    Claim("staff_at_max", (b.split()[0], course.course, int(b.split()[1])))
+                    for b in busy
+                ),
             )
         )
     if not found:
         return None
     return Verdict(
-        "; ".join(v.reason for v in found), "capacity", " and ".join(v.unblock for v in found)
+        "; ".join(v.reason for v in found),
+        "capacity",
+        " and ".join(v.unblock for v in found),
+        tuple(c for v in found for c in v.claims),
     )
 
 
@@ -885,15 +898,17 @@ def _new_group_verdict(
     cannot take them (empty when no group of these courses exists)."""
     lead, other = (f"{apart}; ", "other ") if apart else ("", "")
     names = " / ".join(c.name for c in courses)
-    obstacles = [_new_group_obstacle(ctx, lr, c) for c in courses]
-    if all(obstacles):
+    found = [_new_group_obstacle(ctx, lr, c) for c in courses]
+    obstacles = [o for o in found if o is not None]
+    if len(obstacles) == len(found):
         return Verdict(
             f"{lead}no {other}{names} group can be formed: "
             + "; ".join(o.reason for o in obstacles),
             "capacity",
             " or ".join(dict.fromkeys(o.unblock for o in obstacles)),
+            tuple(c for o in obstacles for c in o.claims),
         )
-    courses = [c for c, o in zip(courses, obstacles, strict=True) if o is None]
+    courses = [c for c, o in zip(courses, found, strict=True) if o is None]
     if lr.release and all(_best_hours(ctx, lr, c) < c.total_hours for c in courses):
         c = courses[0]
         # The release decides whatever group they could be in: the groups' words would

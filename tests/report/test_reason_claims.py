@@ -111,6 +111,7 @@ def _course(draw, course: str, kind: str, level: str, language: str) -> Course:
         min_size=draw(st.integers(2, 3)),
         max_size=draw(st.integers(3, 5)),
         internet_sessions=internet,
+        max_groups=draw(st.sampled_from([None, 1])),
     )
 
 
@@ -189,6 +190,22 @@ def claim_holds(data: ProblemData, sol: Solution, claim: Claim) -> bool:
             1 for b in sol.internet if b.room == lab and b.day == day and b.period == period
         )
         return seats == data.room_by_id[str(lab)].internet_seats and booked == used >= int(seats)
+    if claim.kind == "max_groups_reached":
+        course_id, formed, limit = a
+        n = sum(1 for g in sol.groups if g.course == course_id)
+        return n == formed and limit == data.course_by_id[str(course_id)].max_groups <= n
+    if claim.kind == "staff_at_max":
+        staff_id, course_id, load = a
+        staff, course = data.staff_by_id[str(staff_id)], data.course_by_id[str(course_id)]
+        weekly = course.sessions_per_week * course.session_periods
+        taught = sum(s.periods for s in sol.sessions if s.staff == staff_id)
+        limit = staff.max_periods_per_week
+        return (
+            taught == load
+            and _qualified(staff, course)
+            and limit is not None
+            and load + weekly > limit
+        )
     raise AssertionError(f"unknown claim kind {claim.kind}")
 
 
