@@ -50,3 +50,23 @@ def test_the_same_term_gives_the_same_checks():
     data = tiny_data()
     rows = waiting(data, tiny_solution())
     assert check_unblocks(data, rows, time_limit=20) == check_unblocks(data, rows, time_limit=20)
+
+
+def test_solve_writes_the_unblock_check_column(tmp_path):
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from scheduler.cli import main
+    from scheduler.workbook.write import write_workbook
+
+    term = write_workbook(tiny_data(), tmp_path / "term.xlsx")
+    out = tmp_path / "tt.xlsx"
+    args = ["solve", str(term), "-o", str(out), "--time-limit", "10", "--workers", "1", "-q"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(out, read_only=True)["Waiting"].iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header[:6] == ["learner", "wants", "reason", "reason_code", "unblock", "unblock_check"]
+    checks = {r[5] for r in rows[1:]}
+    assert checks <= {"checked", "refuted", "not checked"}
+    assert "checked" in checks
