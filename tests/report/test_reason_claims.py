@@ -7,6 +7,7 @@ written from workbook.md, sharing nothing with ``scheduler.report.reasons``.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -209,7 +210,8 @@ def claim_holds(data: ProblemData, sol: Solution, claim: Claim) -> bool:
     raise AssertionError(f"unknown claim kind {claim.kind}")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(terms())
 def test_every_claim_of_every_waiting_row_is_true(data):
     sol = greedy(data)
