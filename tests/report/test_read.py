@@ -212,3 +212,27 @@ def test_check_names_the_regime_row_of_an_intake_moved_onto_visit_time(files):
     result = CliRunner().invoke(main, ["check", str(files[0]), str(files[1])])
     assert result.exit_code == 3, result.output
     assert "blocks the intake of L0002 (week 1) on Mon P3 for section B (L0002)" in result.output
+
+
+def test_a_timetable_written_before_memberships_and_dates_is_read(files):
+    wb = load_workbook(files[1])
+    del wb["Memberships"]
+    for name in ("Sessions", "Intakes", "Internet"):
+        ws = wb[name]
+        header = [c.value for c in ws[1]]
+        for column in ("valid_to", "valid_from"):
+            ws.delete_cols(header.index(column) + 1)
+            header.remove(column)
+    term = wb["Term"]
+    for r in range(term.max_row, 1, -1):
+        if term.cell(row=r, column=1).value in ("valid_from", "generator", "digest"):
+            term.cell(row=r, column=1).value = None
+            term.cell(row=r, column=2).value = None
+    wb.save(files[1])
+    tt = read_timetable(files[1])
+    assert set(tt.solution.sessions) == set(tiny_solution().sessions)
+    assert tt.term.valid_from == tiny_data().settings.term_start
+    assert {(m.group, m.learner) for m in tt.memberships} == {
+        (g.group, m) for g in tiny_solution().groups for m in g.members
+    }
+    assert not tt.edited
