@@ -120,6 +120,12 @@ class Dated:
         """True when the row ended before ``valid_from`` (kept unchanged by a re-plan)."""
         return self.valid_to is not None and self.valid_to < valid_from
 
+    def holds(self, date: dt.date) -> bool:
+        """True when the row holds on ``date`` (between its valid_from and valid_to)."""
+        return (self.valid_from is None or self.valid_from <= date) and (
+            self.valid_to is None or date <= self.valid_to
+        )
+
 
 @dataclass(frozen=True)
 class SessionRow:
@@ -557,9 +563,9 @@ def _assemble(path: Path, term: TermInfo, sheets: dict[str, _Sheet], problems) -
     live = term.valid_from
     solution = Solution(
         groups=tuple(g for g, _row in groups.values()),
-        sessions=tuple(s.session for s in sessions if not s.dated.history(live)),
+        sessions=tuple(s.session for s in sessions if s.dated.holds(live)),
         intakes=tuple(i.intake for i in intakes if not i.dated.history(live)),
-        internet=tuple(b.booking for b in internet if not b.dated.history(live)),
+        internet=tuple(b.booking for b in internet if b.dated.holds(live)),
     )
     edited = _digest_note(sheets, term, problems)
     warnings = tuple(p for p in problems if p.severity != "error")
