@@ -211,3 +211,13 @@ def test_a_request_the_learner_did_not_make_is_named_as_such():
     assert found.rows == ["Learners: L0001 did not ask for MO"]
     found = answer(tiny_data(), tiny_solution(), "L0003", "internet", soon())
     assert found.rows == ["Learners: L0003 asked for no internet periods"]
+
+
+def test_cli_never_overwrites_a_file_it_did_not_write(files, tmp_path):
+    other = tmp_path / "notes.xlsx"
+    write_workbook(tiny_data(), other)  # a term workbook, not a timetable
+    before = other.read_bytes()
+    result = run(str(files[0]), str(files[1]), "L0008", "--wants", "NT2", "-o", str(other))
+    assert result.exit_code == 2
+    assert "not a timetable written by scheduler" in result.output
+    assert other.read_bytes() == before
