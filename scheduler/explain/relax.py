@@ -69,7 +69,7 @@ def label(data: ProblemData, key: RowKey) -> str:
         lock = data.locks[int(ref)]
         parts = [
             f"{k}={getattr(lock, k)}"
-            for k in ("course", "group", "day", "period", "room", "staff")
+            for k in ("kind", "course", "group", "day", "period", "room", "staff", "learner")
             if getattr(lock, k)
         ]  # noqa: E501
         return f"{_where('Locks', lock.row)}: {', '.join(parts)}"
