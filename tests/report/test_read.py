@@ -236,3 +236,13 @@ def test_a_timetable_written_before_memberships_and_dates_is_read(files):
         (g.group, m) for g in tiny_solution().groups for m in g.members
     }
     assert not tt.edited
+
+
+def test_a_staff_member_changed_on_groups_teaches_every_session(files):
+    ws = load_workbook(files[1], read_only=True)["Groups"]
+    row = next(r for r, v in enumerate(ws.iter_rows(values_only=True), 1) if v[0] == "MO-ar-1")
+    edit(files[1], "Groups", row, "staff", "M2")
+    tt = read_timetable(files[1])
+    assert {s.staff for s in tt.solution.sessions if s.group == "MO-ar-1"} == {"M2"}
+    session = session_row(files[1], "MO-ar-1", "Tue")
+    assert ("Sessions", session, "staff") in {(p.sheet, p.row, p.column) for p in tt.warnings}
