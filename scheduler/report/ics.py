@@ -75,7 +75,7 @@ def export_ics(
     if timetable is None:
         timetable = read_timetable(timetable_path)
     events = planned_events(timetable)
-    previous = read_previous(out)
+    previous = read_previous(out, term_key(timetable.term))
     by_staff = merge_previous(events, previous)
     names = ics_file_names(sorted(by_staff))
     calendars = {
@@ -233,8 +233,14 @@ class Previous:
         return int(self.event.get("sequence", 0))
 
 
-def read_previous(out: Path) -> dict[str, list[Previous]]:
-    """UID -> the events of earlier exports into ``out`` (files this program wrote only)."""
+def term_key(term: TermInfo) -> str:
+    """What identifies the term in a calendar file: same prison and term start (replan.md)."""
+    return f"{term.prison.strip()}|{term.term_start.isoformat()}"
+
+
+def read_previous(out: Path, term: str) -> dict[str, list[Previous]]:
+    """UID -> the events of earlier exports of the term ``term`` (``term_key``) into ``out``;
+    files of another term, or not written by this program, are left as they are."""
     found: dict[str, list[Previous]] = defaultdict(list)
     if not out.is_dir():
         return found
@@ -243,7 +249,7 @@ def read_previous(out: Path) -> dict[str, list[Previous]]:
             cal = Calendar.from_ical(path.read_bytes())
         except (OSError, ValueError):
             continue  # not a calendar of ours: left as it is
-        if str(cal.get("prodid", "")) != PRODID:
+        if str(cal.get("prodid", "")) != PRODID or str(cal.get("x-scheduler-term", "")) != term:
             continue
         staff = str(cal.get("x-scheduler-staff", "")) or path.stem
         for event in cal.walk("VEVENT"):
@@ -329,6 +335,7 @@ def staff_calendar(term: TermInfo, staff: str, events: list[Planned]) -> Calenda
     cal.add("x-wr-calname", vText(f"{term.prison}: {staff}"))
     cal.add("x-wr-timezone", vText(TIME_ZONE))
     cal.add("x-scheduler-staff", vText(staff))
+    cal.add("x-scheduler-term", vText(term_key(term)))
     stamp = dt.datetime.now(dt.UTC)
     for p in sorted(events, key=lambda e: (e.start, e.uid)):
         if p.end <= p.start:

@@ -223,3 +223,20 @@ def test_history_rows_give_the_events_before_a_change_and_the_uids_carry_on(book
         dt.date(2027, 1, 12), dt.date(2027, 1, 19), dt.date(2027, 1, 28), dt.date(2027, 2, 4)
     ]  # fmt: skip
     assert [u.split("@")[0] for _, u in dates] == [f"MO-ar-1-s1-w{w}" for w in (1, 2, 3, 4)]
+
+
+def test_calendars_of_another_term_in_the_folder_are_not_cancelled(book, tmp_path):
+    cal = tmp_path / "cal"
+    export_ics(book, cal)
+    # Next term's timetable (another term start), exported into the same folder.
+    data = tiny_data()
+    data = data.replace(
+        settings=dataclasses.replace(
+            data.settings, term_start=dt.date(2027, 2, 8), term_end=dt.date(2027, 3, 5)
+        ),
+        closed_days=(),
+    )
+    nxt = write_timetable(data, tiny_result(), tmp_path / "next.xlsx", [])
+    export_ics(nxt, cal)
+    for path in cal.glob("*.ics"):
+        assert all(str(e["status"]) == "CONFIRMED" for e in events(path)), path.name
