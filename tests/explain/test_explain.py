@@ -221,3 +221,20 @@ def test_cli_never_overwrites_a_file_it_did_not_write(files, tmp_path):
     assert result.exit_code == 2
     assert "not a timetable written by scheduler" in result.output
     assert other.read_bytes() == before
+
+
+def test_an_impossible_intake_names_the_counsellor_days_and_the_regime_row():
+    from scheduler.data import RegimeBlock
+
+    data = tiny_data()
+    data = data.replace(
+        staff=tuple(
+            dataclasses.replace(s, days=("Thu",)) if s.staff == "C1" else s for s in data.staff
+        ),
+        regimes=data.regimes + (RegimeBlock("R2", "Thu", 510, 900, "work"),),
+    )
+    current = dataclasses.replace(tiny_solution(), intakes=())
+    found = answer(data, current, "L0002", "intake", soon())
+    assert found.verdict == "impossible" and found.minimal
+    assert sorted(found.rows) == ["Regimes: R2 Thu 08:30-15:00 work", "Staff: C1 on site only Thu"]
+    assert_minimal(data, "L0002", "intake", found.keys)
