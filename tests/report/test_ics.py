@@ -112,8 +112,7 @@ def test_a_strange_staff_id_stays_inside_the_folder(tmp_path):
         solution=dataclasses.replace(
             sol,
             groups=tuple(
-                dataclasses.replace(g, staff="../M 1") if g.staff == "M1" else g
-                for g in sol.groups
+                dataclasses.replace(g, staff="../M 1") if g.staff == "M1" else g for g in sol.groups
             ),
             sessions=tuple(
                 dataclasses.replace(s, staff="../M 1") if s.staff == "M1" else s
