@@ -102,8 +102,14 @@ class Main(click.Group):
     """The command group; turns anything a command raises into a message and an exit code."""
 
     def invoke(self, ctx: click.Context):
+        from scheduler.interrupt import Interrupted, handling
+
         try:
-            return super().invoke(ctx)
+            with handling():
+                return super().invoke(ctx)
+        except Interrupted as exc:
+            click.echo(f"Stopped by {exc}: nothing more was written.", err=True)
+            ctx.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:
@@ -292,7 +298,9 @@ EXPORTS = Path("exports")
 
 def default_output(workbook: Path, suffix: str = "timetable") -> Path:
     """``exports/<stem>-<suffix>.xlsx`` next to the current directory's exports folder."""
-    return EXPORTS / f"{workbook.stem}-{suffix}.xlsx"
+    from scheduler.outputs import short_name
+
+    return EXPORTS / f"{short_name(f'{workbook.stem}-{suffix}')}.xlsx"
 
 
 def _refuse_input_as_output(workbook: Path, out: Path) -> None:
@@ -300,6 +308,21 @@ def _refuse_input_as_output(workbook: Path, out: Path) -> None:
         raise click.UsageError(f"{out} is the input workbook; choose another output name")
     if out.suffix.lower() != ".xlsx":
         raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
+
+
+def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path], force: bool) -> None:
+    """Before any solve: every output may be written (never an input, never a file the
+    program did not write unless ``force``) and its folder takes files; else exit 2."""
+    from scheduler.outputs import OutputError, check_folder, check_output
+
+    outputs, inputs = list(outputs), list(inputs)
+    try:
+        for path in outputs:
+            check_output(path, force, inputs)
+        for folder in dict.fromkeys(path.parent for path in outputs):
+            check_folder(folder)
+    except OutputError as exc:
+        bad_input(str(exc))
 
 
 def result_lines(data: ProblemData, result, checks) -> list[str]:
@@ -418,6 +441,14 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
     help="Solve this scenario of the Scenarios sheet instead of the workbook itself "
     "(default output: exports/<name>-<scenario>-timetable.xlsx).",
 )
+@click.option(
+    "--force", is_flag=True, help="Replace OUT even when it is not a timetable scheduler wrote."
+)
+@click.option(
+    "--keep-best",
+    is_flag=True,
+    help="On Ctrl-C (or SIGTERM/SIGHUP) write the best timetable found so far instead of nothing.",
+)
 def solve(
     workbook: Path,
     out: Path | None,
@@ -427,6 +458,8 @@ def solve(
     fast: bool,
     quiet: bool,
     scenario: str | None,
+    force: bool,
+    keep_best: bool,
 ) -> None:
     """Form the groups and place every session, intake and internet booking.
 
@@ -444,6 +477,7 @@ def solve(
       scheduler solve instances/small.xlsx --time-limit 30
       scheduler solve instances/medium.xlsx --scenario extra-classroom
     """
+    from scheduler import interrupt
     from scheduler.solve import solve as run_solve
     from scheduler.solve import stderr_progress
     from scheduler.verify import total_violations, verify
@@ -456,6 +490,7 @@ def solve(
     if scenario is not None:
         data = scenario_or_exit(workbook, data, scenario)
         what = f"{workbook.name}, scenario {scenario}"
+    check_outputs([out], [workbook], force)
     limit = time_limit if time_limit is not None else data.settings.time_limit_s
     click.echo(
         f"Solving {what}: {_plural(len(data.learners), 'learner')}, "
@@ -463,16 +498,27 @@ def solve(
         f"{_plural(workers, 'worker')}...",
         err=True,
     )
-    result = run_solve(
-        data,
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        progress=None if quiet else stderr_progress,
-        deterministic=not fast,
-    )
+    with interrupt.searching():
+        result = interrupt.run_in_thread(
+            run_solve,
+            data,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            progress=None if quiet else stderr_progress,
+            deterministic=not fast,
+        )
     if not quiet and click.get_text_stream("stderr").isatty():
         click.echo("", err=True)
+    stopped = interrupt.stop_requested()
+    if stopped is not None and not (keep_best and result.solution is not None):
+        what = "none was found yet" if result.solution is None else "add --keep-best to keep it"
+        click.echo(
+            f"Stopped by {interrupt.signal_name(stopped)}: no timetable written, {out} is "
+            f"unchanged ({what}).",
+            err=True,
+        )
+        raise click.exceptions.Exit(128 + stopped)
     if result.solution is None:
         if result.status == "infeasible":
             click.echo("No timetable exists: the hard rules cannot all hold.", err=True)
@@ -496,10 +542,16 @@ def solve(
             for detail in check.details:
                 click.echo(f"  {check.rule}: {detail}", err=True)
         raise click.exceptions.Exit(EXIT_BUG)
-    out.parent.mkdir(parents=True, exist_ok=True)
     write_timetable(data, result, out, checks)
     for line in result_lines(data, result, checks):
         click.echo(line)
+    if stopped is not None:
+        click.echo(
+            f"Stopped by {interrupt.signal_name(stopped)}: wrote the best timetable found so "
+            f"far to {out}",
+            err=True,
+        )
+        raise click.exceptions.Exit(128 + stopped)
     click.echo(f"Wrote the timetable to {out}")
 
 
@@ -511,8 +563,10 @@ def solve(
 def comparison_output(workbooks: tuple[Path, ...]) -> Path:
     """``exports/<stem>-scenarios.xlsx``; for several workbooks
     ``exports/comparison-scenarios.xlsx``."""
+    from scheduler.outputs import short_name
+
     stem = workbooks[0].stem if len(workbooks) == 1 else "comparison"
-    return EXPORTS / f"{stem}-scenarios.xlsx"
+    return EXPORTS / f"{short_name(f'{stem}-scenarios')}.xlsx"
 
 
 def _load_terms(workbooks: tuple[Path, ...], shortcuts: dict[str, tuple[str, ...]]) -> list[Term]:
@@ -656,6 +710,11 @@ def _parallel(executor: str | None, jobs: int | None, workers: int | None, solve
     "or touches, e.g. Thu:08:30-11:30.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace outputs even when they are files scheduler did not write.",
+)
 def compare(
     workbooks: tuple[Path, ...],
     out: Path | None,
@@ -669,6 +728,7 @@ def compare(
     staff_day: tuple[str, ...],
     internet: tuple[str, ...],
     quiet: bool,
+    force: bool,
 ) -> None:
     """Solve every what-if scenario and compare them with the workbook as it is.
 
@@ -687,13 +747,14 @@ def compare(
       scheduler compare instances/small.xlsx --add-room classroom:12 --close 2027-03-15..2027-03-19
       scheduler compare a.xlsx b.xlsx --executor dask://10.0.0.5:8786 --workers 4
     """
-    from scheduler.compare import open_executor, sweep, write_comparison
+    from scheduler.compare import open_executor, planned_outputs, sweep, write_comparison
 
     out = out or comparison_output(workbooks)
     for workbook in workbooks:
         _refuse_input_as_output(workbook, out)
     shortcuts = {"add_room": add_room, "close": close, "staff_day": staff_day, "internet": internet}
     terms = _load_terms(workbooks, shortcuts)
+    check_outputs([out, *planned_outputs(terms, out.parent)], workbooks, force)
     count = sum(len(t.scenarios) for t in terms)
     if count == 0:
         bad_input(

@@ -17,13 +17,14 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 from openpyxl import load_workbook
 
 from scheduler.errors import SchedulerError, UnreadableFileError
-from scheduler.xlsx import save_atomic
+from scheduler.xlsx import save_all_atomic
 
 TIME_ZONE = "Europe/Brussels"
 PRODID = "-//scheduler//prison education timetable//EN"
@@ -58,13 +59,13 @@ def export_ics(timetable_path: str | os.PathLike, out_dir: str | os.PathLike) ->
         if event is not None:
             events.setdefault(_text(row["staff"]), []).append(event)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     names = ics_file_names(sorted(events))
-    written = []
-    for staff in sorted(events):
-        cal = staff_calendar(term, staff, events[staff])
-        written.append(save_atomic(_IcsFile(cal.to_ical()), out / names[staff]))
-    return written
+    # All or nothing: a full disk half-way must not leave a mixed set of old and new calendars.
+    files = [
+        (_IcsFile(staff_calendar(term, staff, events[staff]).to_ical()), out / names[staff])
+        for staff in sorted(events)
+    ]
+    return save_all_atomic(files)
 
 
 def read_timetable(path: str | os.PathLike) -> tuple[TermSheet, list[dict], list[dict]]:
@@ -265,5 +266,9 @@ class _IcsFile:
 
     content: bytes
 
-    def save(self, path: str | os.PathLike) -> None:
-        Path(path).write_bytes(self.content)
+    def save(self, target: Any) -> None:
+        """Write the bytes to a file object or a path."""
+        if hasattr(target, "write"):
+            target.write(self.content)
+        else:
+            Path(target).write_bytes(self.content)

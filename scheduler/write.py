@@ -37,6 +37,7 @@ from scheduler.figures import (
     room_blocked_slots,
     sessions_by_group,
 )
+from scheduler.outputs import mark
 from scheduler.reasons import WaitingRow, plural, waiting
 from scheduler.solution import Result, Solution
 from scheduler.term import closed_for, date_of, n_weeks, term_dates, week_of, weekday
@@ -211,7 +212,7 @@ def build_workbook(
         _sessions, _intakes, _internet, _waiting, _diagnostics, _term,
     ):  # fmt: skip
         writer(book, wb)
-    return wb
+    return mark(wb, "timetable")  # a later solve may replace it without --force
 
 
 def _verify(data: ProblemData, solution: Solution) -> list[Any]:

@@ -161,7 +161,7 @@ def test_the_same_seed_gives_the_same_sessions(tmp_path):
 
 def test_ctrl_c_while_the_timetable_is_saved_leaves_no_file(tmp_path, monkeypatch):
     def interrupted(self, filename):
-        Path(filename).write_bytes(b"PK half a workbook")
+        filename.write(b"PK half a workbook")  # save_atomic saves to memory, then to disk
         raise KeyboardInterrupt
 
     src = workbook(tmp_path, term())
@@ -176,7 +176,7 @@ def test_save_atomic_interrupted_keeps_the_previous_file(tmp_path):
 
     class Interrupted:
         def save(self, path):
-            Path(path).write_bytes(b"half")
+            path.write(b"half")
             raise KeyboardInterrupt
 
     target = tmp_path / "timetable.xlsx"
