@@ -13,6 +13,7 @@ and import heavy modules inside the function so that ``scheduler --help`` stays 
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -102,13 +103,13 @@ class Main(click.Group):
     """The command group; turns anything a command raises into a message and an exit code."""
 
     def invoke(self, ctx: click.Context):
-        from scheduler.interrupt import Interrupted, handling
+        from scheduler.interrupt import Interrupted, handling, signal_name
 
         try:
             with handling():
                 return super().invoke(ctx)
         except Interrupted as exc:
-            click.echo(f"Stopped by {exc}: nothing more was written.", err=True)
+            click.echo(f"Stopped by {signal_name(exc.signum)}: nothing more was written.", err=True)
             ctx.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -304,8 +305,12 @@ def default_output(workbook: Path, suffix: str = "timetable") -> Path:
 
 
 def _refuse_input_as_output(workbook: Path, out: Path) -> None:
-    if out.exists() and out.resolve() == workbook.resolve():
-        raise click.UsageError(f"{out} is the input workbook; choose another output name")
+    from scheduler.outputs import OutputError, check_output
+
+    try:
+        check_output(out, force=True, inputs=[workbook])
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from None
     if out.suffix.lower() != ".xlsx":
         raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
 
@@ -826,5 +831,34 @@ def export(timetable: Path, ics_dir: Path) -> None:
         click.echo(f"  {path.name}")
 
 
+def run() -> NoReturn:
+    """The console entry point: ``main`` with signals handled until the process ends.
+
+    Python's own shutdown puts every signal back to its default action, so a Ctrl-C that
+    arrived then killed the process (exit -2, not 130). Once the command is done there is
+    nothing left to clean up (every file is closed, every write renamed into place), so the
+    process leaves with ``os._exit`` right after flushing its output."""
+    from scheduler.interrupt import Interrupted, install
+
+    install()
+    code: int | str | None = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    except Interrupted as exc:
+        code = exc.exit_code
+    if not isinstance(code, int):
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed pipe (| head): nothing more can be said
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

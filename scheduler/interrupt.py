@@ -24,9 +24,10 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ortools.sat.python import cp_model
+if TYPE_CHECKING:  # OR-Tools loads only for a solve; the handlers go in before it
+    from ortools.sat.python import cp_model
 
 T = TypeVar("T")
 
@@ -122,13 +123,20 @@ def handling() -> Iterator[None]:
         yield
         return
     _state.reset()
-    previous = _install()
+    previous = {} if installed() else _install()
     try:
         yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         _state.reset()
+
+
+def install() -> None:
+    """Handle signals as this module describes until the process ends (the console entry
+    point: a signal between the end of a command and the end of the process must not kill
+    it with the default action)."""
+    _install()
 
 
 def installed() -> bool:
@@ -150,6 +158,8 @@ def searching() -> Iterator[None]:
 
 def new_solver() -> cp_model.CpSolver:
     """A CpSolver that leaves SIGINT to this module (see the module docstring)."""
+    from ortools.sat.python import cp_model
+
     solver = cp_model.CpSolver()
     solver.parameters.catch_sigint_signal = False
     return solver

@@ -74,17 +74,17 @@ def check_output(path: Path, force: bool = False, inputs: Iterable[Path] = ()) -
     """Raise OutputError unless ``path`` may be written: not an input of this command (not
     even with ``force``), not a folder, a name the file system can hold, and either absent,
     written by this program, or ``force`` given."""
+    if len(path.name.encode("utf-8")) > 255:
+        raise OutputError(
+            f"the output name {path.name[:40]}... is {len(path.name)} characters, longer than a "
+            "file name may be; choose a shorter one"
+        )
     for source in inputs:
         if _same_file(path, source):
             raise OutputError(
                 f"{path} is an input of this command and is never written to; choose another "
                 "output name"
             )
-    if len(path.name.encode("utf-8")) > 255:
-        raise OutputError(
-            f"the output name {path.name[:40]}... is {len(path.name)} characters, longer than a "
-            "file name may be; choose a shorter one"
-        )
     if path.is_dir():
         raise OutputError(f"{path} is a folder; give a file name ending in .xlsx")
     if path.exists() and not force and written_by_us(path) is None:

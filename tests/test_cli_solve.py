@@ -100,7 +100,7 @@ def test_output_equal_to_the_input_is_refused(tmp_path):
     before = digest(src)
     result = solve(src, src)
     assert result.exit_code == 2
-    assert "is the input workbook; choose another output name" in result.stderr
+    assert "is an input of this command and is never written to" in result.stderr
     assert digest(src) == before
 
 
