@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from scheduler.data import (
@@ -68,6 +67,15 @@ from scheduler.data import (
     StaffAvailability,
 )
 from scheduler.errors import Problem, UnreadableFileError, WorkbookError
+from scheduler.xlsxread import (
+    ArchiveError,
+    Book,
+    SheetPart,
+    Uncalculated,
+    inspect_archive,
+    iter_rows,
+    open_book,
+)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a real term workbook is well under 5 MB
 MAX_ROWS = 100_000  # data rows per sheet; the largest prison has about 1,200 detainees
@@ -104,6 +112,8 @@ def _midnight(value: dt.datetime) -> bool:
 
 def show(value: Any) -> str:
     """A cell value as a coordinator would recognise it in a message."""
+    if isinstance(value, Uncalculated):
+        return "the cell"  # the CellError that follows names the formula
     if isinstance(value, str):
         return repr(value.strip())
     if isinstance(value, dt.datetime):
@@ -115,8 +125,17 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def uncalculated(value: Uncalculated) -> CellError:
+    """The error for a formula saved without its value (item 11 of issue 12)."""
+    return CellError(
+        f"holds a formula Excel has not calculated ({value}); open and save the file in Excel"
+    )
+
+
 def as_text(value: Any) -> str:
     """Any cell as text: ``12`` and ``12.0`` -> ``"12"``, ``1.1`` -> ``"1.1"``, dates ISO."""
+    if isinstance(value, Uncalculated):
+        raise uncalculated(value)
     if isinstance(value, str):
         text = value.strip()
         if text.upper() in EXCEL_ERRORS:
@@ -430,6 +449,8 @@ class Kind:
         """``parse``, after refusing the error values a broken formula shows (``#N/A``)."""
         if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
             raise CellError(f"is an Excel error value; fix the formula or type {self.what}")
+        if isinstance(value, Uncalculated):
+            raise uncalculated(value)
         return self.parse(value)
 
 
@@ -807,50 +828,46 @@ def check_file(path: Path) -> None:
     _check_zip(path)
 
 
-def _read_sheet(ws: Any, name: str) -> RawSheet:
-    """Every row of one worksheet as values, empty rows dropped, Excel row numbers kept."""
-    declared = ws.max_row if hasattr(ws, "max_row") else None
-    if declared is not None and declared - 1 > MAX_ROWS:
-        raise UnreadableFileError(
-            f"{name}: sheet {ws.title} reaches row {declared}, more than the {MAX_ROWS} rows "
-            "a term needs; delete the unused rows below the data"
-        )
-    if hasattr(ws, "reset_dimensions"):
-        # Some programs write a wrong size into the file; read what is really there.
-        ws.reset_dimensions()
+def _read_sheet(archive: zipfile.ZipFile, sheet: SheetPart, book: Book, name: str) -> RawSheet:
+    """Row 1 and every non-empty data row of one worksheet, with their Excel row numbers.
+    Only the rows present in the file are parsed and only the first MAX_COLUMNS columns kept,
+    so a stray cell at row 1,048,576 or column XFD costs nothing."""
     header: tuple[Any, ...] = ()
     rows: list[tuple[int, tuple[Any, ...]]] = []
-    for number, values in enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+    for number, values in iter_rows(archive, sheet, book, MAX_COLUMNS):
         if number == 1:
-            header = tuple(values)
-        elif not all(is_blank(v) for v in values):
-            rows.append((number, tuple(values)))
+            header = values
+        elif number > 1 and not all(is_blank(v) for v in values):
+            rows.append((number, values))
             if len(rows) > MAX_ROWS:
                 raise UnreadableFileError(
-                    f"{name}: sheet {ws.title} has more than {MAX_ROWS} rows of data, far more "
-                    "than a term needs"
+                    f"{name}: sheet {sheet.title} has more than {MAX_ROWS} rows of data, far "
+                    "more than a term needs"
                 )
-    return RawSheet(ws.title, header, tuple(rows))
+    return RawSheet(sheet.title, header, tuple(rows))
 
 
 def load_sheets(path: str | os.PathLike) -> list[RawSheet]:
     """Every worksheet of the workbook at ``path`` as plain values.
 
-    Raises UnreadableFileError (one sentence) when the file is not a usable .xlsx workbook.
+    Raises UnreadableFileError (one sentence) when the file is not a usable .xlsx workbook,
+    or when its archive would inflate far beyond what a term needs (checked before parsing).
     """
     path = Path(path)
     check_file(path)
     try:
-        # A file object, not the name: openpyxl would refuse a workbook named e.g. ".XLSX.bak".
-        with path.open("rb") as fh:
-            wb = load_workbook(fh, read_only=True, data_only=True)
-            try:
-                return [_read_sheet(ws, path.name) for ws in wb.worksheets]
-            finally:
-                wb.close()
+        # A file object, not the name: the extension does not matter (".XLSX.bak" is fine).
+        with path.open("rb") as fh, zipfile.ZipFile(fh) as archive:
+            inspect_archive(archive)
+            book = open_book(archive)
+            return [_read_sheet(archive, sheet, book, path.name) for sheet in book.sheets]
     except UnreadableFileError:
         raise
-    except Exception as exc:  # openpyxl raises many kinds of exception on a damaged file
+    except ArchiveError as exc:
+        raise UnreadableFileError(
+            f"{path.name} is refused: {exc}; {_SAVE_AS} again from a copy that holds only the term"
+        ) from None
+    except Exception as exc:  # a damaged archive or XML raises many kinds of exception
         raise UnreadableFileError(
             f"{path.name} is damaged and cannot be read as a workbook "
             f"({type(exc).__name__}: {exc}); {_SAVE_AS}"
@@ -896,7 +913,11 @@ def _columns(spec: SheetSpec, raw: RawSheet, out: _Collected) -> dict[str, int] 
     for index, cell in enumerate(raw.header):
         if is_blank(cell):
             continue
-        text = cell.strip() if isinstance(cell, str) else as_text(cell)
+        try:
+            text = cell.strip() if isinstance(cell, str) else as_text(cell)
+        except CellError as exc:
+            out.layout(spec.name, 1, None, f"column {index + 1} of row 1: {show(cell)} {exc}")
+            continue
         name = known.get(norm(text))
         if name is None:
             out.add(
