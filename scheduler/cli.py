@@ -99,6 +99,29 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
         raise click.UsageError(f"{path} already exists; choose another name or add --force")
 
 
+class _Seconds(click.ParamType):
+    """A time limit: a finite number of seconds inside the range of ``scheduler.rules``
+    (``nan``, ``inf`` and negative numbers are refused here, not deep inside the solver)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx) -> float:
+        from scheduler.rules import RANGES
+
+        bounds = RANGES[("Settings", "time_limit_s")]
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds; for example {bounds.example}")
+        if not bounds.holds(seconds):
+            self.fail(bounds.message("the time limit", value).replace("got ", "got ", 1))
+        return seconds
+
+
+SECONDS = _Seconds()
+SEED = click.IntRange(0, 2**31 - 1)  # CP-SAT's seed is an int32 (scheduler.rules.RANGES)
+
+
 class Main(click.Group):
     """The command group; turns anything a command raises into a message and an exit code."""
 
@@ -416,13 +439,13 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0.1),
+    type=SECONDS,
     default=None,
     help="Seconds of search (default: Settings time_limit_s).",
 )
 @click.option(
     "--seed",
-    type=click.IntRange(min=0),
+    type=SEED,
     default=None,
     help="Random seed of the search (default: Settings seed).",
 )
@@ -660,13 +683,13 @@ def _parallel(executor: str | None, jobs: int | None, workers: int | None, solve
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0.1),
+    type=SECONDS,
     default=None,
     help="Seconds of search per solve (default: each workbook's time_limit_s).",
 )
 @click.option(
     "--seed",
-    type=click.IntRange(min=0),
+    type=SEED,
     default=None,
     help="Random seed of every search (default: each workbook's seed).",
 )

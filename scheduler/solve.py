@@ -20,11 +20,13 @@ from ortools.sat.python import cp_model
 
 from scheduler import interrupt
 from scheduler.data import ProblemData
+from scheduler.errors import SchedulerError
 from scheduler.greedy import greedy
 from scheduler.lns import Incumbent, improve
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import build_instance
 from scheduler.model.objective import SCALE
+from scheduler.rules import check as check_range
 from scheduler.solution import Result, Solution
 
 WALL_CLOCK_FACTOR = 3.0
@@ -98,6 +100,7 @@ def solve(
     start = time.perf_counter()
     limit = float(time_limit if time_limit is not None else data.settings.time_limit_s)
     seed = int(seed if seed is not None else data.settings.seed)
+    _check_ranges(limit, seed)
     inst = build_instance(data)
     tm = TimetableModel(data, inst)
     warm = hint if hint is not None else greedy(data, inst)
@@ -146,6 +149,14 @@ def solve(
     if interrupt.stop_requested() is not None:
         result.stats["interrupted"] = float(interrupt.stop_requested() or 0)
     return result
+
+
+def _check_ranges(limit: float, seed: int) -> None:
+    """The limits validation applies (``scheduler.rules.RANGES``) are the solver's too: a
+    seed CP-SAT cannot take or a limit that is not a number never reaches it."""
+    for column, value in (("time_limit_s", limit), ("seed", seed)):
+        if message := check_range("Settings", column, value):
+            raise SchedulerError(message)
 
 
 def _complete(tm: TimetableModel) -> Incumbent | None:
