@@ -227,7 +227,7 @@ _TIME_HINT = "type a time such as 08:30"
 def _minutes(hours: int, minutes: int, seconds: float = 0) -> int:
     total = hours * 60 + minutes + round(seconds / 60)
     if total == 24 * 60 and minutes < 60:
-        raise CellError("is midnight at the end of the day; a teaching day ends before 24:00")
+        raise CellError("is midnight, not a time of the teaching day, which ends before 24:00")
     if not 0 <= total < 24 * 60 or minutes >= 60:
         raise CellError(f"is not a time of day; {_TIME_HINT}")
     return total
