@@ -924,6 +924,7 @@ class _Collected:
     problems: list[Problem] = field(default_factory=list)
     unread: dict[str, set[str]] = field(default_factory=dict)
     layout_ok: bool = True
+    key_rows: dict[str, dict[str, int]] = field(default_factory=dict)  # Settings/Weights
 
     def add(
         self, sheet: str, row: int | None, column: str | None, message: str, severity: str = "error"
@@ -1085,6 +1086,7 @@ def _key_values(
             )
             continue
         seen[key] = number
+        out.key_rows.setdefault(spec.name, {})[key] = number
         value = values.get("value")
         if is_blank(value):
             continue
@@ -1186,10 +1188,24 @@ def check_workbook(path: str | os.PathLike) -> tuple[ProblemData | None, list[Pr
     data, out = build(load_sheets(path))
     problems = list(out.problems)
     if out.layout_ok:
-        problems += validate(data, out.unread)
+        problems += [with_key_row(p, out.key_rows) for p in validate(data, out.unread)]
     problems.sort(key=_order)
     has_errors = any(p.severity == "error" for p in problems)
     return (None if has_errors else data), problems
+
+
+def with_key_row(problem: Problem, key_rows: dict[str, dict[str, int]]) -> Problem:
+    """A Settings or Weights problem given the row of the key it is about. The records of
+    these key/value sheets keep no row, but every message about a key starts with the key
+    (``seed must be ...``, ``weight served must be ...``, ``term_end (...) is before ...``)."""
+    rows = key_rows.get(problem.sheet)
+    if problem.row is not None or not rows:
+        return problem
+    text = problem.message.removeprefix("weight ")
+    for key in sorted(rows, key=len, reverse=True):
+        if text.startswith(key) and text[len(key) : len(key) + 1] in (" ", ":", ""):
+            return dataclasses.replace(problem, row=rows[key])
+    return problem
 
 
 def read_workbook(path: str | os.PathLike) -> ProblemData:

@@ -62,8 +62,8 @@ class Range:
 def _show(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    if isinstance(value, int) and abs(value) >= 10_000:
-        return f"{value:,}".replace(",", "")
+    if isinstance(value, int | float) and abs(value) >= 1e15:
+        return f"{value:.3g}"
     return str(value)
 
 

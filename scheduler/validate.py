@@ -52,6 +52,7 @@ from scheduler.rules import (
     term_length_problem,
 )
 from scheduler.rules import check as check_range
+from scheduler.term import closed_for, term_dates
 
 Rule = Callable[["Context"], Iterable[Problem]]
 
@@ -229,10 +230,12 @@ def number_ranges(ctx: Context) -> Iterator[Problem]:
         for record in ctx.records(sheet):
             if message := check_range(sheet, column, getattr(record, column)):
                 yield At(sheet, record).error(column, message)
+    years_ok = True
     for key in ("term_start", "term_end"):
         if message := date_problem(key, getattr(s, key), TERM_YEARS):
+            years_ok = False
             yield At("Settings").error("value", message)
-    if message := term_length_problem(s.term_start, s.term_end):
+    if years_ok and (message := term_length_problem(s.term_start, s.term_end)):
         yield At("Settings").error("value", f"term_end: {message}")
     for lrn in ctx.data.learners:
         for column in ("arrival", "release"):
@@ -387,6 +390,21 @@ def closed_days(ctx: Context) -> Iterator[Problem]:
                 "date",
                 f"{c.date} is outside the term ({s.term_start} to {s.term_end}) and has no effect",
             )
+
+
+def every_date_closed(ctx: Context) -> Iterator[Problem]:
+    """A term whose every teaching date is closed for the whole prison plans nothing: the
+    solver would form groups that never meet (issue 12, item 10)."""
+    s = ctx.data.settings
+    if not ctx.term_ok or not ctx.data.teaching_days or s.term_end.year > TERM_YEARS[1]:
+        return
+    if not any(not closed_for(ctx.data, d) for d in term_dates(ctx.data)):
+        yield At("ClosedDays").warning(
+            "date",
+            f"every teaching day from {s.term_start} to {s.term_end} is closed for the whole "
+            "prison, so no session can take place and nobody can be placed; remove closed "
+            "days or correct term_start and term_end",
+        )
 
 
 @unless_unread("Sections")
@@ -921,6 +939,7 @@ RULES: tuple[Rule, ...] = (
     vocabularies,
     block_times,
     closed_days,
+    every_date_closed,
     _at_least_one("Sections", "section (section, name, regime)"),
     regimes_used,
     separations,

@@ -27,13 +27,26 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 _INVALID_TITLE_CHARS = set("[]:*?/\\")
 
 
+# Excel holds at most 32,767 characters in a cell and refuses a file with a longer one.
+CELL_LIMIT = 32_767
+
+
 def set_cell(ws: Worksheet, row: int, col: int, value: Any):
-    """Write ``value``; strings are always stored as text, never evaluated as formulas."""
+    """Write ``value``; strings are always stored as text, never evaluated as formulas, and
+    cut to what a cell holds (saying how much was left out)."""
     cell = ws.cell(row=row, column=col)
+    if isinstance(value, str) and len(value) > CELL_LIMIT:
+        value = _cut(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = TYPE_STRING
     return cell
+
+
+def _cut(text: str) -> str:
+    """``text`` cut to CELL_LIMIT characters, ending in ``…and N more characters``."""
+    keep = CELL_LIMIT - len(f"…and {len(text):,} more characters")
+    return text[:keep] + f"…and {len(text) - keep:,} more characters"
 
 
 def write_table(

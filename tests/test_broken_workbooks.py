@@ -61,17 +61,17 @@ CASES = [
     # The same column twice in the header.
     pytest.param(rename_column("Rooms", "zone", "Seats"), "Rooms", 1, "seats", id="column-twice"),
     # The prison's name is left blank.
-    pytest.param(cell("Settings", 2, "value", None), "Settings", None, None, id="prison-blank"),
+    pytest.param(cell("Settings", 2, "value", None), "Settings", 2, None, id="prison-blank"),
     # term_start is not a date.
     pytest.param(cell("Settings", 3, "value", "next monday"), "Settings", 3, "value", id="term-start-text"),
     # The term ends before it starts.
-    pytest.param(cell("Settings", 4, "value", "2026-12-01"), "Settings", None, "value", id="term-reversed"),
+    pytest.param(cell("Settings", 4, "value", "2026-12-01"), "Settings", 4, "value", id="term-reversed"),
     # A misspelt Settings key must not pass silently.
     pytest.param(cell("Settings", 10, "key", "intake_weks"), "Settings", 10, "key", id="settings-typo"),
     # An unknown teaching day.
     pytest.param(cell("Settings", 5, "value", "Mon,Funday"), "Settings", 5, "value", id="teaching-day-typo"),
     # Escort capacity of zero.
-    pytest.param(cell("Settings", 6, "value", 0), "Settings", None, "value", id="max-moving-zero"),
+    pytest.param(cell("Settings", 6, "value", 0), "Settings", 6, "value", id="max-moving-zero"),
     # A period start that is not a time.
     pytest.param(cell("Periods", 2, "start", "8:3x"), "Periods", 2, "start", id="period-time-typo"),
     # A period that ends before it starts.

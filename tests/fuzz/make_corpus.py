@@ -276,9 +276,13 @@ def _setting(key: str, value: object) -> Edit:
 
 def _weight(key: str, value: object) -> Edit:
     def edit(wb) -> None:
-        ws = wb["Weights"] if "Weights" in wb.sheetnames else wb.create_sheet("Weights")
-        if ws.max_row < 1 or ws.cell(1, 1).value is None:
-            ws.append(["key", "value"])
+        if "Weights" not in wb.sheetnames:
+            wb.create_sheet("Weights").append(["key", "value"])
+        ws = wb["Weights"]
+        for row in ws.iter_rows(min_row=2):
+            if row[0].value == key:
+                row[1].value = value
+                return
         ws.append([key, value])
 
     return edit
@@ -312,11 +316,10 @@ def _long_course_names(wb) -> None:
 
 def _scenario(name: str, row: dict[str, object]) -> Edit:
     def edit(wb) -> None:
-        ws = wb["Scenarios"] if "Scenarios" in wb.sheetnames else wb.create_sheet("Scenarios")
         header = ["scenario", "sheet", "key", "column", "value", "action"]
-        if ws.cell(1, 1).value is None:
-            ws.append(header)
-        ws.append([name, *(row.get(h) for h in header[1:])])
+        if "Scenarios" not in wb.sheetnames:
+            wb.create_sheet("Scenarios").append(header)
+        wb["Scenarios"].append([name, *(row.get(h) for h in header[1:])])
 
     return edit
 
