@@ -37,12 +37,12 @@ class Range:
             return False
         if not math.isfinite(value):
             return False
+        low_ok = value > self.low if self.above_low else value >= self.low
+        if not (low_ok and value <= self.high):
+            return False  # checked first: a huge value has no decimals worth counting
         if self.whole and value != int(value):
             return False
-        if self.decimals is not None and not _has_decimals(value, self.decimals):
-            return False
-        low_ok = value > self.low if self.above_low else value >= self.low
-        return low_ok and value <= self.high
+        return self.decimals is None or _has_decimals(value, self.decimals)
 
     def describe(self) -> str:
         """``from 1 to 1000`` / ``more than 0 and at most 86400``, for messages."""
