@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE ?= instances/small.xlsx
 
-.PHONY: run test lint bench clean
+.PHONY: run test fuzz lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The whole hostile-input fuzz suite (tests/fuzz; a derandomised sample runs in `make test`).
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest tests/fuzz -m fuzz -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
