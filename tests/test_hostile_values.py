@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import tiny_term
-from fuzz.make_corpus import cell_cases
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -21,13 +19,15 @@ from openpyxl import Workbook
 from scheduler.cli import main
 from scheduler.data import ClosedDay, Course, RegimeBlock
 from scheduler.errors import SchedulerError
-from scheduler.figures import placed_kinds
-from scheduler.read import CellError, check_workbook, normalise_id, parse_float, parse_int
+from scheduler.excel import CELL_LIMIT, set_cell
+from scheduler.report.figures import placed_kinds
+from scheduler.report.timetable import build_workbook, fit_cell
 from scheduler.rules import INT32_MAX, RANGES, WEIGHT_RANGE, Range
-from scheduler.solve import solve
-from scheduler.validate import validate
-from scheduler.write import CELL_LIMIT, build_workbook, fit_cell
-from scheduler.xlsx import set_cell
+from scheduler.search.solve import solve
+from scheduler.workbook.cells import CellError, normalise_id, parse_float, parse_int
+from scheduler.workbook.validate import check_workbook, validate
+from tests.fuzz.make_corpus import cell_cases
+from tests.helpers.terms import tiny_term
 
 
 @pytest.fixture(scope="module")
@@ -227,8 +227,9 @@ def test_item14_settings_and_weights_errors_give_their_row(cases):
 
 
 def test_item14_errors_in_rows_a_scenario_adds_name_the_scenarios_row(tmp_path):
-    from fuzz.make_corpus import BASE, _scenario
     from openpyxl import load_workbook
+
+    from tests.fuzz.make_corpus import BASE, _scenario
 
     wb = load_workbook(BASE)
     _scenario("big", {"sheet": "Rooms", "value": "room=X9; kind=classroom; seats=5000",

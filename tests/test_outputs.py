@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import tiny_term
 from openpyxl import load_workbook
 
-from scheduler import xlsx
+from scheduler import excel as xlsx
 from scheduler.cli import main
 from scheduler.data import ProblemData, RegimeBlock, ScenarioRow
+from scheduler.excel import save_all_atomic
 from scheduler.outputs import OutputError, check_output, short_name, written_by_us
-from scheduler.workbook import write_workbook
-from scheduler.xlsx import save_all_atomic
+from scheduler.workbook.write import write_workbook
+from tests.helpers.terms import tiny_term
 
 EVENING = tuple(RegimeBlock(regime, "all", 1260, 1290, "count") for regime in ("RA", "RB"))
 

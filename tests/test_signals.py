@@ -159,7 +159,7 @@ import sys
 from openpyxl import Workbook
 from scheduler import interrupt
 from scheduler.outputs import mark
-from scheduler.xlsx import save_atomic
+from scheduler.excel import save_atomic
 
 wb = Workbook()
 ws = wb.active

@@ -39,8 +39,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from make_corpus import BASE, Case, archive_cases, cell_cases
 from openpyxl import Workbook, load_workbook
+
+from tests.fuzz.make_corpus import BASE, Case, archive_cases, cell_cases
 
 PER_CASE = 10.0  # seconds per command on one case (issue 12: "under 10 s per case")
 HANG = 60.0  # a command still running then has hung: the test fails, the process is killed
