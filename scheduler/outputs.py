@@ -39,7 +39,7 @@ class OutputError(SchedulerError):
 def mark(wb: Workbook, kind: str) -> Workbook:
     """Give ``wb`` the property that says this program wrote it (``kind`` is one of
     ``OUTPUT_KINDS``), so that a later run may replace it."""
-    props = wb.custom_doc_props
+    props = wb.custom_doc_props  # type: ignore[attr-defined]  # openpyxl >= 3.1, not in its stubs
     for name in [p.name for p in props.props if p.name == MARKER]:
         del props[name]
     props.append(StringProperty(name=MARKER, value=kind))

@@ -25,7 +25,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 from xml.etree.ElementTree import XMLPullParser
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -122,7 +122,7 @@ def _events(
     """Elements whose local name is in ``tags``, each when it ends, streamed from ``part``.
     After each one the ``container`` element (``sheetData``, ``sst``) is emptied, so that
     memory stays flat however many rows or strings the part holds."""
-    parser = XMLPullParser(events=("start", "end"))
+    parser: XMLPullParser = XMLPullParser(events=("start", "end"))
     holder: list[Any] = []
     with archive.open(part) as raw:
         stream = _Capped(raw, part)
@@ -133,8 +133,13 @@ def _events(
     yield from _drain(parser, tags, container, holder)
 
 
+def _read_events(parser: XMLPullParser) -> Iterator[tuple[str, Any]]:
+    """The parser's (event, element) pairs (only start and end events are asked for)."""
+    yield from cast(Iterator[tuple[str, Any]], parser.read_events())
+
+
 def _drain(parser: XMLPullParser, tags: tuple[str, ...], container, holder) -> Iterator[Any]:
-    for event, element in parser.read_events():
+    for event, element in _read_events(parser):
         name = _local(element.tag)
         if event == "start":
             if name == container:
@@ -250,12 +255,12 @@ def _styles(archive: zipfile.ZipFile, part: str | None) -> tuple[str | None, ...
     formats: dict[int, str] = dict(BUILTIN_FORMATS)
     kinds: list[str | None] = []
     in_cell_xfs = False
-    parser = XMLPullParser(events=("start", "end"))
+    parser: XMLPullParser = XMLPullParser(events=("start", "end"))
     with archive.open(part) as raw:
         stream = _Capped(raw, part)
         while chunk := stream.read(_CHUNK):
             parser.feed(chunk)
-            for event, element in parser.read_events():
+            for event, element in _read_events(parser):
                 name = _local(element.tag)
                 if name == "numFmt" and event == "end":
                     formats[_int(element.get("numFmtId"))] = element.get("formatCode", "")
