@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 
 from scheduler.errors import SchedulerError
+from scheduler.workbook.xlsxread import inspect_archive, iter_rows, open_book
 
 MARKER = "scheduler-output"
 OUTPUT_KINDS = ("timetable", "comparison")
@@ -52,6 +53,8 @@ def written_by_us(path: str | os.PathLike) -> str | None:
     small custom-properties part, never the sheets."""
     try:
         with zipfile.ZipFile(path) as archive:
+            if _CUSTOM_PART not in archive.namelist():
+                return "timetable" if _term_generator(path) else None
             info = archive.getinfo(_CUSTOM_PART)
             if info.file_size > _CUSTOM_MAX_BYTES:
                 return None
@@ -61,6 +64,26 @@ def written_by_us(path: str | os.PathLike) -> str | None:
     found = re.search(rf'name="{re.escape(MARKER)}"[^>]*>\s*<vt:lpwstr>([a-z]+)</vt:lpwstr>', text)
     kind = found.group(1) if found else None
     return kind if kind in OUTPUT_KINDS else None
+
+
+def _term_generator(path: str | os.PathLike) -> bool:
+    """Whether the workbook's Term sheet names this program as its ``generator`` (timetables
+    written before the document property existed carry only that)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inspect_archive(archive)
+            book = open_book(archive)
+            term = next((sheet for sheet in book.sheets if sheet.title == "Term"), None)
+            if term is None:
+                return False
+            for number, values in iter_rows(archive, term, book, max_columns=2):
+                if number > 100:
+                    return False
+                if len(values) == 2 and values[0] == "generator":
+                    return str(values[1]).startswith("scheduler")
+    except Exception:  # any damage means: not a timetable we can vouch for
+        return False
+    return False
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -281,3 +281,19 @@ def test_item9_a_set_of_files_is_saved_all_or_nothing(tmp_path, monkeypatch):
         save_all_atomic(items)
     assert files(tmp_path) == ["a.ics", "b.ics", "c.ics"]
     assert (tmp_path / "a.ics").read_bytes() == b"old a.ics"
+
+
+def test_item2_a_timetable_without_the_property_is_known_by_its_term_generator(tmp_path):
+    """Timetables written before the document property carry the Term sheet's ``generator``
+    key; they may be replaced too. Any other workbook with a Term sheet may not."""
+    from openpyxl import Workbook
+
+    for generator, ours in (("scheduler 0.1.0", "timetable"), ("someone else", None)):
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Term"
+        for row in (["key", "value"], ["prison", "P"], ["generator", generator]):
+            ws.append(row)
+        path = tmp_path / f"{ours}.xlsx"
+        wb.save(path)
+        assert written_by_us(path) == ours
