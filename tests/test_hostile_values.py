@@ -21,9 +21,11 @@ from scheduler.data import ClosedDay, Course, RegimeBlock
 from scheduler.errors import SchedulerError
 from scheduler.excel import CELL_LIMIT, set_cell
 from scheduler.report.figures import placed_kinds
+from scheduler.report.reasons import waiting
 from scheduler.report.timetable import build_workbook, fit_cell
 from scheduler.rules import INT32_MAX, RANGES, WEIGHT_RANGE, Range
 from scheduler.search.solve import solve
+from scheduler.term import term_dates
 from scheduler.workbook.cells import CellError, normalise_id, parse_float, parse_int
 from scheduler.workbook.validate import check_workbook, validate
 from tests.fuzz.make_corpus import cell_cases
@@ -118,11 +120,11 @@ def test_item10_a_group_that_meets_on_no_date_places_nobody():
     data = tiny_term(regimes=(RegimeBlock("RA", "all", 1260, 1290, "count"),))
     result = solve(data, time_limit=2, workers=1)
     assert result.solution is not None and placed_kinds(data, result.solution)
-    closed = data.replace(
-        closed_days=tuple(ClosedDay(d) for d in __import__("scheduler.term").term.term_dates(data))
-    )
+    closed = data.replace(closed_days=tuple(ClosedDay(d) for d in term_dates(data)))
     assert any(p.severity == "warning" and "nobody" in p.message for p in validate(closed))
     assert placed_kinds(closed, result.solution) == {}
+    rows = waiting(closed, result.solution)
+    assert rows and all("never meets" in r.reason for r in rows if r.wants == "NT2")
 
 
 # --- item 11: formulas without a cached value ------------------------------------------------------
