@@ -77,11 +77,18 @@ class Main(click.Group):
     """The command group; turns anything a command raises into a message and an exit code."""
 
     def invoke(self, ctx: click.Context):
-        from scheduler.interrupt import Interrupted, handling, signal_name
+        from scheduler.interrupt import Interrupted, handling, raised, signal_name
 
         try:
             with handling():
-                return super().invoke(ctx)
+                try:
+                    return super().invoke(ctx)
+                except Exception as exc:
+                    # A signal that landed inside C code (an import, a solver) may come out
+                    # as another exception: it is still the interruption, not a bug.
+                    if (signum := raised()) is not None:
+                        raise Interrupted(signum) from exc
+                    raise
         except Interrupted as exc:
             click.echo(f"Stopped by {signal_name(exc.signum)}: nothing more was written.", err=True)
             ctx.exit(exc.exit_code)

@@ -71,12 +71,14 @@ class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.stop_signal: int | None = None
+        self.raised: int | None = None  # the signal that raised Interrupted, if one did
         self.searching = 0
         self.solvers: set[cp_model.CpSolver] = set()
 
     def reset(self) -> None:
         with self.lock:
             self.stop_signal = None
+            self.raised = None
             self.searching = 0
 
 
@@ -103,7 +105,15 @@ def _handler(signum: int, _frame: Any) -> None:
         threading.Thread(target=_stop_all, name="stop-search", daemon=True).start()
         return
     threading.Thread(target=_stop_all, name="stop-search", daemon=True).start()
+    _state.raised = signum
     raise Interrupted(signum)
+
+
+def raised() -> int | None:
+    """The signal that interrupted the command, if one did. A signal that lands inside C code
+    (an extension module being imported, say) can surface as another exception; the command
+    line then still reports the interruption, not a bug."""
+    return _state.raised
 
 
 def _install() -> dict[int, Any]:
