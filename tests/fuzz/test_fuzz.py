@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -76,6 +75,10 @@ def _children_cpu() -> float:
     """CPU seconds used so far by this process's finished children. The per-case bound is on
     the command's own CPU time: on a shared 2-core machine the wall clock measures the
     neighbours too (a hang is still caught, by the ``HANG`` timeout on the clock)."""
+    try:
+        import resource
+    except ImportError:  # not POSIX: the clock is all there is
+        return time.perf_counter()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
