@@ -232,3 +232,40 @@ def test_item3_a_signal_during_a_search_stops_it_in_process():
         interrupt.run_in_thread(interrupt.solve, solver, model)
         assert interrupt.stop_requested() == signal.SIGTERM
     assert time.monotonic() - began < 5
+
+
+@pytest.mark.slow
+def test_item3_compare_stops_its_worker_processes_on_sigterm(tmp_path, medium):
+    """compare's solves run in worker processes: a signal to the command ends them too, at
+    once, and leaves no temporary file."""
+    args = ["compare", "medium.xlsx", "--add-room", "classroom:12", "--time-limit", "60",
+            "--jobs", "2", "--workers", "1", "-o", "out/cmp.xlsx"]  # fmt: skip
+    proc = _start(args, tmp_path)
+    _wait_for(proc, b"Comparing")
+    time.sleep(2)
+    children = _children(proc.pid)
+    assert children, "compare started no worker process"
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143, err
+    assert b"Traceback" not in err
+    time.sleep(1)
+    assert not [pid for pid in children if _alive(pid)]
+    assert not (tmp_path / "out" / "cmp.xlsx").exists()
+    assert _leftovers(tmp_path) == [] and (
+        not (tmp_path / "out").exists() or _leftovers(tmp_path / "out") == []
+    )
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in found.stdout.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "zombie" in status.read_text())
