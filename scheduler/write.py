@@ -58,7 +58,9 @@ SESSION_COLUMNS = [
 ]
 SESSION_EXTRA = ["sections", "course_name", "kind", "hours_per_week"]
 GROUP_COLUMNS = ["group", "course", "staff", "size", "members"]
-GROUP_EXTRA = ["course_name", "level", "language", "rooms", "times", "hours_in_term"]
+GROUP_EXTRA = [
+    "course_name", "level", "language", "rooms", "times", "hours_in_term", "kind", "total_hours",
+]  # fmt: skip
 INTAKE_COLUMNS = ["learner", "week", "day", "period", "room", "staff", "language"]
 INTAKE_EXTRA = ["date", "start", "end", "periods"]
 INTERNET_COLUMNS = ["learner", "day", "period", "room"]
@@ -586,7 +588,8 @@ def _groups(book: _Book, wb: Workbook) -> None:
              course.name if course else g.course,
              course.level if course else "", course.language if course else "",
              ", ".join(rooms), _session_times(book, g.group),
-             book.figures.group_hours.get(g.group, 0.0)]
+             book.figures.group_hours.get(g.group, 0.0),
+             course.kind if course else "", course.total_hours if course else None]
         )  # fmt: skip
     _table(book, wb, "Groups", GROUP_COLUMNS + GROUP_EXTRA, rows)
 
