@@ -23,6 +23,7 @@ import click
 from scheduler import __version__
 from scheduler.data import ROOM_KINDS, STAFF_ROLES, ProblemData
 from scheduler.errors import Problem, SchedulerError, UnreadableFileError, WorkbookError
+from scheduler.records.cli import COMMANDS as RECORDS_COMMANDS
 
 if TYPE_CHECKING:  # imported for annotations only: the commands load them when they run
     from scheduler.compare import Outcome, Term
@@ -763,6 +764,10 @@ def export(timetable: Path, ics_dir: Path) -> None:
     click.echo(f"Wrote {_plural(len(written), 'calendar')} to {ics_dir}")
     for path in written:
         click.echo(f"  {path.name}")
+
+
+for _command in RECORDS_COMMANDS:  # registers, record, report (scheduler/records/cli.py)
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
