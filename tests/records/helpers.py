@@ -1,0 +1,67 @@
+"""Filling registers as a teacher would, with openpyxl, and counting what was written."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from scheduler.records.registers import FIRST_LEARNER_ROW, HEADER_ROW, HELD_ROW
+
+
+def group_sheets(wb) -> list:
+    return [ws for ws in wb.worksheets if ws.title not in ("Intakes", "_register")]
+
+
+def fill(src: Path, dst: Path, seed: int, not_held: float = 0.1, intakes: bool = True) -> Path:
+    """A copy of the registers ``src`` filled with seeded random codes: some sessions not held
+    (with a cause), codes P A E S R or blank on open cells, never P on a session not held."""
+    rnd = random.Random(seed)
+    wb = load_workbook(src)
+    for ws in group_sheets(wb):
+        for c in range(2, ws.max_column + 1):
+            if ws.cell(HEADER_ROW, c).value is None:
+                continue
+            held = "yes" if rnd.random() >= not_held else rnd.choice(["no", "strike", "other"])
+            ws.cell(HELD_ROW, c).value = held
+            for r in range(FIRST_LEARNER_ROW, ws.max_row + 1):
+                if ws.cell(r, 1).value is None:
+                    break
+                if ws.cell(r, c).protection.locked:
+                    continue
+                code = rnd.choice("PPPPPAESRp ")
+                if code.upper() == "P" and held != "yes":
+                    code = "A"
+                ws.cell(r, c).value = None if code == " " else code
+    if intakes and "Intakes" in wb.sheetnames:
+        ws = wb["Intakes"]
+        for r in range(HEADER_ROW + 1, ws.max_row + 1):
+            if ws.cell(r, 1).value:
+                ws.cell(r, 6).value = rnd.choice(["yes", "yes", "no", None])
+    wb.save(dst)
+    return dst
+
+
+def count_present(path: Path) -> dict[tuple[str, str], Counter]:
+    """Straight from a filled register: per (kind, language or level) of each group, the P
+    codes per learner (read through the hidden sheet's group records only for the kind)."""
+    wb = load_workbook(path, read_only=True)
+    kinds = {}
+    for row in wb["_register"].iter_rows(values_only=True):
+        if row[0] == "group":
+            kind, level, language = row[5], row[6], row[7]
+            kinds[row[2]] = (kind, level if kind == "NT2" else language)
+    out: dict[tuple[str, str], Counter] = {}
+    for title, key in kinds.items():
+        if title not in wb.sheetnames:
+            continue
+        rows = list(wb[title].iter_rows(values_only=True))
+        for values in rows[FIRST_LEARNER_ROW - 1 :]:
+            if not values or values[0] is None:
+                break
+            n = sum(1 for v in values[1:] if isinstance(v, str) and v.strip().upper() == "P")
+            if n:
+                out.setdefault(key, Counter())[values[0]] += n
+    return out
