@@ -114,7 +114,8 @@ def _plan(by_kind: dict[str, list[list[str]]]) -> RegisterPlan:
             for r in by_kind.get("closed", [])
         ),
         groups=tuple(
-            GroupInfo(*r[:10], total_hours=float(r[10])) for r in by_kind.get("group", [])
+            GroupInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], float(r[10]))
+            for r in by_kind.get("group", [])
         ),
         sessions=tuple(
             SessionDate(r[0], day(r[1]), r[2], float(r[3]), r[4])

@@ -106,20 +106,24 @@ def group_sheet(ws: Worksheet, plan: RegisterPlan, group: GroupInfo) -> None:
 
 
 def _title_block(ws: Worksheet, plan: RegisterPlan, group: GroupInfo, n_dates: int) -> None:
-    course = f"{group.course_name} ({group.kind} {group.language_or_level})".replace(" )", ")")
+    detail = "niveau · level" if group.kind == "NT2" else "taal · language"
+    course = f"{group.course_name} · {group.course} · {detail} {group.language_or_level}"
     lines = (
-        (TITLE, group.group),
+        (f"{TITLE}:  {group.group}", ""),
         ("Gevangenis · Prison", plan.prison),
         ("Periode · Term", f"{plan.term_start} – {plan.term_end}; deze lijst · this register: "
          f"{plan.first} – {plan.last}"),
-        ("Cursus · Course", f"{group.course} · {course}"),
+        ("Cursus · Course", course),
         ("Leerkracht · Staff", f"{group.staff}   ·   Lokaal · Room: {group.rooms}"),
         ("Lesmomenten · Times", group.times),
     )  # fmt: skip
     span = max(2, min(n_dates + 1, DATES_PER_PAGE + 1))
     for r, (label, value) in enumerate(lines, start=1):
         set_cell(ws, r, 1, label).font = Font(bold=True, size=13 if r == 1 else 10)
-        set_cell(ws, r, 2, value).font = Font(bold=r == 1, size=13 if r == 1 else 10)
+        if r == 1:  # the title runs over the whole first row
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=span)
+            continue
+        set_cell(ws, r, 2, value).font = Font(size=10)
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=span)
         ws.cell(row=r, column=2).alignment = Alignment(vertical="center")
     ws.row_dimensions[1].height = 22

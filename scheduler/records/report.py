@@ -63,7 +63,18 @@ def write_report(
     _months_sheet(wb, rec, suppress_below)
     _delivery_sheet(wb, rec, suppress_below)
     _queries_sheet(wb, first, last, prison)
+    for ws in wb.worksheets[:3]:
+        _printable(ws)
     return save_atomic(wb, path), reach
+
+
+def _printable(ws: Worksheet) -> None:
+    """A4 landscape, one page wide, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _suppressed(df: pd.DataFrame, below: int | None, columns: list[str]) -> pd.DataFrame:
@@ -119,24 +130,28 @@ def _reach_chart(ws: Worksheet, n: int) -> None:
     chart = BarChart()
     chart.type = "bar"
     chart.title = "Learners reached and started"
-    chart.x_axis.title = "prison · kind · language or level"
+    chart.x_axis.title = "kind · language or level"
     chart.y_axis.title = "learners"
     # A label column made of the three key columns, beside the table, for the categories.
     label_col = len(fg.REACH_COLUMNS) + 2
     set_cell(ws, 1, label_col, "row")
+    prisons = {ws.cell(row=r, column=1).value for r in range(2, n + 2)}
+    # With one prison its name on every bar would only crowd the labels out.
+    keys = (2, 3) if len(prisons) == 1 else (1, 2, 3)
     for r in range(2, n + 2):
-        parts = [str(ws.cell(row=r, column=c).value or "") for c in (1, 2, 3)]
+        parts = [str(ws.cell(row=r, column=c).value or "") for c in keys]
         set_cell(ws, r, label_col, " · ".join(p for p in parts if p))
     ws.column_dimensions[ws.cell(row=1, column=label_col).column_letter].hidden = True
     chart.add_data(
         Reference(ws, min_col=4, max_col=5, min_row=1, max_row=n + 1), titles_from_data=True
     )
     chart.set_categories(Reference(ws, min_col=label_col, min_row=2, max_row=n + 1))
-    chart.height, chart.width = max(7.5, 0.6 * n + 3), 18
+    chart.height, chart.width = max(7.5, 0.8 * n + 4), 18
     chart.x_axis.scaling.orientation = "maxMin"  # first row on top, as in the table
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.legend.position = "b"
+    chart.visible_cells_only = False  # its categories are in the hidden label column
     ws.add_chart(chart, f"A{n + 8}")
 
 
@@ -167,6 +182,8 @@ def _months_sheet(wb: Workbook, rec: fg.Records, below: int | None) -> None:
             titles_from_data=True,
         )
         chart.set_categories(Reference(ws, min_col=col, min_row=2, max_row=len(table) + 1))
+        for series in chart.series:
+            series.smooth = False  # a smoothed line would dip below zero between months
         chart.x_axis.delete = chart.y_axis.delete = False
         chart.height, chart.width = 8, 16
         ws.add_chart(chart, ws.cell(row=len(table) + 4, column=col).coordinate)

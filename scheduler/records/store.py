@@ -269,7 +269,8 @@ def _sessions(
     ids_in_range = sa.select(t.sessions.c.session_id).where(*in_range)
     conn.execute(sa.delete(t.attendance).where(t.attendance.c.session_id.in_(ids_in_range)))
     rows = []
-    for s in plan.sessions_of(g.group.group, held_only=False):
+    planned = plan.sessions_of(g.group.group, held_only=False)
+    for s in planned:
         # A session the term's closed days cancelled keeps that cause ("closed: strike").
         word = s.cause or g.held.get(s.label, "yes")
         rows.append({
@@ -277,7 +278,7 @@ def _sessions(
             "start": s.start, "hours": s.hours, "held": int(word == "yes"),
             "cause": "" if word == "yes" else word,
         })  # fmt: skip
-    labels = {f"{r['date'].isoformat()} {r['start']}" for r in rows}
+    labels = {s.label for s in planned}
     ids = {
         f"{r.date.isoformat()} {r.start}": r.session_id
         for r in conn.execute(

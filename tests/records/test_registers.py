@@ -35,7 +35,7 @@ def test_one_sheet_per_group_then_intakes_and_the_hidden_sheet(registers):
 def test_layout_rows_of_the_contract(registers):
     ws = registers["NT2-1.1-1"]
     assert [ws.cell(r, 1).value for r in range(1, 7)] == [
-        "Aanwezigheidslijst · Attendance register", "Gevangenis · Prison", "Periode · Term",
+        "Aanwezigheidslijst · Attendance register:  NT2-1.1-1", "Gevangenis · Prison", "Periode · Term",
         "Cursus · Course", "Leerkracht · Staff", "Lesmomenten · Times",
     ]  # fmt: skip
     assert ws["B2"].value == "Test prison"
