@@ -186,3 +186,24 @@ def test_period_options_are_checked(args, tmp_path):
     result = CliRunner().invoke(main, ["report", "--db", f"sqlite:///{tmp_path}/x.sqlite", *args])
     assert result.exit_code == 2
     assert "give --year YYYY, or both --from DATE and --to DATE" in result.output
+
+
+def test_progress_projects_each_learner_to_their_release(recorded):
+    """Recorded up to 2027-02-03 (3 3/7 weeks): L0001 has 12 h of the 9.6 needed; L0003, released
+    2027-01-25, stays at 4 h; L0002 gains 2 h / 3.43 weeks x 2/7 week by the term end."""
+    from timetable_fixture import tiny_data
+
+    from scheduler.records.db import connect
+    from scheduler.records.progress import LearnerProgress, progress
+
+    engine = connect(recorded)
+    prog = progress(engine, tiny_data())
+    engine.dispose()
+    assert prog.recorded_to == dt.date(2027, 2, 3)
+    assert prog.rows == (
+        LearnerProgress("L0001", "NT2-1.1", 12.0, 9.6, 13.0),
+        LearnerProgress("L0002", "MO-ar", 2.0, 4.8, 2.17),
+        LearnerProgress("L0003", "NT2-1.1", 4.0, 9.6, 4.0),
+    )
+    assert [r.on_pace for r in prog.rows] == [True, False, False]
+    assert ("complete before release at their pace", "1 of 3") in prog.summary()
