@@ -8,22 +8,22 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import learners, mo_course, nt2_course, tiny_term
 from icalendar import Calendar
 from openpyxl import Workbook, load_workbook
 
 from scheduler.cli import main
 from scheduler.data import Lock, ProblemData, RegimeBlock, Room
+from scheduler.excel import save_atomic
 from scheduler.verify import RULES
-from scheduler.workbook import write_workbook
-from scheduler.xlsx import save_atomic
+from scheduler.workbook.write import write_workbook
+from tests.helpers.terms import learners, mo_course, nt2_course, tiny_term
 
 # Regimes RA and RB need a row each to be valid; an evening count blocks no period.
 EVENING = tuple(RegimeBlock(regime, "all", 1260, 1290, "count") for regime in ("RA", "RB"))
 
 
 def term(**fields) -> ProblemData:
-    """The tiny term of conftest, valid as a workbook: four NT2 learners of section A."""
+    """The tiny term of tests.helpers.terms, valid as a workbook: four NT2 learners of section A."""
     regimes = EVENING + fields.pop("extra_regimes", ())
     return tiny_term(regimes=regimes, **fields)
 
@@ -136,8 +136,16 @@ def test_a_broken_workbook_exits_2_and_writes_nothing(tmp_path):
             ),
             "Locks row 2 (course=NT2-1.1, day=Tue, period=P1)",
         ),
+        # A pin into the second group of a course that may run one group.
+        (
+            term(
+                courses=(nt2_course(max_groups=1),),
+                locks=(Lock(kind="member", group="NT2-1.1-2", learner="L0001"),),
+            ),
+            "Locks row 2 (group=NT2-1.1-2, learner=L0001)",
+        ),
     ],
-    ids=["regime", "min_size"],
+    ids=["regime", "min_size", "member"],
 )
 def test_an_impossible_term_exits_3_names_the_lock_and_writes_nothing(tmp_path, data, lock):
     src = workbook(tmp_path, data)

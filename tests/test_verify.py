@@ -10,7 +10,6 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
-from verify_cases import CASES, data_row, valid_data, valid_solution
 
 from scheduler.data import (
     DAYS,
@@ -28,6 +27,7 @@ from scheduler.data import (
 )
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 from scheduler.verify import MAX_DETAILS, RULES, RuleCheck, total_violations, verify
+from tests.helpers.verify_cases import CASES, data_row, valid_data, valid_solution
 
 RULE_IDS = (
     "group_course", "group_members", "group_size", "max_groups", "one_group_per_kind",
@@ -96,7 +96,7 @@ def test_counts_are_per_violation():
     check = by_rule(verify(data, solution))["learner_regime"]
     assert check.violations == 3
     assert (
-        "Learner L0001, group NT2-1.1-1: blocked on Mon P1 (regime of section A) and Mon P2"
+        "Learner L0001, group NT2-1.1-1: blocked on Mon P1 (regime of section A), Mon P2"
         in check.details[0]
     )
 

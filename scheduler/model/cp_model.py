@@ -11,13 +11,16 @@ from scheduler.model.constraints import Constraints
 from scheduler.model.instance import Instance, build_instance, present
 from scheduler.model.objective import SCALE, Objective, build_objective
 from scheduler.model.variables import GroupVars, Variables, make_group_vars
+from scheduler.rules import group_id, group_number, needs_intake
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 
 
 class TimetableModel(Constraints):
     """Builds the model on construction; ``solution_from`` reads a solution back."""
 
-    def __init__(self, data: ProblemData, inst: Instance | None = None):
+    def __init__(self, data: ProblemData, inst: Instance | None = None, objective: bool = True):
+        """``objective=False`` builds the variables and hard rules only, for questions of
+        feasibility (``scheduler explain``), where the objective would only cost time."""
         self.data = data
         self.inst = inst or build_instance(data)
         self.model = cp_model.CpModel()
@@ -27,8 +30,10 @@ class TimetableModel(Constraints):
         self.occupancy: dict[tuple[int, int], cp_model.IntVar] = {}
         self._make_variables()
         self.add_constraints()
-        self.objective: Objective = build_objective(self.model, self.inst, self.vars)
-        self.model.maximize(self.objective.expression())
+        self.objective: Objective = Objective()
+        if objective:
+            self.objective = build_objective(self.model, self.inst, self.vars)
+            self.model.maximize(self.objective.expression())
 
     # --- variables ----------------------------------------------------------------------
     def _make_variables(self) -> None:
@@ -61,20 +66,17 @@ class TimetableModel(Constraints):
         rooms = [r for r in data.rooms if r.kind == "interview"]
         counsellors = [s for s in data.staff if s.role == "counsellor"]
         for learner in data.learners:
-            needs = learner.intake or ("NT2" in learner.wants and not learner.nt2_level)
-            if not needs:
+            if not needs_intake(learner):
                 continue
             speakers = [c for c in counsellors if set(c.languages) & set(learner.languages)]
-            blocked = inst.learner_blocked[learner.learner]
             for week, t0 in self.intake_options(learner.learner):
-                cover = set(range(t0, t0 + length))
-                if cover & blocked:
+                if not inst.learner_free_at(learner.learner, t0, length):
                     continue
                 for c in speakers:
-                    if not cover <= inst.staff_free[c.staff]:
+                    if not inst.staff_free_at(c.staff, t0, length):
                         continue
                     for r in rooms:
-                        if cover & inst.room_blocked[r.room]:
+                        if not inst.room_free_at(r.room, t0, length):
                             continue
                         if r.sections and learner.section not in r.sections:
                             continue
@@ -108,8 +110,13 @@ class TimetableModel(Constraints):
         for (course_id, n), named in self.lock_names.items():
             for index, var in named.items():
                 chosen = values.get(index)
-                self.model.add_hint(var, chosen is not None and chosen[2] == f"{course_id}-{n}")
+                self.model.add_hint(var, chosen is not None and chosen[2] == group_id(course_id, n))
         return len(values)
+
+    def matching_groups(self, solution: Solution) -> dict[int, tuple[tuple[str, ...], set, str]]:
+        """Candidate index -> (members, session keys, group id) of ``solution``'s groups that
+        a candidate can hold as they are (used to keep a timetable close to a given one)."""
+        return self._hint_values(solution)
 
     def _hint_values(self, solution: Solution) -> dict[int, tuple[tuple[str, ...], set, str]]:
         """Candidate index -> (members, session keys, group id) of the solution's groups."""
@@ -166,7 +173,7 @@ class TimetableModel(Constraints):
                             gid, g.cand.course, day, period, g.length, r, g.cand.staff, internet
                         )
                     )
-        groups.sort(key=lambda x: (x.course, _group_number(x.group)))
+        groups.sort(key=lambda x: (x.course, group_number(x.group)))
         sessions.sort(key=lambda s: (self._slot(s.day, s.period), s.room, s.group))
         return Solution(
             groups=tuple(groups),
@@ -192,7 +199,7 @@ class TimetableModel(Constraints):
             free = (n for n in range(1, len(groups) + len(taken) + 1) if n not in taken)
             for g in groups:
                 n = fixed.get(g.cand.index) or next(free)
-                names[g.cand.index] = f"{course_id}-{n}"
+                names[g.cand.index] = group_id(course_id, n)
         return names
 
     def _intakes_from(self, value) -> list[Intake]:
@@ -226,8 +233,3 @@ class TimetableModel(Constraints):
 
     def placed_count(self, value) -> int:
         return sum(1 for g in self.vars.groups for x in g.member.values() if value(x))
-
-
-def _group_number(group_id: str) -> int:
-    n = group_id.rpartition("-")[2]
-    return int(n) if n.isdigit() else 0

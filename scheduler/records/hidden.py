@@ -27,6 +27,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from scheduler.errors import SchedulerError
+from scheduler.excel import set_cell
 from scheduler.records.plan import (
     ClosedDay,
     GroupInfo,
@@ -36,7 +37,6 @@ from scheduler.records.plan import (
     RegisterPlan,
     SessionDate,
 )
-from scheduler.xlsx import set_cell
 
 SHEET = "_register"
 FORMAT = ("format", "scheduler-register", "1")

@@ -19,9 +19,9 @@ from sqlalchemy.engine import Engine
 
 from scheduler.data import ProblemData
 from scheduler.errors import SchedulerError
+from scheduler.excel import HEADER_FILL, HEADER_FONT, set_cell
 from scheduler.records import schema as t
 from scheduler.records.plan import DEFAULT_COMPLETION_SHARE
-from scheduler.xlsx import HEADER_FILL, HEADER_FONT, set_cell
 
 EPSILON = 1e-6
 HEADER = [

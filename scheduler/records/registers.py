@@ -21,9 +21,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scheduler.excel import HEADER_FILL, save_atomic, set_cell
 from scheduler.records.hidden import write_plan
 from scheduler.records.plan import CODES, HELD_VALUES, GroupInfo, RegisterPlan, SessionDate
-from scheduler.xlsx import HEADER_FILL, save_atomic, set_cell
 
 HEADER_ROW = 8
 HELD_ROW = 9

@@ -20,9 +20,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.engine import Engine
 
+from scheduler.excel import save_atomic, set_cell, write_table
 from scheduler.records import figures as fg
 from scheduler.records.queries import delivery_queries, reach_queries
-from scheduler.xlsx import save_atomic, set_cell, write_table
 
 
 def period_of(

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from timetable_fixture import tiny_data, tiny_result
 
-from scheduler.write import write_timetable
+from scheduler.report.timetable import write_timetable
+from tests.helpers.timetable_fixture import tiny_data, tiny_result
 
 PG_ENV = "SCHEDULER_TEST_PG"
 

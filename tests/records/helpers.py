@@ -65,3 +65,17 @@ def count_present(path: Path) -> dict[tuple[str, str], Counter]:
             if n:
                 out.setdefault(key, Counter())[values[0]] += n
     return out
+
+
+def with_memberships(timetable: Path, rows: list[tuple], out: Path) -> Path:
+    """A copy of ``timetable`` whose Memberships sheet holds ``rows`` (group, learner, from,
+    to), as a re-plan would write it."""
+    wb = load_workbook(timetable)
+    if "Memberships" in wb.sheetnames:
+        del wb["Memberships"]
+    ws = wb.create_sheet("Memberships")
+    ws.append(["group", "learner", "from", "to"])
+    for row in rows:
+        ws.append(list(row))
+    wb.save(out)
+    return out

@@ -17,9 +17,8 @@ from openpyxl import load_workbook
 
 from scheduler.cli import main
 from scheduler.records.registers import FIRST_LEARNER_ROW, HEADER_ROW
-
-from .helpers import fill
-from .queries_check import assert_queries_agree
+from tests.records.helpers import fill
+from tests.records.queries_check import assert_queries_agree
 
 MEDIUM = Path(__file__).resolve().parents[2] / "instances" / "medium.xlsx"
 pytestmark = pytest.mark.slow

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from scheduler.records.read import RecordError, read_registers
 from scheduler.records.registers import write_registers
 from scheduler.records.timetable import read_plan
+from tests.records.helpers import with_memberships
 
 
 @pytest.fixture(scope="module")
@@ -85,14 +86,11 @@ def test_each_problem_names_sheet_and_cell(blank, tmp_path, edits, message):
 
 
 def test_a_code_in_a_grey_cell_is_refused(tiny_timetable, tmp_path):
-    wb = load_workbook(tiny_timetable)
-    ws = wb.create_sheet("Memberships")
-    ws.append(["group", "learner", "from", "to"])
-    for learner in ("L0001", "L0003", "L0004"):
-        ws.append(
-            ["NT2-1.1-1", learner, "2027-01-11", "2027-01-19" if learner == "L0003" else None]
-        )
-    wb.save(tmp_path / "t.xlsx")
+    rows = [
+        ("NT2-1.1-1", x, "2027-01-11", "2027-01-19" if x == "L0003" else None)
+        for x in ("L0001", "L0003", "L0004")
+    ]
+    with_memberships(tiny_timetable, rows, tmp_path / "t.xlsx")
     regs = write_registers(read_plan(tmp_path / "t.xlsx"), tmp_path / "r.xlsx")
     path = edited(regs, tmp_path, {NT2: {"E11": "P"}})  # L0003 on 2027-01-26
     with pytest.raises(RecordError) as err:

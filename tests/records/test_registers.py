@@ -13,6 +13,7 @@ from scheduler.records.hidden import SHEET, read_plan_rows
 from scheduler.records.plan import Member, SessionDate
 from scheduler.records.registers import build_registers, default_output, write_registers
 from scheduler.records.timetable import read_plan
+from tests.records.helpers import with_memberships
 
 NT2_DATES = [
     "2027-01-12 13:00", "2027-01-13 08:30", "2027-01-19 13:00", "2027-01-26 13:00",
@@ -135,13 +136,11 @@ def test_membership_changes_are_grey_and_locked(tiny_timetable):
 
 
 def test_memberships_sheet_is_read_when_present(tiny_timetable, tmp_path):
-    wb = load_workbook(tiny_timetable)
-    ws = wb.create_sheet("Memberships")
-    ws.append(["group", "learner", "from", "to"])
-    ws.append(["NT2-1.1-1", "L0001", "2027-01-11", None])
-    ws.append(["NT2-1.1-1", "L0003", "2027-01-11", dt.date(2027, 1, 24)])
-    path = tmp_path / "with-memberships.xlsx"
-    wb.save(path)
+    rows = [
+        ("NT2-1.1-1", "L0001", "2027-01-11", None),
+        ("NT2-1.1-1", "L0003", "2027-01-11", dt.date(2027, 1, 24)),
+    ]
+    path = with_memberships(tiny_timetable, rows, tmp_path / "with-memberships.xlsx")
     plan = read_plan(path)
     assert plan.members == (
         Member("NT2-1.1-1", "L0001", dt.date(2027, 1, 11), dt.date(2027, 2, 5)),

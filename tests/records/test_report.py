@@ -13,8 +13,8 @@ from scheduler.records import figures as fg
 from scheduler.records.registers import write_registers
 from scheduler.records.report import default_output, period_of
 from scheduler.records.timetable import read_plan
-
-from .queries_check import assert_queries_agree
+from tests.records.helpers import with_memberships
+from tests.records.queries_check import assert_queries_agree
 
 YEAR = (dt.date(2027, 1, 1), dt.date(2027, 12, 31))
 # NT2 columns B..H: 01-12 01-13 01-19 01-26 01-27 02-02 02-03; MO columns B..D: 01-12 01-19 02-02
@@ -37,13 +37,10 @@ FILLED = {
 def filled(tiny_timetable, tmp_path_factory):
     """The tiny term's registers, L0003 leaving NT2-1.1-1 on 2027-01-24, filled as FILLED."""
     out = tmp_path_factory.mktemp("report")
-    wb = load_workbook(tiny_timetable)
-    ws = wb.create_sheet("Memberships")
-    ws.append(["group", "learner", "from", "to"])
-    for group, learner in [("NT2-1.1-1", "L0001"), ("NT2-1.1-1", "L0003"),
-                           ("NT2-1.1-1", "L0004"), ("MO-ar-1", "L0002"), ("MO-ar-1", "L0005")]:  # fmt: skip
-        ws.append([group, learner, "2027-01-11", "2027-01-24" if learner == "L0003" else None])
-    wb.save(out / "timetable.xlsx")
+    pairs = [("NT2-1.1-1", "L0001"), ("NT2-1.1-1", "L0003"), ("NT2-1.1-1", "L0004"),
+             ("MO-ar-1", "L0002"), ("MO-ar-1", "L0005")]  # fmt: skip
+    rows = [(g, x, "2027-01-11", "2027-01-24" if x == "L0003" else None) for g, x in pairs]
+    with_memberships(tiny_timetable, rows, out / "timetable.xlsx")
     blank = write_registers(read_plan(out / "timetable.xlsx"), out / "blank.xlsx")
     wb = load_workbook(blank)
     for sheet, cells in FILLED.items():
@@ -191,10 +188,9 @@ def test_period_options_are_checked(args, tmp_path):
 def test_progress_projects_each_learner_to_their_release(recorded):
     """Recorded up to 2027-02-03 (3 3/7 weeks): L0001 has 12 h of the 9.6 needed; L0003, released
     2027-01-25, stays at 4 h; L0002 gains 2 h / 3.43 weeks x 2/7 week by the term end."""
-    from timetable_fixture import tiny_data
-
     from scheduler.records.db import connect
     from scheduler.records.progress import LearnerProgress, progress
+    from tests.helpers.timetable_fixture import tiny_data
 
     engine = connect(recorded)
     prog = progress(engine, tiny_data())

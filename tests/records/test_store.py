@@ -16,15 +16,14 @@ from openpyxl import load_workbook
 
 from scheduler.cli import main
 from scheduler.errors import SchedulerError
+from scheduler.excel import save_atomic
 from scheduler.records import schema
 from scheduler.records.db import connect, transaction
 from scheduler.records.read import RecordError, read_registers
 from scheduler.records.registers import build_registers, write_registers
 from scheduler.records.store import fingerprint, record
 from scheduler.records.timetable import read_plan
-from scheduler.xlsx import save_atomic
-
-from .helpers import fill
+from tests.records.helpers import fill
 
 TABLES = [
     "prisons", "terms", "closed_days", "groups", "sessions", "learners", "memberships",
