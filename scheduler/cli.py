@@ -413,6 +413,7 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
     help="Solve this scenario of the Scenarios sheet instead of the workbook itself "
     "(default output: exports/<name>-<scenario>-timetable.xlsx).",
 )
+@click.option("--db", default=None, help="Records database: Overview adds the hours attended.")
 def solve(
     workbook: Path,
     out: Path | None,
@@ -422,6 +423,7 @@ def solve(
     fast: bool,
     quiet: bool,
     scenario: str | None,
+    db: str | None,
 ) -> None:
     """Form the groups and place every session, intake and internet booking.
 
@@ -440,6 +442,7 @@ def solve(
       scheduler solve instances/medium.xlsx --scenario extra-classroom
     """
     from scheduler import pipeline
+    from scheduler.records.cli import records_overview
     from scheduler.search.solve import stderr_progress
 
     out = out or default_output(workbook, _scenario_suffix(scenario))
@@ -449,6 +452,7 @@ def solve(
     if scenario is not None:
         data = scenario_or_exit(workbook, data, scenario)
         what = f"{workbook.name}, scenario {scenario}"
+    attended = None if db is None else records_overview(db, data)
     limit = time_limit if time_limit is not None else data.settings.time_limit_s
     click.echo(
         f"Solving {what}: {plural(len(data.learners), 'learner')}, "
@@ -488,7 +492,7 @@ def solve(
             for detail in check.details:
                 click.echo(f"  {check.rule}: {detail}", err=True)
         raise click.exceptions.Exit(EXIT_BUG)
-    pipeline.write(verified, out)
+    pipeline.write(verified, out, attended)
     for line in result_lines(verified):
         click.echo(line)
     click.echo(f"Wrote the timetable to {out}")

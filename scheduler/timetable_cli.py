@@ -74,8 +74,8 @@ def check(term: Path, timetable: Path) -> None:
 
 def run_export(timetable: Path, ics_dir: Path) -> None:
     """``scheduler export``: one calendar per staff member; no calendar at all is exit 3."""
-    from scheduler.rules import plural
     from scheduler.report.ics import export_ics
+    from scheduler.rules import plural
 
     tt = load_timetable(timetable)  # unreadable cells named, warnings shown
     written = export_ics(timetable, ics_dir, tt)

@@ -6,13 +6,22 @@ Exit codes as everywhere: 0 done, 2 bad input (nothing written, nothing stored).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from scheduler.errors import SchedulerError
 
+if TYPE_CHECKING:  # for annotations only: the commands load what they need when they run
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from scheduler.data import ProblemData
+
 EXIT_BAD_INPUT = 2
+# The attendance block on the Overview starts here, right of the key figures and their chart.
+OVERVIEW_COLUMN = 12
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 DB_HELP = (
     "Database URL: sqlite:///PATH or postgresql://USER@HOST/DB (default: $SCHEDULER_DB, "
@@ -187,3 +196,18 @@ def report(
 
 
 COMMANDS = (registers, record, report)
+
+
+def records_overview(db: str, data: ProblemData) -> Callable[[Worksheet], None]:
+    """For ``scheduler solve --db``: read the attendance recorded for the term of ``data``
+    (before solving, so a bad database stops the command early) and return what adds it to
+    the timetable's Overview, beside the key figures."""
+    from scheduler.records.db import connect
+    from scheduler.records.progress import progress, write_block
+
+    engine = connect(db)
+    try:
+        prog = progress(engine, data)
+    finally:
+        engine.dispose()
+    return lambda ws: write_block(ws, prog, col=OVERVIEW_COLUMN)

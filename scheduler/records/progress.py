@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.engine import Engine
 
@@ -144,4 +145,4 @@ def write_block(ws: Worksheet, prog: Progress, col: int) -> None:
         for c, value in enumerate(values, start=col):
             set_cell(ws, r, c, value)
     for offset, width in enumerate((12, 12, 14, 13, 22, 11)):
-        ws.column_dimensions[ws.cell(row=1, column=col + offset).column_letter].width = width
+        ws.column_dimensions[get_column_letter(col + offset)].width = width

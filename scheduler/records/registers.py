@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scheduler.excel import HEADER_FILL, save_atomic, set_cell
+from scheduler.excel import HEADER_FILL, empty_workbook, save_atomic, set_cell
 from scheduler.records.hidden import write_plan
 from scheduler.records.plan import CODES, HELD_VALUES, GroupInfo, RegisterPlan, SessionDate
 
@@ -72,8 +72,7 @@ def write_registers(plan: RegisterPlan, path: str | os.PathLike) -> Path:
 def build_registers(plan: RegisterPlan) -> Workbook:
     """The registers workbook in memory: one sheet per group with sessions in range, the
     Intakes sheet and the hidden ``_register`` sheet."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = empty_workbook()
     for group in plan.groups:
         if plan.sessions_of(group.group) and plan.learner_ids_of(group.group):
             group_sheet(wb.create_sheet(group.sheet), plan, group)
@@ -152,7 +151,7 @@ def _table_header(ws: Worksheet, sessions: list[SessionDate]) -> None:
         held.alignment, held.fill, held.border, held.protection = CENTER, HELD_FILL, BOX, OPEN
         held.font = Font(size=8)
     ws.row_dimensions[HEADER_ROW].height = 26
-    ws.freeze_panes = ws.cell(row=FIRST_LEARNER_ROW, column=2)
+    ws.freeze_panes = f"B{FIRST_LEARNER_ROW}"
 
 
 def _validations(ws: Worksheet, n_dates: int, last_row: int) -> None:
@@ -202,7 +201,6 @@ def _print_setup(ws: Worksheet, n_dates: int) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     for page_end in range(DATES_PER_PAGE + 1, n_dates + 1, DATES_PER_PAGE):
         ws.col_breaks.append(Break(id=page_end))
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
 
 
 INTAKE_HEADER = ("learner", "date", "time", "counsellor", "language", "held")

@@ -17,10 +17,11 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.engine import Engine
 
-from scheduler.excel import save_atomic, set_cell, write_table
+from scheduler.excel import empty_workbook, print_setup, save_atomic, set_cell, write_table
 from scheduler.records import figures as fg
 from scheduler.records.queries import delivery_queries, reach_queries
 
@@ -56,25 +57,15 @@ def write_report(
     with engine.connect() as conn:
         rec = fg.load(conn, first, last, prison)
     reach = fg.reach(rec)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = empty_workbook()
     shown = _suppressed(reach, suppress_below, fg.COUNTS)
     _reach_sheet(wb, shown, first, last, prison, suppress_below)
     _months_sheet(wb, rec, suppress_below)
     _delivery_sheet(wb, rec, suppress_below)
     _queries_sheet(wb, first, last, prison)
     for ws in wb.worksheets[:3]:
-        _printable(ws)
+        print_setup(ws, title_rows="1:1")
     return save_atomic(wb, path), reach
-
-
-def _printable(ws: Worksheet) -> None:
-    """A4 landscape, one page wide, the header row on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
 
 
 def _suppressed(df: pd.DataFrame, below: int | None, columns: list[str]) -> pd.DataFrame:
@@ -141,7 +132,7 @@ def _reach_chart(ws: Worksheet, n: int) -> None:
     for r in range(2, n + 2):
         parts = [str(ws.cell(row=r, column=c).value or "") for c in keys]
         set_cell(ws, r, label_col, " · ".join(p for p in parts if p))
-    ws.column_dimensions[ws.cell(row=1, column=label_col).column_letter].hidden = True
+    ws.column_dimensions[get_column_letter(label_col)].hidden = True
     chart.add_data(
         Reference(ws, min_col=4, max_col=5, min_row=1, max_row=n + 1), titles_from_data=True
     )

@@ -211,15 +211,20 @@ def write_timetable(
     path: str | os.PathLike,
     checks: Sequence[Any] | None = None,
     waiting_rows: Sequence[WaitingRow] | None = None,
+    overview_extra: Callable[[Worksheet], None] | None = None,
 ) -> Path:
     """Write the timetable workbook of ``result`` to ``path`` (atomically) and return the path.
 
     ``checks`` are the verifier's RuleChecks (``rule``, ``description``, ``violations``,
     ``details``) for the Diagnostics sheet and ``waiting_rows`` the Waiting rows; each is
     computed when None (``scheduler.pipeline`` passes both, computed once per timetable).
-    Raises SchedulerError when ``result`` has no timetable.
+    ``overview_extra`` adds a block to the Overview sheet (the attendance recorded so far, from
+    ``scheduler.records.progress``). Raises SchedulerError when ``result`` has no timetable.
     """
-    return save_atomic(build_workbook(data, result, checks, waiting_rows), path)
+    wb = build_workbook(data, result, checks, waiting_rows)
+    if overview_extra is not None:
+        overview_extra(wb["Overview"])
+    return save_atomic(wb, path)
 
 
 def build_workbook(

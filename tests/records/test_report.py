@@ -203,3 +203,45 @@ def test_progress_projects_each_learner_to_their_release(recorded):
     )
     assert [r.on_pace for r in prog.rows] == [True, False, False]
     assert ("complete before release at their pace", "1 of 3") in prog.summary()
+
+
+@pytest.mark.slow
+def test_solve_with_db_adds_the_attendance_to_the_overview(recorded, tmp_path):
+    """The tiny term solved with --db: the Overview carries the attendance block beside the
+    key figures, one row per learner and course with hours attended."""
+    from scheduler.workbook.write import write_workbook
+    from tests.helpers.timetable_fixture import tiny_data
+
+    term = write_workbook(tiny_data(), tmp_path / "tiny.xlsx")
+    out = tmp_path / "tiny-timetable.xlsx"
+    args = ["solve", str(term), "-o", str(out), "--db", recorded, "--time-limit", "2",
+            "--workers", "1", "-q"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(out)["Overview"]
+    assert ws["L2"].value == "Attendance so far (from the records database)"
+    assert (ws["L3"].value, ws["N3"].value) == ("recorded up to", "2027-02-03")
+    assert (ws["L6"].value, ws["N6"].value) == ("complete before release at their pace", "1 of 3")
+    rows = [tuple(c.value for c in r[11:17]) for r in ws.iter_rows(min_row=8, max_row=11)]
+    assert rows[0][:3] == ("learner", "course", "hours attended")
+    assert rows[1:] == [
+        ("L0001", "NT2-1.1", 12, 9.6, 13, "yes"),
+        ("L0002", "MO-ar", 2, 4.8, 2.17, "no"),
+        ("L0003", "NT2-1.1", 4, 9.6, 4, "no"),
+    ]
+
+
+def test_solve_with_a_pseudonymised_db_stops_before_solving(db_url, filled, tmp_path):
+    from scheduler.workbook.write import write_workbook
+    from tests.helpers.timetable_fixture import tiny_data
+
+    key = tmp_path / "key"
+    key.write_text("k" * 32)
+    args = ["record", str(filled), "--db", db_url, "--pseudonymise", str(key)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    term = write_workbook(tiny_data(), tmp_path / "tiny.xlsx")
+    result = CliRunner().invoke(
+        main, ["solve", str(term), "--db", db_url, "-o", str(tmp_path / "o.xlsx")]
+    )
+    assert result.exit_code == 2 and "pseudonymised learner ids" in result.output
+    assert not (tmp_path / "o.xlsx").exists()

@@ -178,6 +178,7 @@ def test_a_plain_database_refuses_a_key(db_url, weeks, tmp_path):
     assert result.exit_code == 2 and "own learner ids" in result.output
 
 
+@pytest.mark.slow
 def test_two_processes_recording_at_once_lose_nothing(db_url, weeks):
     """Two `scheduler record` processes on one fresh database (both create the schema, both
     add the same prison, term and learners): every code of both registers is stored."""
