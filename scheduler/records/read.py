@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from scheduler.errors import SchedulerError, UnreadableFileError
 from scheduler.records.hidden import SHEET, read_plan_rows
 from scheduler.records.plan import CODES, HELD_VALUES, GroupInfo, RegisterPlan, SessionDate
+from scheduler.workbook.read import RawSheet, load_sheets
 
 HEADER_SEARCH_ROWS = 20
 
@@ -87,36 +85,35 @@ def read_registers(paths: Sequence[str | os.PathLike]) -> list[FilledRegister]:
 
 
 def read_register(path: Path, problems: list[str]) -> FilledRegister | None:
-    """One registers workbook; problems are appended to ``problems``."""
-    if not path.is_file():
-        raise SchedulerError(f"{path} does not exist; give a filled registers workbook")
+    """One registers workbook; problems are appended to ``problems``. A file that is no
+    workbook at all raises UnreadableFileError (one sentence)."""
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, InvalidFileException) as exc:
-        raise UnreadableFileError(
-            f"{path} is not an Excel workbook ({exc}); give registers printed by "
-            "scheduler registers"
-        ) from exc
-    try:
-        if SHEET not in wb.sheetnames:
-            problems.append(
-                f"the workbook has no sheet {SHEET}, so it is not a register printed by "
-                "scheduler registers (or the sheet was deleted); print the registers again"
-            )
-            return None
-        plan = read_plan_rows(wb[SHEET].iter_rows(values_only=True))
-        groups = []
-        for group in plan.groups:
-            if group.sheet in wb.sheetnames:
-                rows = [list(r) for r in wb[group.sheet].iter_rows(values_only=True)]
-                groups.append(read_group(rows, plan, group, problems))
-        intakes = {}
-        if "Intakes" in wb.sheetnames:
-            rows = [list(r) for r in wb["Intakes"].iter_rows(values_only=True)]
-            intakes = read_intakes(rows, plan, problems)
-    finally:
-        wb.close()
+        sheets = {raw.title: _dense(raw) for raw in load_sheets(path)}
+    except UnreadableFileError as exc:
+        raise UnreadableFileError(f"{exc}; give registers printed by scheduler registers") from None
+    if SHEET not in sheets:
+        problems.append(
+            f"the workbook has no sheet {SHEET}, so it is not a register printed by "
+            "scheduler registers (or the sheet was deleted); print the registers again"
+        )
+        return None
+    plan = read_plan_rows(sheets[SHEET])
+    groups = [
+        read_group(sheets[group.sheet], plan, group, problems)
+        for group in plan.groups
+        if group.sheet in sheets
+    ]
+    intakes = read_intakes(sheets["Intakes"], plan, problems) if "Intakes" in sheets else {}
     return FilledRegister(path, plan, groups, intakes)
+
+
+def _dense(raw: RawSheet) -> list[list[Any]]:
+    """The sheet's rows by position (index = Excel row - 1), blank rows as empty lists."""
+    out: list[list[Any]] = [list(raw.header)]
+    for number, values in raw.rows:
+        out.extend([] for _ in range(number - 1 - len(out)))
+        out.append(list(values))
+    return out
 
 
 def _header_row(rows: list[list[Any]], sheet: str, problems: list[str]) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -188,3 +189,32 @@ def test_a_timetable_without_total_hours_is_refused(tiny_timetable, tmp_path):
     wb.save(tmp_path / "old.xlsx")
     with pytest.raises(SchedulerError, match="sheet Groups has no column total_hours"):
         read_plan(tmp_path / "old.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"learner,2027-01-12\nL0001,P\n", "is a text file"), (b"", "is empty")],
+)
+def test_unreadable_files_are_one_sentence_and_exit_2(tmp_path, content, message):
+    from click.testing import CliRunner
+
+    from scheduler.cli import main
+
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(content)
+    for args in (["registers", str(path), "-o", str(tmp_path / "r.xlsx")], ["record", str(path),
+                 "--db", f"sqlite:///{tmp_path}/x.sqlite"]):  # fmt: skip
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "r.xlsx").exists() and not (tmp_path / "x.sqlite").exists()
+
+
+def test_a_term_workbook_is_not_a_timetable(tmp_path):
+    from click.testing import CliRunner
+
+    from scheduler.cli import main
+
+    term = Path(__file__).resolve().parents[2] / "instances" / "small.xlsx"
+    result = CliRunner().invoke(main, ["registers", str(term), "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2 and "is not a timetable workbook" in result.output
