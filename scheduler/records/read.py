@@ -98,6 +98,7 @@ def read_register(path: Path, problems: list[str]) -> FilledRegister | None:
         )
         return None
     plan = read_plan_rows(sheets[SHEET])
+    problems.extend(_unknown_sheets(sheets, plan))
     groups = [
         read_group(sheets[group.sheet], plan, group, problems)
         for group in plan.groups
@@ -105,6 +106,24 @@ def read_register(path: Path, problems: list[str]) -> FilledRegister | None:
     ]
     intakes = read_intakes(sheets["Intakes"], plan, problems) if "Intakes" in sheets else {}
     return FilledRegister(path, plan, groups, intakes)
+
+
+def _first(values: list[Any]) -> Any:
+    return values[0] if values else None
+
+
+def _unknown_sheets(sheets: dict[str, list[list[Any]]], plan: RegisterPlan) -> list[str]:
+    """Sheets with a register table that ``_register`` does not know (renamed or copied in):
+    their codes would otherwise be lost without a word."""
+    known = {g.sheet for g in plan.groups} | {SHEET, "Intakes"}
+    out = []
+    for title, rows in sheets.items():
+        if title not in known and any(_text(_first(r)).lower() == "learner" for r in rows[:20]):
+            out.append(
+                f"Sheet {title}: not a group of these registers (was the sheet renamed?); "
+                "give it back its group id as name, or record it from its own registers"
+            )
+    return out
 
 
 def _dense(raw: RawSheet) -> list[list[Any]]:
@@ -138,7 +157,7 @@ def read_group(
     if top is None:
         return empty
     columns = _date_columns(rows[top], top, plan, group, problems)
-    if top + 1 >= len(rows) or _text(rows[top + 1][0]).lower() != "held":
+    if top + 1 >= len(rows) or _text(_first(rows[top + 1])).lower() != "held":
         problems.append(
             f"Sheet {sheet}, cell A{top + 2}: expected 'held' (the row under the header says "
             "whether each session took place); put it back"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from scheduler.records.read import RecordError, read_registers
@@ -149,3 +151,67 @@ def test_not_a_register(tmp_path, tiny_timetable):
     with pytest.raises(RecordError) as err:
         read_registers([tiny_timetable])
     assert "has no sheet _register" in err.value.problems[str(tiny_timetable)][0]
+
+
+def test_a_renamed_sheet_is_reported(blank, tmp_path):
+    wb = load_workbook(blank)
+    wb["MO-ar-1"].title = "MO Arabic"
+    wb.save(tmp_path / "renamed.xlsx")
+    with pytest.raises(RecordError) as err:
+        read_registers([tmp_path / "renamed.xlsx"])
+    assert err.value.problems[str(tmp_path / "renamed.xlsx")] == [
+        "Sheet MO Arabic: not a group of these registers (was the sheet renamed?); give it back "
+        "its group id as name, or record it from its own registers"
+    ]
+
+
+def test_a_blank_row_under_the_header_is_named(blank, tmp_path):
+    wb = load_workbook(blank)
+    ws = wb[NT2]
+    ws.protection.sheet = False
+    ws.insert_rows(9)
+    wb.save(tmp_path / "gap.xlsx")
+    with pytest.raises(RecordError) as err:
+        read_registers([tmp_path / "gap.xlsx"])
+    assert err.value.problems[str(tmp_path / "gap.xlsx")][0].startswith(
+        f"Sheet {NT2}, cell A9: expected 'held'"
+    )
+
+
+CELLS = [f"{c}{r}" for c in "BCDEFGH" for r in (10, 11, 12)]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(CELLS),
+        st.sampled_from(["P", "a", " e ", "S", "r", "X", "pp", "0", "present"]),
+        max_size=8,
+    )
+)
+def test_any_codes_are_read_or_named_by_cell(blank, tmp_path_factory, cells):
+    """Valid codes in any case are read; anything else is named by its exact cell."""
+    path = edited(blank, tmp_path_factory.mktemp("h"), {NT2: cells})
+    valid = {ref: v.strip().upper() for ref, v in cells.items() if v.strip().upper() in "PAESR"}
+    bad = sorted(set(cells) - set(valid))
+    labels = dict(zip("BCDEFGH", NT2_LABELS, strict=True))
+    learners = {10: "L0001", 11: "L0003", 12: "L0004"}
+    if bad:
+        with pytest.raises(RecordError) as err:
+            read_registers([path])
+        named = sorted(
+            line.split(", cell ")[1].split(":")[0] for line in err.value.problems[str(path)]
+        )
+        assert named == bad
+        return
+    (reg,) = read_registers([path])
+    codes = next(g for g in reg.groups if g.group.group == NT2).codes
+    assert codes == {(labels[ref[0]], learners[int(ref[1:])]): v for ref, v in valid.items()}
+
+
+NT2_LABELS = [
+    "2027-01-12 13:00", "2027-01-13 08:30", "2027-01-19 13:00", "2027-01-26 13:00",
+    "2027-01-27 08:30", "2027-02-02 13:00", "2027-02-03 08:30",
+]  # fmt: skip
