@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scheduler.excel import HEADER_FILL, empty_workbook, save_atomic, set_cell
+from scheduler.excel import HEADER_FILL, empty_workbook, print_setup, save_atomic, set_cell
 from scheduler.records.hidden import write_plan
 from scheduler.records.plan import CODES, HELD_VALUES, GroupInfo, RegisterPlan, SessionDate
 
@@ -192,12 +192,13 @@ def _print_setup(ws: Worksheet, n_dates: int) -> None:
     ws.column_dimensions["A"].width = LABEL_WIDTH
     for c in range(2, n_dates + 2):
         ws.column_dimensions[get_column_letter(c)].width = DATE_WIDTH
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    print_setup(ws, title_rows=f"7:{HELD_ROW}", title_cols="A:A")
+    # Excel ignores manual page breaks when a sheet is fitted to the page: a fixed scale and a
+    # break after every 20th date column keep 20 dates a page instead.
+    setup = ws.sheet_properties.pageSetUpPr
+    if setup is not None:
+        setup.fitToPage = False
     ws.page_setup.scale = PRINT_SCALE
-    ws.print_title_cols = "A:A"
-    ws.print_title_rows = f"7:{HELD_ROW}"
-    ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     for page_end in range(DATES_PER_PAGE + 1, n_dates + 1, DATES_PER_PAGE):
         ws.col_breaks.append(Break(id=page_end))
@@ -227,8 +228,6 @@ def intake_sheet(ws: Worksheet, plan: RegisterPlan) -> None:
         held.add(f"F{HEADER_ROW + 1}:F{HEADER_ROW + len(plan.intakes)}")
     for col, width in zip("ABCDEF", (14, 12, 8, 12, 10, 18), strict=True):
         ws.column_dimensions[col].width = width
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", landscape=False)
     ws.protection.sheet = True
     ws.protection.formatCells = False
