@@ -12,20 +12,20 @@ from typing import TYPE_CHECKING
 
 import click
 
+from scheduler.console import EXIT_BAD_INPUT, EXIT_NO_TIMETABLE
 from scheduler.errors import WorkbookError
 
 if TYPE_CHECKING:
     from scheduler.data import ProblemData
     from scheduler.report.read import Timetable
 
-EXIT_BAD_INPUT = 2
-EXIT_BROKEN = 3
+EXIT_BROKEN = EXIT_NO_TIMETABLE  # check: some rule is broken; explain/export: no answer
 
 
 def load_timetable(path: Path, data: ProblemData | None = None) -> Timetable:
     """The timetable at ``path`` (of the term ``data`` when given); its warnings printed.
     Unreadable cells are printed one per line and exit 2."""
-    from scheduler.cli import bad_input, print_problems
+    from scheduler.console import bad_input, print_problems
     from scheduler.report.read import read_timetable, same_term
 
     if not path.exists():
@@ -54,7 +54,7 @@ def check(term: Path, timetable: Path) -> None:
     Example:
       scheduler check instances/small.xlsx exports/small-timetable.xlsx
     """
-    from scheduler.cli import load_or_exit
+    from scheduler.console import load_or_exit
     from scheduler.report.check import check_timetable
 
     data = load_or_exit(term)
@@ -145,7 +145,7 @@ def explain(
     """
     import time
 
-    from scheduler.cli import bad_input, load_or_exit
+    from scheduler.console import bad_input, load_or_exit
     from scheduler.explain.answer import answer, waiting_requests
 
     start = time.perf_counter()

@@ -26,7 +26,7 @@ from scheduler.data import COURSE_KINDS, ProblemData
 from scheduler.explain.relax import RowKey, apply, courses_for, fitting, mates
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import present
-from scheduler.rules import role_for
+from scheduler.rules import parse_group_id, role_for
 
 POSSIBLE, IMPOSSIBLE, UNKNOWN = "possible", "impossible", "unknown"
 
@@ -104,7 +104,8 @@ def focus(data: ProblemData, learner_id: str, kind: str) -> ProblemData:
     if kind in COURSE_KINDS:
         for m in mates(data, learner_id, kind):
             keep.setdefault(m, (kind,))
-    locked = {lock.course or (lock.group or "").rpartition("-")[0] for lock in data.locks}
+    ids = [c.course for c in data.courses]
+    locked = {lock.course or _course_of(lock.group, ids) for lock in data.locks}
     for c in data.courses:
         if c.course in locked:
             for m in fitting(data, c):
@@ -240,3 +241,9 @@ def _intake_absence(data: ProblemData, learner_id: str) -> list[str]:
         f"no date in {learner_id}'s intake weeks (Settings intake_weeks, their arrival) has a "
         "period free for them, a counsellor who speaks their language and an interview room"
     ]
+
+
+def _course_of(group: str | None, courses: list[str]) -> str:
+    """The course of a locked group id (``""`` when no group can have that id)."""
+    parsed = parse_group_id(group or "", courses)
+    return parsed[0] if parsed else ""
