@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from scheduler.console import EXIT_BAD_INPUT
 from scheduler.errors import SchedulerError
 
 if TYPE_CHECKING:  # for annotations only: the commands load what they need when they run
@@ -19,7 +20,6 @@ if TYPE_CHECKING:  # for annotations only: the commands load what they need when
 
     from scheduler.data import ProblemData
 
-EXIT_BAD_INPUT = 2
 # The attendance block on the Overview starts here, right of the key figures and their chart.
 OVERVIEW_COLUMN = 12
 DATE = click.DateTime(formats=["%Y-%m-%d"])
