@@ -729,6 +729,24 @@ def locks(ctx: Context) -> Iterator[Problem]:
 _SESSION_ONLY = ("day", "period", "room", "staff")
 
 
+def member_pins(ctx: Context) -> Iterator[Problem]:
+    """A learner is pinned into at most one group of each course kind (a learner is in at
+    most one NT2 and one MO group), and two rows never pin the same learner twice."""
+    seen: dict[tuple[str, str], Any] = {}
+    for k in ctx.data.locks:
+        m = _GROUP_ID.match(k.group or "") if k.kind == "member" else None
+        course = ctx.data.course_by_id.get(m["course"]) if m else None
+        if course is None or k.learner is None:
+            continue
+        first = seen.setdefault((k.learner, course.kind), k)
+        if first is not k:
+            where = f"row {first.row}" if first.row else "another row"
+            yield At("Locks", k).error(
+                "learner",
+                f"{k.learner} is already pinned into {first.group} on {where}; a learner is in at most one {course.kind} group, so keep one of the two rows",
+            )
+
+
 def _member_lock(ctx: Context, k: Any) -> Iterator[Problem]:
     """A member lock: a group id and a learner who asked for and fits the group's course."""
     at = At("Locks", k)
@@ -983,6 +1001,7 @@ RULES: tuple[Rule, ...] = (
     intakes,
     internet_access,
     locks,
+    member_pins,
     weights,
     scenarios,
 )
