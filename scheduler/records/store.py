@@ -159,7 +159,13 @@ def _conflicts(conn: Connection, reg: FilledRegister) -> list[str]:
                 f"register's term {plan.term_start} – {plan.term_end}; this register belongs to "
                 "another term (print registers from the timetable in use)"
             )
-        elif same is not None and (same.course != g.group.course or same.term_end != plan.term_end):
+        elif same is not None and same.term_end != plan.term_end:
+            out.append(
+                f"Sheet {g.group.sheet}: the database holds the term of {plan.term_start} ending "
+                f"{same.term_end}, this register's ends {plan.term_end}; it comes from another "
+                "timetable of the term (print registers from the timetable in use)"
+            )
+        elif same is not None and same.course != g.group.course:
             out.append(
                 f"Sheet {g.group.sheet}: group {g.group.group} is course {same.course} in the "
                 f"database but {g.group.course} here; this register comes from another "

@@ -320,3 +320,22 @@ def test_record_errors_are_record_errors(weeks):
     with pytest.raises(SchedulerError):
         read_registers([weeks["all"].with_suffix(".missing")])
     assert issubclass(RecordError, SchedulerError)
+
+
+def test_a_register_of_another_timetable_of_the_term_is_refused(db_url, weeks, tmp_path):
+    """Same term, but group NT2-1.1-1 is another course there: printed from another timetable."""
+    assert run_record(weeks["early"], "--db", db_url).exit_code == 0
+    before = snapshot(db_url)
+    (reg,) = read_registers([weeks["late"]])
+    groups = tuple(
+        dataclasses.replace(g, course="NT2-1.2") if g.group == "NT2-1.1-1" else g
+        for g in reg.plan.groups
+    )
+    save_atomic(build_registers(dataclasses.replace(reg.plan, groups=groups)), tmp_path / "x.xlsx")
+    result = run_record(tmp_path / "x.xlsx", "--db", db_url)
+    assert result.exit_code == 2
+    assert (
+        "Sheet NT2-1.1-1: group NT2-1.1-1 is course NT2-1.1 in the database but NT2-1.2 here"
+        in result.output
+    )
+    assert snapshot(db_url) == before
