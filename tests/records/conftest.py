@@ -53,6 +53,6 @@ def db_url(request, tmp_path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def tiny_timetable(tmp_path_factory) -> Path:
-    """The hand-made tiny timetable (tests/timetable_fixture.py) as a workbook."""
+    """The hand-made tiny timetable (tests/helpers/timetable_fixture.py) as a workbook."""
     path = tmp_path_factory.mktemp("tiny") / "tiny-timetable.xlsx"
     return write_timetable(tiny_data(), tiny_result(), path, [])

@@ -1,9 +1,8 @@
-"""Filling registers as a teacher would, with openpyxl, and counting what was written."""
+"""Filling registers as a teacher would (with openpyxl), and timetables with memberships."""
 
 from __future__ import annotations
 
 import random
-from collections import Counter
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -42,29 +41,6 @@ def fill(src: Path, dst: Path, seed: int, not_held: float = 0.1, intakes: bool =
                 ws.cell(r, 6).value = rnd.choice(["yes", "yes", "no", None])
     wb.save(dst)
     return dst
-
-
-def count_present(path: Path) -> dict[tuple[str, str], Counter]:
-    """Straight from a filled register: per (kind, language or level) of each group, the P
-    codes per learner (read through the hidden sheet's group records only for the kind)."""
-    wb = load_workbook(path, read_only=True)
-    kinds = {}
-    for row in wb["_register"].iter_rows(values_only=True):
-        if row[0] == "group":
-            kind, level, language = row[5], row[6], row[7]
-            kinds[row[2]] = (kind, level if kind == "NT2" else language)
-    out: dict[tuple[str, str], Counter] = {}
-    for title, key in kinds.items():
-        if title not in wb.sheetnames:
-            continue
-        rows = list(wb[title].iter_rows(values_only=True))
-        for values in rows[FIRST_LEARNER_ROW - 1 :]:
-            if not values or values[0] is None:
-                break
-            n = sum(1 for v in values[1:] if isinstance(v, str) and v.strip().upper() == "P")
-            if n:
-                out.setdefault(key, Counter())[values[0]] += n
-    return out
 
 
 def with_memberships(timetable: Path, rows: list[tuple], out: Path) -> Path:
