@@ -11,6 +11,7 @@ locked. Each printed page (A4 landscape) holds at most 20 dates and repeats colu
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -18,7 +19,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.excel import HEADER_FILL, empty_workbook, print_setup, save_atomic, set_cell
@@ -31,8 +31,9 @@ FIRST_LEARNER_ROW = 10
 DATES_PER_PAGE = 20
 DATE_WIDTH = 8.5
 LABEL_WIDTH = 24
-# Column A plus 20 date columns fit an A4 landscape page at this scale (checked in LibreOffice).
-PRINT_SCALE = 72
+# The legend wraps in at least this many date columns' width; a page of a register wider than
+# one page holds at least 11 dates, so the legend never runs onto the next page.
+LEGEND_COLUMNS = 10
 
 DUTCH_DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 TITLE = "Aanwezigheidslijst · Attendance register"
@@ -98,17 +99,31 @@ def group_sheet(ws: Worksheet, plan: RegisterPlan, group: GroupInfo) -> None:
                 cell.fill = GREY
     last_row = FIRST_LEARNER_ROW + len(learners) - 1
     _validations(ws, len(sessions), last_row)
-    _legend(ws, last_row + 2)
+    _legend(ws, last_row + 2, len(sessions))
     _print_setup(ws, len(sessions))
     ws.protection.sheet = True  # no password: protection guards against slips, not people
     ws.protection.formatCells = False  # a teacher may still widen a column or a row
 
 
+def _pages_wide(n_dates: int) -> int:
+    return max(1, math.ceil(n_dates / DATES_PER_PAGE))
+
+
+def _span(n_dates: int) -> int:
+    """The last column of the title block and the legend: as many date columns as the first
+    printed page holds (a page of a register fitted to N pages wide holds ceil(dates / N)),
+    and room for a legend line of about 90 characters even on a short register."""
+    first_page = math.ceil(n_dates / _pages_wide(n_dates)) if n_dates else 0
+    return max(LEGEND_COLUMNS, first_page) + 1
+
+
 def _title_block(ws: Worksheet, plan: RegisterPlan, group: GroupInfo, n_dates: int) -> None:
+    """Labels in column A (printed on every page), values beside them on the first page;
+    A1 holds the group id, so every printed page says which group it is."""
     detail = "niveau · level" if group.kind == "NT2" else "taal · language"
     course = f"{group.course_name} · {group.course} · {detail} {group.language_or_level}"
     lines = (
-        (f"{TITLE}:  {group.group}", ""),
+        (group.group, TITLE),
         ("Gevangenis · Prison", plan.prison),
         ("Periode · Term", f"{plan.term_start} – {plan.term_end}; deze lijst · this register: "
          f"{plan.first} – {plan.last}"),
@@ -116,13 +131,11 @@ def _title_block(ws: Worksheet, plan: RegisterPlan, group: GroupInfo, n_dates: i
         ("Leerkracht · Staff", f"{group.staff}   ·   Lokaal · Room: {group.rooms}"),
         ("Lesmomenten · Times", group.times),
     )  # fmt: skip
-    span = max(2, min(n_dates + 1, DATES_PER_PAGE + 1))
+    span = _span(n_dates)
     for r, (label, value) in enumerate(lines, start=1):
-        set_cell(ws, r, 1, label).font = Font(bold=True, size=13 if r == 1 else 10)
-        if r == 1:  # the title runs over the whole first row
-            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=span)
-            continue
-        set_cell(ws, r, 2, value).font = Font(size=10)
+        size = 13 if r == 1 else 10
+        set_cell(ws, r, 1, label).font = Font(bold=True, size=size)
+        set_cell(ws, r, 2, value).font = Font(bold=r == 1, size=size)
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=span)
         ws.cell(row=r, column=2).alignment = Alignment(vertical="center")
     ws.row_dimensions[1].height = 22
@@ -182,26 +195,29 @@ def _validations(ws: Worksheet, n_dates: int, last_row: int) -> None:
     held.add(f"B{HELD_ROW}:{last_col}{HELD_ROW}")
 
 
-def _legend(ws: Worksheet, row: int) -> None:
+def _legend(ws: Worksheet, row: int, n_dates: int) -> None:
+    """The legend under the table, from column B (so the pages after the first, which repeat
+    column A, do not print it cut off), each line wrapped over the first page's width."""
+    span = _span(n_dates)
+    per_line = int((span - 1) * DATE_WIDTH * 1.1)  # characters of 9-point text per printed line
     for r, line in enumerate(LEGEND, start=row):
-        set_cell(ws, r, 1, line).font = Font(bold=r == row, size=9)
+        cell = set_cell(ws, r, 2, line)
+        cell.font = Font(bold=r == row, size=9)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=span)
+        ws.row_dimensions[r].height = 12.5 * (1 + len(line) // per_line)
 
 
 def _print_setup(ws: Worksheet, n_dates: int) -> None:
-    """A4 landscape, at most 20 dates a page, column A and the header rows on every page."""
+    """A4 landscape, column A and the header rows on every page, at most 20 dates a page:
+    fitted to ceil(dates / 20) pages wide, which never leaves more than 20 on a page whatever
+    the fonts (Excel ignores manual column breaks on a sheet fitted to pages)."""
     ws.column_dimensions["A"].width = LABEL_WIDTH
     for c in range(2, n_dates + 2):
         ws.column_dimensions[get_column_letter(c)].width = DATE_WIDTH
     print_setup(ws, title_rows=f"7:{HELD_ROW}", title_cols="A:A")
-    # Excel ignores manual page breaks when a sheet is fitted to the page: a fixed scale and a
-    # break after every 20th date column keep 20 dates a page instead.
-    setup = ws.sheet_properties.pageSetUpPr
-    if setup is not None:
-        setup.fitToPage = False
-    ws.page_setup.scale = PRINT_SCALE
+    ws.page_setup.fitToWidth = _pages_wide(n_dates)
     ws.page_margins.top = ws.page_margins.bottom = 0.5
-    for page_end in range(DATES_PER_PAGE + 1, n_dates + 1, DATES_PER_PAGE):
-        ws.col_breaks.append(Break(id=page_end))
 
 
 INTAKE_HEADER = ("learner", "date", "time", "counsellor", "language", "held")
