@@ -49,10 +49,17 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     default=None,
     help="First date (YYYY-MM-DD; default: the term start).",
 )
-@click.option("--to", "last", type=DATE, default=None,
-              help="Last date (default: four weeks from --from).")  # fmt: skip
+@click.option(
+    "--to", "last", type=DATE, default=None, help="Last date (default: four weeks from --from)."
+)
+@click.option("--force", is_flag=True,
+              help="Replace OUT if it exists (it may be a register already filled in).")  # fmt: skip
 def registers(
-    timetable: Path, out: Path | None, first: dt.datetime | None, last: dt.datetime | None
+    timetable: Path,
+    out: Path | None,
+    first: dt.datetime | None,
+    last: dt.datetime | None,
+    force: bool,
 ) -> None:
     """Print attendance registers: one sheet per group, its session dates as columns.
 
@@ -71,8 +78,7 @@ def registers(
             f"{timetable} does not exist; give a timetable written by scheduler solve"
         )
     out = out or default_output(timetable)
-    if out.resolve() == timetable.resolve():
-        raise SchedulerError("the registers would overwrite the timetable; choose another -o")
+    _check_output(out, [timetable], force, "it may be a register already filled in")
     start = _day(first)
     plan = read_plan(
         timetable, start, _day(last) or (start + dt.timedelta(days=27) if start else None)
@@ -129,6 +135,22 @@ def record(registers: tuple[Path, ...], db: str | None, key_file: Path | None) -
     click.echo(f"Database: {shown(str(engine.url))}")
 
 
+def _check_output(out: Path, inputs: list[Path], force: bool, why: str) -> None:
+    """``out`` may be written: never an input, a folder that takes files, and an existing file
+    only with --force unless it is a report this program wrote (``scheduler.outputs``)."""
+    from scheduler.outputs import OutputError, check_folder, check_output, written_by_us
+
+    try:
+        check_output(out, True, inputs)
+        check_folder(out.parent)
+    except OutputError as exc:
+        raise SchedulerError(str(exc)) from exc
+    if out.exists() and not force and written_by_us(out) != "reach":
+        raise SchedulerError(
+            f"{out} already exists ({why}); choose another name, or add --force to replace it"
+        )
+
+
 def _print_problems(problems: dict[str, list[str]]) -> None:
     for path, lines in problems.items():
         click.echo(f"{path}: {len(lines)} problem(s) to correct; nothing was recorded:", err=True)
@@ -149,8 +171,13 @@ def _print_problems(problems: dict[str, list[str]]) -> None:
     default=None,
     help="Where to write the report (default: exports/reach-<period>.xlsx).",
 )
-@click.option("--suppress-below", type=click.IntRange(min=1), default=None,
-              help="Leave every count under N blank (for publication).")  # fmt: skip
+@click.option(
+    "--suppress-below",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Leave every count under N blank (for publication).",
+)
+@click.option("--force", is_flag=True, help="Replace OUT even when scheduler did not write it.")  # fmt: skip
 def report(
     db: str | None,
     year: int | None,
@@ -159,6 +186,7 @@ def report(
     prison: str | None,
     out: Path | None,
     suppress_below: int | None,
+    force: bool,
 ) -> None:
     """Report reach: learners reached, started, completed, per prison, kind and level.
 
@@ -181,6 +209,7 @@ def report(
     if start > end:
         raise SchedulerError(f"--from {start} is after --to {end}")
     out = out or default_output(start, end)
+    _check_output(out, [], force, "it was not written by scheduler report")
     engine = connect(db)
     try:
         path, reach = write_report(engine, start, end, out, prison, suppress_below)

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.engine import Engine
 
 from scheduler.excel import empty_workbook, print_setup, save_atomic, set_cell, write_table
+from scheduler.outputs import mark
 from scheduler.records import figures as fg
 from scheduler.records.queries import delivery_queries, reach_queries
 
@@ -65,7 +66,7 @@ def write_report(
     _queries_sheet(wb, first, last, prison)
     for ws in wb.worksheets[:3]:
         print_setup(ws, title_rows="1:1")
-    return save_atomic(wb, path), reach
+    return save_atomic(mark(wb, "reach"), path), reach
 
 
 def _suppressed(df: pd.DataFrame, below: int | None, columns: list[str]) -> pd.DataFrame:

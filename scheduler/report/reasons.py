@@ -139,6 +139,7 @@ def waiting(data: ProblemData, solution: Solution) -> list[WaitingRow]:
 def _course_verdict(ctx: _Context, lr: Learner, kind: str) -> Verdict:
     checks: list[Callable[[_Context, Learner, str], Verdict | None]] = [
         _absent,
+        _group_never_meets,
         _level_unknown,
         _no_course,
         _fully_blocked,
@@ -150,6 +151,22 @@ def _course_verdict(ctx: _Context, lr: Learner, kind: str) -> Verdict:
         if verdict:
             return verdict
     return _no_group_formed(ctx, lr, kind)
+
+
+def _group_never_meets(ctx: _Context, lr: Learner, kind: str) -> Verdict | None:
+    """The learner is a member of a group whose every session date is closed: a place on
+    paper only (issue 12, item 10), so they count as waiting and this is why."""
+    for g in ctx.solution.groups:
+        course = ctx.data.course_by_id.get(g.course)
+        if course is None or course.kind != kind or lr.learner not in g.members:
+            continue
+        return Verdict(
+            f"{g.group} never meets: every date of its sessions is closed (ClosedDays) for the "
+            "prison or for a section of its members",
+            "other",
+            "fewer closed days in the term, or a term with open dates",
+        )
+    return None
 
 
 def _absent(ctx: _Context, lr: Learner, _kind: str = "") -> Verdict | None:

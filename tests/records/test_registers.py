@@ -220,3 +220,22 @@ def test_a_term_workbook_is_not_a_timetable(tmp_path):
     term = Path(__file__).resolve().parents[2] / "instances" / "small.xlsx"
     result = CliRunner().invoke(main, ["registers", str(term), "-o", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 2 and "is not a timetable workbook" in result.output
+
+
+def test_registers_never_replace_a_file_without_force(tiny_timetable, tmp_path):
+    """An existing file may be a register already filled in: --force is needed to replace it,
+    and the timetable itself is never written to."""
+    from click.testing import CliRunner
+
+    from scheduler.cli import main
+
+    out = tmp_path / "r.xlsx"
+    args = ["registers", str(tiny_timetable), "-o", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    before = out.read_bytes()
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 2 and "may be a register already filled in" in again.output
+    assert out.read_bytes() == before
+    assert CliRunner().invoke(main, [*args, "--force"]).exit_code == 0
+    onto = CliRunner().invoke(main, ["registers", str(tiny_timetable), "-o", str(tiny_timetable)])
+    assert onto.exit_code == 2 and "is an input of this command" in onto.output

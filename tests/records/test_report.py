@@ -245,3 +245,17 @@ def test_solve_with_a_pseudonymised_db_stops_before_solving(db_url, filled, tmp_
     )
     assert result.exit_code == 2 and "pseudonymised learner ids" in result.output
     assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_report_replaces_its_own_output_but_no_other_file(recorded, tmp_path):
+    out = tmp_path / "reach.xlsx"
+    args = ["report", "--db", recorded, "--year", "2027", "-o", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert CliRunner().invoke(main, args).exit_code == 0  # its own report: replaced
+    mine = tmp_path / "mine.xlsx"
+    mine.write_bytes(b"PK not a report of ours")
+    other = ["report", "--db", recorded, "--year", "2027", "-o", str(mine)]
+    refused = CliRunner().invoke(main, other)
+    assert refused.exit_code == 2 and "add --force" in refused.output
+    assert mine.read_bytes() == b"PK not a report of ours"
+    assert CliRunner().invoke(main, [*other, "--force"]).exit_code == 0
