@@ -765,5 +765,9 @@ def export(timetable: Path, ics_dir: Path) -> None:
         click.echo(f"  {path.name}")
 
 
+from scheduler.web.command import serve  # noqa: E402 (the web page; imports click only)
+
+main.add_command(serve)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
