@@ -1,7 +1,7 @@
 """Every string the web page shows, one dictionary per language (Dutch first: the default).
 
 Kept in one module, with the same keys in every language, so that the message catalogue of
-the coordinator issue can take them over whole; ``tests/web/test_i18n.py`` fails when a key
+the coordinator issue can take them over whole; ``tests/test_web_i18n.py`` fails when a key
 exists in one language only. Values are ``str.format`` templates: ``{n}``, ``{mb}`` ...
 Messages that come from the workbook reader (what is wrong in a cell) are in English until
 that catalogue exists.
@@ -29,7 +29,6 @@ NL: dict[str, str] = {
     "too_large": "Dit bestand is te groot: een werkboek mag ten hoogste {mb} MB groot zijn. "
     "Verwijder afbeeldingen en ongebruikte tabbladen en probeer opnieuw.",
     "no_file": "Kies eerst een werkboek (.xlsx).",
-    "bad_request": "Het formulier kwam niet goed aan; probeer opnieuw.",
     "back": "Terug naar het begin",
     "upload_other": "Een ander werkboek controleren",
     "not_found": "Deze taak bestaat niet (meer). Taken worden na {hours} uur gewist, en bij "
@@ -73,7 +72,6 @@ NL: dict[str, str] = {
     "busy": "Deze taak is al bezig; wacht tot ze klaar is of annuleer ze.",
     "state_queued": "In de wachtrij: plaats {position}. Eén berekening tegelijk; deze start "
     "zodra de vorige klaar is.",
-    "state_starting": "Bezig met starten…",
     "state_running": "Bezig met rekenen…",
     "state_done": "Klaar.",
     "state_failed": "Mislukt.",
@@ -144,7 +142,6 @@ EN: dict[str, str] = {
     "too_large": "This file is too large: a workbook may be at most {mb} MB. Remove "
     "pictures and unused sheets and try again.",
     "no_file": "Choose a workbook (.xlsx) first.",
-    "bad_request": "The form did not arrive intact; please try again.",
     "back": "Back to the start",
     "upload_other": "Check another workbook",
     "not_found": "This job does not exist (any more). Jobs are deleted after {hours} hours, and "
@@ -188,7 +185,6 @@ EN: dict[str, str] = {
     "busy": "This job is already running; wait until it is done or cancel it.",
     "state_queued": "Queued: position {position}. One solve at a time; this one starts as soon "
     "as the one before it is done.",
-    "state_starting": "Starting…",
     "state_running": "Solving…",
     "state_done": "Done.",
     "state_failed": "Failed.",
@@ -260,7 +256,6 @@ FR: dict[str, str] = {
     "too_large": "Ce fichier est trop grand : un classeur peut faire au plus {mb} Mo. "
     "Supprimez les images et les feuilles inutilisées et réessayez.",
     "no_file": "Choisissez d'abord un classeur (.xlsx).",
-    "bad_request": "Le formulaire n'est pas arrivé intact ; réessayez.",
     "back": "Retour au début",
     "upload_other": "Vérifier un autre classeur",
     "not_found": "Cette tâche n'existe pas (ou plus). Les tâches sont effacées après {hours} "
@@ -307,7 +302,6 @@ FR: dict[str, str] = {
     "busy": "Cette tâche est déjà en cours ; attendez la fin ou annulez-la.",
     "state_queued": "En file d'attente : position {position}. Un calcul à la fois ; celui-ci "
     "démarre dès que le précédent est terminé.",
-    "state_starting": "Démarrage…",
     "state_running": "Calcul en cours…",
     "state_done": "Terminé.",
     "state_failed": "Échec.",

@@ -1,0 +1,68 @@
+"""``scheduler serve``: safe defaults, the token beyond loopback, ``--open``."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import uvicorn
+from click.testing import CliRunner
+
+from scheduler.cli import main
+from scheduler.web.app import is_loopback
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """Run ``scheduler serve`` without listening: record the config and the browser opened."""
+    seen: dict = {"opened": []}
+
+    def fake_run(self, sockets=None):
+        seen["config"] = self.config
+        self.started = True
+        time.sleep(0.3)  # the --open thread sees the server up
+
+    monkeypatch.setattr(uvicorn.Server, "run", fake_run)
+    monkeypatch.setattr("webbrowser.open", lambda url: seen["opened"].append(url))
+    return seen
+
+
+def test_loopback_by_default_without_a_token(served):
+    result = CliRunner().invoke(main, ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert served["config"].host == "127.0.0.1" and served["config"].port == 8123
+    assert "http://127.0.0.1:8123/" in result.output and "token" not in result.output
+    assert served["opened"] == []
+
+
+def test_beyond_loopback_a_token_is_generated_and_printed(served):
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert "needs a token" in result.output
+    url = next(w for w in result.output.split() if w.startswith("http://"))
+    token = url.split("?token=")[1]
+    assert len(token) >= 24
+    guard = served["config"].app.user_middleware[0]
+    assert guard.kwargs["config"].token == token
+
+
+def test_a_given_token_is_used(served):
+    result = CliRunner().invoke(main, ["serve", "--host", "192.0.2.10", "--token", "abc123"])
+    assert result.exit_code == 0
+    assert "http://192.0.2.10:8000/?token=abc123" in result.output
+
+
+def test_open_opens_the_browser_at_the_page(served):
+    result = CliRunner().invoke(main, ["serve", "--open", "--port", "8124"])
+    assert result.exit_code == 0, result.output
+    assert served["opened"] == ["http://127.0.0.1:8124/"]
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.9.9.9", True), ("::1", True), ("localhost", True),
+     ("[::1]", True), ("0.0.0.0", False), ("::", False), ("192.168.1.5", False),
+     ("example.org", False)],
+)  # fmt: skip
+def test_is_loopback(host, loopback):
+    assert is_loopback(host) is loopback
