@@ -95,7 +95,7 @@ def test_every_response_carries_the_security_headers(client, path):
     assert response.headers["content-security-policy"] == CSP
     assert "unsafe-inline" not in CSP and "script-src 'self'" in CSP
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
 
 
 def test_pages_have_no_inline_script(client):
@@ -250,7 +250,7 @@ def test_a_broken_workbook_shows_the_problems_table(client, tmp_path):
     job = upload(client, broken_workbook(tmp_path), "broken.xlsx")
     wait(client, job)
     html = client.get(f"/job/{job}?lang=en").text
-    assert 'id="problems"' in html and "1 problem(s) to correct" in html
+    assert 'id="problems"' in html and "1 problem to correct" in html
     row = html.split('id="problems"')[1].split("<tbody>")[1].split("</tr>")[0]
     assert "<td>Rooms</td>" in row and ">2</td>" in row and "<td>seats</td>" in row
     assert "many" in row

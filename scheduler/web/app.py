@@ -61,7 +61,7 @@ CSP = (
 SECURITY_HEADERS = (
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cache-control", b"no-store"),
 )
@@ -157,6 +157,8 @@ class Guard:
         if is_loopback(self.config.host) and not is_loopback(_host_name(host)):
             return f"This server answers only as 127.0.0.1 or localhost, not {host}."
         origin = headers.get("origin")
+        # Browsers send Origin with every form POST; the page's own Referrer-Policy
+        # (same-origin) keeps it a real origin rather than "null".
         if scope["method"] == "POST" and origin and origin != f"http://{host}":
             return "Forms are accepted only from this server's own pages."
         if self.config.token and not self._has_token(scope, headers):

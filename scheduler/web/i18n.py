@@ -42,9 +42,11 @@ NL: dict[str, str] = {
     "gestopt. Sla het werkboek opnieuw op in Excel (.xlsx) zonder afbeeldingen en probeer opnieuw.",
     "check_failed": "Het werkboek kon niet gecontroleerd worden ({error}). Dit is een fout in "
     "het programma; meld ze met het werkboek.",
-    "problems_title": "{n} probleem/problemen om te verbeteren",
+    "problems_title_one": "1 probleem om te verbeteren",
+    "problems_title_many": "{n} problemen om te verbeteren",
     "problems_intro": "Verbeter deze cellen in Excel, sla het werkboek op en laad het opnieuw op.",
-    "warnings_title": "{n} waarschuwing(en): toegelaten, maar kijk ze na",
+    "warnings_title_one": "1 waarschuwing: toegelaten, maar kijk ze na",
+    "warnings_title_many": "{n} waarschuwingen: toegelaten, maar kijk ze na",
     "col_sheet": "Tabblad",
     "col_row": "Rij",
     "col_column": "Kolom",
@@ -59,6 +61,8 @@ NL: dict[str, str] = {
     "fact_rooms": "Lokalen",
     "fact_scenarios": "Scenario's",
     "solve_title": "Lesrooster maken",
+    "solve_task_title": "Het lesrooster",
+    "compare_task_title": "De vergelijking",
     "time_limit": "Rekentijd (seconden)",
     "time_limit_hint": "Langer rekenen geeft een beter rooster; het werkboek stelt {seconds} s voor.",
     "solve_button": "Rooster maken",
@@ -155,9 +159,11 @@ EN: dict[str, str] = {
     "the workbook again in Excel (.xlsx) without pictures and try again.",
     "check_failed": "The workbook could not be checked ({error}). This is a bug in the program; "
     "please report it with the workbook.",
-    "problems_title": "{n} problem(s) to correct",
+    "problems_title_one": "1 problem to correct",
+    "problems_title_many": "{n} problems to correct",
     "problems_intro": "Correct these cells in Excel, save the workbook and upload it again.",
-    "warnings_title": "{n} warning(s): allowed, but check them",
+    "warnings_title_one": "1 warning: allowed, but check it",
+    "warnings_title_many": "{n} warnings: allowed, but check them",
     "col_sheet": "Sheet",
     "col_row": "Row",
     "col_column": "Column",
@@ -172,6 +178,8 @@ EN: dict[str, str] = {
     "fact_rooms": "Rooms",
     "fact_scenarios": "Scenarios",
     "solve_title": "Make the timetable",
+    "solve_task_title": "The timetable",
+    "compare_task_title": "The comparison",
     "time_limit": "Time limit (seconds)",
     "time_limit_hint": "A longer search gives a better timetable; the workbook suggests {seconds} s.",
     "solve_button": "Make the timetable",
@@ -269,10 +277,12 @@ FR: dict[str, str] = {
     "arrêtée. Enregistrez le classeur à nouveau dans Excel (.xlsx) sans images et réessayez.",
     "check_failed": "Le classeur n'a pas pu être vérifié ({error}). C'est une erreur du "
     "programme ; signalez-la avec le classeur.",
-    "problems_title": "{n} problème(s) à corriger",
+    "problems_title_one": "1 problème à corriger",
+    "problems_title_many": "{n} problèmes à corriger",
     "problems_intro": "Corrigez ces cellules dans Excel, enregistrez le classeur et envoyez-le "
     "à nouveau.",
-    "warnings_title": "{n} avertissement(s) : permis, mais à vérifier",
+    "warnings_title_one": "1 avertissement : permis, mais à vérifier",
+    "warnings_title_many": "{n} avertissements : permis, mais à vérifier",
     "col_sheet": "Feuille",
     "col_row": "Ligne",
     "col_column": "Colonne",
@@ -287,6 +297,8 @@ FR: dict[str, str] = {
     "fact_rooms": "Locaux",
     "fact_scenarios": "Scénarios",
     "solve_title": "Faire l'horaire",
+    "solve_task_title": "L'horaire",
+    "compare_task_title": "La comparaison",
     "time_limit": "Temps de calcul (secondes)",
     "time_limit_hint": "Un calcul plus long donne un meilleur horaire ; le classeur propose "
     "{seconds} s.",
@@ -366,10 +378,13 @@ def language(requested: str | None) -> str:
 
 
 def translator(lang: str):
-    """``t(key, **values)`` for ``lang``: the string, with ``values`` filled in."""
+    """``t(key, **values)`` for ``lang``: the string, with ``values`` filled in. With ``n``
+    given and no ``key`` of its own, ``key_one`` (n = 1) or ``key_many`` is used."""
     table = STRINGS[language(lang)]
 
     def t(key: str, **values: object) -> str:
+        if key not in table and "n" in values:
+            key = f"{key}_one" if values["n"] == 1 else f"{key}_many"
         text = table[key]
         return text.format(**values) if values else text
 

@@ -61,7 +61,8 @@ function update(state) {
   const bar = document.getElementById("task-bar");
   if (bar && task.limit) bar.value = Math.min(task.elapsed, bar.max);
   if (p.objective !== undefined) show("p-objective", p.objective.toFixed(1));
-  if (p.gap !== undefined) show("p-gap", (100 * p.gap).toFixed(2) + " %");
+  // A gap above 100 % early in the search says nothing useful to a reader.
+  if (p.gap !== undefined) show("p-gap", p.gap > 1 ? "> 100 %" : (100 * p.gap).toFixed(2) + " %");
   if (p.placed !== undefined) show("p-placed", String(p.placed));
   if (p.done !== undefined) show("p-done", p.done + " / " + p.total);
 }
