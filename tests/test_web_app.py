@@ -415,3 +415,38 @@ def test_compare_needs_a_scenario(client):
     response = client.post(f"/job/{job}/compare", data={"time_limit": "5"})
     assert response.status_code == 400
     assert "minstens één scenario" in response.text
+
+
+def test_a_check_runs_with_its_memory_capped():
+    """The check's child caps its address space (POSIX), so a workbook that unpacks to
+    gigabytes ends in a MemoryError there, never in the server."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    channel = context.Queue()
+    child = context.Process(target=_capped_limit, args=(channel,), daemon=True)
+    child.start()
+    soft, hard = channel.get(timeout=60)
+    child.join(10)
+    assert soft == hard == 4 * 2**30
+
+
+def _capped_limit(channel) -> None:
+    import resource
+
+    from scheduler.web import work
+
+    work.limit_memory(work.CHECK_MEMORY_BYTES)
+    channel.put(resource.getrlimit(resource.RLIMIT_AS))
+
+
+def test_running_out_of_memory_while_reading_is_one_sentence(monkeypatch, tmp_path):
+    import scheduler.read
+    from scheduler.web import work
+
+    def explode(path):
+        raise MemoryError
+
+    monkeypatch.setattr(scheduler.read, "check_workbook", explode)
+    out = work.check(tmp_path, {"name": "bomb.xlsx"}, lambda d: None)
+    assert out["unreadable"].startswith("bomb.xlsx unpacks to far more data")

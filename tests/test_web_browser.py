@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 import wbfactory
 from web_helpers import running_server, violations
 

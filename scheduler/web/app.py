@@ -149,7 +149,8 @@ class Guard:
     def _token_from_query(self, scope: Scope) -> bool:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         given = query.get("token", [""])[0]
-        return bool(self.config.token) and _same(given, self.config.token)
+        token = self.config.token
+        return bool(token) and _same(given, token or "")
 
     def _refusal(self, scope: Scope, headers: dict[str, str]) -> str | None:
         """Why the request is refused (one sentence for the browser), or None."""

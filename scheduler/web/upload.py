@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
@@ -64,7 +64,7 @@ def display_name(raw: str | None) -> str:
     return name[:MAX_NAME] or "workbook.xlsx"
 
 
-def _callbacks(state: _State) -> dict:
+def _callbacks(state: _State) -> Any:  # python-multipart's MultipartCallbacks (a TypedDict)
     """The parser's callbacks, writing the workbook field to ``state.out``."""
 
     def on_part_begin() -> None:

@@ -32,14 +32,31 @@ TERM_LABEL = "term"  # the comparison's label for the one workbook (file names i
 Report = Callable[[dict[str, Any]], None]
 
 
+CHECK_MEMORY_BYTES = 4 * 2**30  # address space of a check: a real term needs a few hundred MB
+
+
 def run(kind: str, folder: str, params: dict[str, Any], queue: Any) -> None:
     """The child process's main: do ``kind`` in ``folder`` and put the outcome on ``queue``."""
+    if kind == "check":
+        limit_memory(CHECK_MEMORY_BYTES)
     try:
         payload = ENTRY_POINTS[kind](Path(folder), params, lambda d: queue.put(("progress", d)))
     except Exception as exc:  # reported as one sentence; the server stays up
         queue.put(("failed", f"{type(exc).__name__}: {exc}"))
     else:
         queue.put(("done", payload))
+
+
+def limit_memory(limit: int) -> None:
+    """Cap this process's address space (POSIX only), so that a workbook that unpacks to far
+    more than it seems (a zip bomb) ends in a MemoryError here, not in a starved server."""
+    try:
+        import resource
+    except ImportError:  # Windows: the check's time limit still applies
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def problem_rows(problems: list[Problem]) -> list[dict[str, Any]]:
@@ -73,8 +90,12 @@ def check(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any
     try:
         data, problems = check_workbook(folder / WORKBOOK)
     except UnreadableFileError as exc:
+        text = str(exc).replace(str(folder / WORKBOOK), shown).replace(WORKBOOK, shown)
+        return {"unreadable": text}
+    except MemoryError:
         return {
-            "unreadable": str(exc).replace(str(folder / WORKBOOK), shown).replace(WORKBOOK, shown)
+            "unreadable": f"{shown} unpacks to far more data than a term workbook holds; "
+            "save it again in Excel as an .xlsx workbook without pictures"
         }
     out: dict[str, Any] = {"problems": problem_rows(problems), "valid": data is not None}
     if data is not None:
