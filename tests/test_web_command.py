@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -23,6 +24,7 @@ def served(monkeypatch):
         time.sleep(0.3)  # the --open thread sees the server up
 
     monkeypatch.setattr(uvicorn.Server, "run", fake_run)
+    monkeypatch.setattr("scheduler.web.command._bind", lambda host, port: None)
     monkeypatch.setattr("webbrowser.open", lambda url: seen["opened"].append(url))
     return seen
 
@@ -66,3 +68,14 @@ def test_open_opens_the_browser_at_the_page(served):
 )  # fmt: skip
 def test_is_loopback(host, loopback):
     assert is_loopback(host) is loopback
+
+
+def test_a_port_in_use_is_one_sentence_and_exit_2():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1 port {port}" in result.output
+    assert "--port" in result.output

@@ -6,7 +6,8 @@ imported when the command runs.
 
 from __future__ import annotations
 
-import sys
+import os
+import socket
 import threading
 import webbrowser
 
@@ -91,6 +92,7 @@ def serve(
             err=True,
         )
     config = Config(host, port, token, max_upload_mb, keep_hours, workers, max_running)
+    listening = _bind(host, port)
     url = _url(host, port, token)
     click.echo(f"The scheduler's page is at {url}  (Ctrl-C stops the server)", err=True)
     server = uvicorn.Server(
@@ -98,8 +100,28 @@ def serve(
     )
     if open_browser:
         threading.Thread(target=_open_when_up, args=(server, url), daemon=True).start()
-    server.run()
-    sys.exit(0 if server.started else 2)
+    server.run(sockets=[listening])
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here so that a port in use is one clear sentence (exit 2)
+    rather than the server's log line."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        if os.name != "nt":  # on Windows the option would let two servers share the port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        click.echo(
+            f"Error: cannot listen on {host} port {port} ({exc.strerror or exc}); another "
+            "program may use that port: choose another with --port",
+            err=True,
+        )
+        raise click.exceptions.Exit(2) from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def _open_when_up(server, url: str) -> None:
