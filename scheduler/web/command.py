@@ -96,7 +96,14 @@ def serve(
     url = _url(host, port, token)
     click.echo(f"The scheduler's page is at {url}  (Ctrl-C stops the server)", err=True)
     server = uvicorn.Server(
-        uvicorn.Config(create_app(config), host=host, port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(config),
+            host=host,
+            port=port,
+            log_level="warning",
+            # An open progress stream must not keep Ctrl-C from stopping the server.
+            timeout_graceful_shutdown=3,
+        )
     )
     if open_browser:
         threading.Thread(target=_open_when_up, args=(server, url), daemon=True).start()

@@ -59,7 +59,12 @@ function update(state) {
   const p = task.progress;
   show("p-elapsed", task.elapsed.toFixed(1) + " s");
   const bar = document.getElementById("task-bar");
-  if (bar && task.limit) bar.value = Math.min(task.elapsed, bar.max);
+  if (bar && p.done !== undefined) {
+    bar.max = p.total;  // a comparison: solves done out of all
+    bar.value = p.done;
+  } else if (bar && task.limit) {
+    bar.value = Math.min(task.elapsed, bar.max);  // a solve: time out of its limit
+  }
   if (p.objective !== undefined) show("p-objective", p.objective.toFixed(1));
   // A gap above 100 % early in the search says nothing useful to a reader.
   if (p.gap !== undefined) show("p-gap", p.gap > 1 ? "> 100 %" : (100 * p.gap).toFixed(2) + " %");
