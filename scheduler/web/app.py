@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
 
+import uvicorn
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -354,8 +355,8 @@ class Pages:
             if job.version != sent or ticks >= 4:
                 sent, ticks = job.version, 0
                 yield f"data: {json.dumps(self.snapshot(job))}\n\n"
-            if not busy or await request.is_disconnected():
-                return
+            if not busy or self.manager.stopping.is_set() or await request.is_disconnected():
+                return  # the browser reconnects by itself while the server runs
             await asyncio.sleep(0.25)
             ticks += 1
 
@@ -515,6 +516,19 @@ def create_app(config: Config, manager: JobManager | None = None) -> Starlette:
     app.state.manager = manager
     app.add_middleware(Guard, config=config)
     return app
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, telling the jobs when Ctrl-C (or SIGTERM) arrives, so that open
+    progress streams end before the server waits for its connections to close."""
+
+    def __init__(self, manager: JobManager, config: uvicorn.Config):
+        super().__init__(config)
+        self.manager = manager
+
+    def handle_exit(self, sig, frame) -> None:
+        self.manager.stopping.set()
+        super().handle_exit(sig, frame)
 
 
 async def _sweep_forever(manager: JobManager, every: float = 60.0) -> None:

@@ -82,7 +82,7 @@ def serve(
     """
     import uvicorn
 
-    from scheduler.web.app import Config, create_app, is_loopback, new_token
+    from scheduler.web.app import Config, Server, create_app, is_loopback, new_token
 
     if not is_loopback(host) and not token:
         token = new_token()
@@ -95,15 +95,17 @@ def serve(
     listening = _bind(host, port)
     url = _url(host, port, token)
     click.echo(f"The scheduler's page is at {url}  (Ctrl-C stops the server)", err=True)
-    server = uvicorn.Server(
+    app = create_app(config)
+    server = Server(
+        app.state.manager,
         uvicorn.Config(
-            create_app(config),
+            app,
             host=host,
             port=port,
             log_level="warning",
             # An open progress stream must not keep Ctrl-C from stopping the server.
             timeout_graceful_shutdown=3,
-        )
+        ),
     )
     if open_browser:
         threading.Thread(target=_open_when_up, args=(server, url), daemon=True).start()

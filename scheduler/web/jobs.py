@@ -98,13 +98,23 @@ class JobManager:
         self.workers = workers
         self.max_running = max_running
         self.keep_seconds = keep_hours * 3600
-        self.root = Path(tempfile.mkdtemp(prefix="scheduler-web-"))
+        self._root: Path | None = None
+        self.stopping = threading.Event()  # set when the server begins to shut down
         self.jobs: dict[str, Job] = {}
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.queues: dict[str, list[tuple[Job, Task]]] = {"check": [], "solve": []}
         self.running: dict[str, int] = {"check": 0, "solve": 0}
         self.context = multiprocessing.get_context("spawn")
+
+    @property
+    def root(self) -> Path:
+        """The server's temporary folder, made on first use (so that a manager that never
+        served leaves nothing behind); ``shutdown`` deletes it."""
+        with self.lock:
+            if self._root is None:
+                self._root = Path(tempfile.mkdtemp(prefix="scheduler-web-"))
+            return self._root
 
     # -- jobs ---------------------------------------------------------------------------------
 
@@ -293,6 +303,7 @@ class JobManager:
 
     def shutdown(self) -> None:
         """Stop every child and delete every job's files."""
+        self.stopping.set()
         with self.lock:
             for waiting in self.queues.values():
                 waiting.clear()
@@ -308,7 +319,8 @@ class JobManager:
                         t.cancel_requested = True
         for process in processes:
             _stop(process)
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
 
 
 def _stop(process: Any) -> None:
