@@ -47,7 +47,7 @@ fails every target it is part of.
 
 ## Method
 
-**Instances.** `scheduler.example.generate(profile, seed)` with seed 1 (the bundled
+**Instances.** `scheduler.workbook.example.generate(profile, seed)` with seed 1 (the bundled
 `instances/*.xlsx`): small (45 learners), medium (100), large (200), haren (350) and stress,
 haren's profile with twice haren's learners (staff, classrooms, interview rooms and escorts grow
 in proportion). Each also runs as a prison without an internet line for education
@@ -61,7 +61,7 @@ hand baseline, verifies both timetables and reports one JSON row. Nothing else o
 runs in that process, so its peak memory is that instance's.
 
 **Columns.**
-- *limit s*: the time limit given to `scheduler.solve.solve`, in CP-SAT deterministic seconds
+- *limit s*: the time limit given to `scheduler.search.solve.solve`, in CP-SAT deterministic seconds
   (see Determinism).
 - *status*: CP-SAT's status: optimal, feasible (a timetable, not proven best), unknown (no
   timetable within the limit); † when the wall-clock guard stopped the search.
@@ -88,7 +88,7 @@ runs in that process, so its peak memory is that instance's.
   the baseline's timetable. Both must be 0; otherwise the cell says BROKEN and a line under the
   table names the instance.
 
-**The hand baseline** is `scheduler.greedy.greedy(data, hand=True)`, the way a coordinator plans
+**The hand baseline** is `scheduler.search.greedy.greedy(data, hand=True)`, the way a coordinator plans
 without the tool: each group gets the first free weekly slots and keeps them, learners fill
 groups first come, first served in list order, within capacity and regime, and nothing is
 optimised. It respects every hard rule, which the verifier checks on every row.
@@ -99,11 +99,11 @@ and the factor by which each grows from the smallest to the largest instance run
 
 **Determinism.** `solve()` limits the search by CP-SAT's deterministic time (a count of work
 that does not depend on machine load) and runs an interleaved search whose order of work does
-not depend on thread timing (see the docstring of `scheduler/solve.py`). The same instance,
+not depend on thread timing (see the docstring of `scheduler/search/solve.py`). The same instance,
 seed, limit, OR-Tools version and platform therefore give the same timetable and objective on a busy or
 an idle machine; the times in the table do vary with load. A deterministic second is not a
 wall-clock second: the *wall s* column shows what the limit cost here. A wall-clock guard (a few
-times the limit, see `scheduler/solve.py`) stops a search on a very slow machine; such a row is
+times the limit, see `scheduler/search/solve.py`) stops a search on a very slow machine; such a row is
 marked †, and its result is not reproducible.
 """
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from scheduler.example import PROFILES
+from scheduler.workbook.example import PROFILES
 
-# Default time limits in seconds (CP-SAT deterministic time, see scheduler/solve.py).
+# Default time limits in seconds (CP-SAT deterministic time, see scheduler/search/solve.py).
 TIME_LIMITS: dict[str, float] = {
     "small": 20.0,
     "medium": 60.0,

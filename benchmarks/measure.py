@@ -18,18 +18,18 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from benchmarks.ladder import Spec
-from scheduler.example import generate
-from scheduler.figures import key_figures
-from scheduler.greedy import greedy
+from scheduler.report.figures import key_figures
+from scheduler.search.greedy import greedy
+from scheduler.search.solve import solve
 from scheduler.solution import Solution
-from scheduler.solve import solve
 from scheduler.verify import total_violations, verify
+from scheduler.workbook.example import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 WITHIN = 0.01  # "within 1 % of the final objective"
 # Generation, baseline, verification and figures take seconds even on stress; the solver's own
-# wall-clock guard is a few times its limit (scheduler/solve.py). Beyond this the child is stuck.
+# wall-clock guard is a few times its limit (scheduler/search/solve.py). Beyond this the child is stuck.
 TIMEOUT_FACTOR = 4.0
 TIMEOUT_MARGIN_S = 300.0
 
@@ -154,7 +154,7 @@ def _solver_figures(row: Row, data, seed: int) -> None:
 
 
 def _baseline_figures(row: Row, data) -> None:
-    """Plan by hand (scheduler.greedy with hand=True) and fill the baseline's columns."""
+    """Plan by hand (scheduler.search.greedy with hand=True) and fill the baseline's columns."""
     hand = greedy(data, hand=True)
     row.hand_groups = len(hand.groups)
     row.hand_placed = _placed(data, hand)[0]

@@ -23,10 +23,12 @@ import click
 from scheduler import __version__
 from scheduler.data import ROOM_KINDS, STAFF_ROLES, ProblemData
 from scheduler.errors import Problem, SchedulerError, UnreadableFileError, WorkbookError
+from scheduler.rules import needs_intake, plural
 
 if TYPE_CHECKING:  # imported for annotations only: the commands load them when they run
-    from scheduler.compare import Outcome, Term
-    from scheduler.scenarios import Scenario
+    from scheduler.pipeline import Verified
+    from scheduler.whatif.compare import Outcome, Term
+    from scheduler.whatif.scenarios import Scenario
 
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
@@ -35,10 +37,6 @@ PROFILES = ("small", "medium", "large", "haren")
 
 def _debug() -> bool:
     return os.environ.get("SCHEDULER_DEBUG", "") not in ("", "0")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def print_problems(name: str, problems: list[Problem], err: bool = True) -> None:
@@ -51,7 +49,7 @@ def print_problems(name: str, problems: list[Problem], err: bool = True) -> None
         ("warning", warnings, "(legal, but check)"),
     ):
         if group:
-            click.echo(f"{name}: {_plural(len(group), kind)} {heading}:", err=err)
+            click.echo(f"{name}: {plural(len(group), kind)} {heading}:", err=err)
             for p in group:
                 click.echo(f"{p.where()}: {p.message}", err=err)
 
@@ -65,7 +63,7 @@ def bad_input(message: str) -> NoReturn:
 def check_or_exit(path: Path, err: bool = True) -> tuple[ProblemData, list[Problem]]:
     """The valid data in ``path`` and its warnings; on any error print every problem and
     exit 2. An unexpected failure while reading is reported as one sentence, also exit 2."""
-    from scheduler.read import check_workbook
+    from scheduler.workbook.validate import check_workbook
 
     try:
         data, problems = check_workbook(path)
@@ -156,8 +154,7 @@ def _wanting(data: ProblemData, kind: str) -> int:
 
 def summary_lines(data: ProblemData) -> list[str]:
     """What a coordinator checks at a glance: the term, what is there, and what is asked."""
-    from scheduler.figures import needs_intake
-    from scheduler.validate import demand
+    from scheduler.workbook.validate import demand
 
     s = data.settings
     weeks = (s.term_end - s.term_start).days // 7 + 1
@@ -165,9 +162,9 @@ def summary_lines(data: ProblemData) -> list[str]:
     internet = [lrn.internet_periods for lrn in learners if lrn.internet_periods > 0]
     lines = [
         f"Prison:    {s.prison}",
-        f"Term:      {s.term_start} to {s.term_end} ({_plural(weeks, 'week')}; "
-        f"{','.join(data.teaching_days)}; {_plural(len(data.periods), 'period')} a day; "
-        f"{_plural(len(data.closed_days), 'closed day')})",
+        f"Term:      {s.term_start} to {s.term_end} ({plural(weeks, 'week')}; "
+        f"{','.join(data.teaching_days)}; {plural(len(data.periods), 'period')} a day; "
+        f"{plural(len(data.closed_days), 'closed day')})",
         f"Sections:  {len(data.sections)}",
         f"Rooms:     {len(data.rooms)} ({_counts((r.kind for r in data.rooms), ROOM_KINDS)})",
         f"Staff:     {len(data.staff)} ({_counts((m.role for m in data.staff), STAFF_ROLES)})",
@@ -180,10 +177,10 @@ def summary_lines(data: ProblemData) -> list[str]:
     for c in data.courses:
         what = f"NT2 level {c.level}" if c.kind == "NT2" else f"MO in {c.language}"
         lines.append(f"  {c.course:<{width}}  {what:<16} {wanted[c.course]:>5}")
-    intakes = sum(needs_intake(data, lrn.learner) for lrn in learners)
-    lines.append(f"Intakes needed: {_plural(intakes, 'learner')}")
+    intakes = sum(needs_intake(lrn) for lrn in learners)
+    lines.append(f"Intakes needed: {plural(intakes, 'learner')}")
     lines.append(
-        f"Internet periods asked: {sum(internet)} a week by {_plural(len(internet), 'learner')}"
+        f"Internet periods asked: {sum(internet)} a week by {plural(len(internet), 'learner')}"
     )
     return lines
 
@@ -201,7 +198,7 @@ def validate(workbook: Path) -> None:
       scheduler validate instances/small.xlsx
     """
     data, problems = check_or_exit(workbook, err=False)
-    with_warnings = f", with {_plural(len(problems), 'warning')} (below)" if problems else ""
+    with_warnings = f", with {plural(len(problems), 'warning')} (below)" if problems else ""
     click.echo(f"{workbook.name} is valid{with_warnings}.")
     for line in summary_lines(data):
         click.echo(line)
@@ -226,7 +223,7 @@ def template(out: Path, force: bool) -> None:
     Example:
       scheduler template term.xlsx
     """
-    from scheduler.template import write_template
+    from scheduler.workbook.template import write_template
 
     _refuse_overwrite(out, force)
     write_template(out)
@@ -271,14 +268,14 @@ def example(
     Example:
       scheduler example demo.xlsx --profile medium --seed 1
     """
-    from scheduler.example import generate
-    from scheduler.workbook import write_workbook
+    from scheduler.workbook.example import generate
+    from scheduler.workbook.write import write_workbook
 
     _refuse_overwrite(out, force)
     data = generate(profile, seed, learners=learners, internet=not no_internet)
     write_workbook(data, out)
     click.echo(
-        f"Wrote a {profile} example term ({_plural(len(data.learners), 'learner')}, seed {seed}) to {out}"
+        f"Wrote a {profile} example term ({plural(len(data.learners), 'learner')}, seed {seed}) to {out}"
     )
 
 
@@ -302,12 +299,9 @@ def _refuse_input_as_output(workbook: Path, out: Path) -> None:
         raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
 
 
-def result_lines(data: ProblemData, result, checks) -> list[str]:
+def result_lines(verified: Verified) -> list[str]:
     """The end-of-solve summary: status, quality, what was placed, what the verifier found."""
-    from scheduler.figures import key_figures
-    from scheduler.verify import total_violations
-
-    figures = key_figures(data, result.solution)
+    result, figures = verified.result, verified.figures
     gap = result.gap
     lines = [
         f"Status:    {result.status}"
@@ -325,9 +319,9 @@ def result_lines(data: ProblemData, result, checks) -> list[str]:
         lines.append(
             "           stopped by the wall-clock cap: this run is not guaranteed to repeat"
         )
-    groups = result.solution.groups
+    groups = verified.solution.groups
     lines.append(
-        f"Groups:    {len(groups)} formed, {len(result.solution.sessions)} weekly sessions"
+        f"Groups:    {len(groups)} formed, {len(verified.solution.sessions)} weekly sessions"
     )
     for kind in sorted(figures.asked):
         asked, placed = figures.asked[kind], figures.placed[kind]
@@ -337,18 +331,18 @@ def result_lines(data: ProblemData, result, checks) -> list[str]:
     lines.append(
         f"Internet:  {figures.internet_booked} of {figures.internet_asked} weekly periods booked"
     )
-    bad = total_violations(checks)
+    bad = verified.violations
     lines.append(
         "Verifier:  every hard rule holds"
         if bad == 0
-        else f"Verifier:  {_plural(bad, 'violation')} found"
+        else f"Verifier:  {plural(bad, 'violation')} found"
     )
     return lines
 
 
 def _scenario_suffix(scenario: str | None) -> str:
     """``timetable``, or ``<scenario>-timetable`` in a form a file name can hold."""
-    from scheduler.compare import slug
+    from scheduler.whatif.compare import slug
 
     return "timetable" if scenario is None else f"{slug(scenario)}-timetable"
 
@@ -358,7 +352,7 @@ def scenarios_or_exit(
 ) -> list[Scenario]:
     """The scenarios of ``data`` (all, or ``names``); on any problem print every one, naming
     the workbook, and exit 2. New warnings of a patched term are printed."""
-    from scheduler.scenarios import build_scenarios
+    from scheduler.whatif.scenarios import build_scenarios
 
     try:
         built = build_scenarios(data, names)
@@ -444,10 +438,8 @@ def solve(
       scheduler solve instances/small.xlsx --time-limit 30
       scheduler solve instances/medium.xlsx --scenario extra-classroom
     """
-    from scheduler.solve import solve as run_solve
-    from scheduler.solve import stderr_progress
-    from scheduler.verify import total_violations, verify
-    from scheduler.write import write_timetable
+    from scheduler import pipeline
+    from scheduler.search.solve import stderr_progress
 
     out = out or default_output(workbook, _scenario_suffix(scenario))
     _refuse_input_as_output(workbook, out)
@@ -458,22 +450,22 @@ def solve(
         what = f"{workbook.name}, scenario {scenario}"
     limit = time_limit if time_limit is not None else data.settings.time_limit_s
     click.echo(
-        f"Solving {what}: {_plural(len(data.learners), 'learner')}, "
-        f"{_plural(len(data.courses), 'course')}, up to {limit:g} s on "
-        f"{_plural(workers, 'worker')}...",
+        f"Solving {what}: {plural(len(data.learners), 'learner')}, "
+        f"{plural(len(data.courses), 'course')}, up to {limit:g} s on "
+        f"{plural(workers, 'worker')}...",
         err=True,
     )
-    result = run_solve(
+    result, verified = pipeline.solve_and_verify(
         data,
+        progress=None if quiet else stderr_progress,
         time_limit=time_limit,
         seed=seed,
         workers=workers,
-        progress=None if quiet else stderr_progress,
         deterministic=not fast,
     )
     if not quiet and click.get_text_stream("stderr").isatty():
         click.echo("", err=True)
-    if result.solution is None:
+    if verified is None:
         if result.status == "infeasible":
             click.echo("No timetable exists: the hard rules cannot all hold.", err=True)
             for reason in result.conflicts:
@@ -485,20 +477,18 @@ def solve(
                 err=True,
             )
         raise click.exceptions.Exit(EXIT_NO_TIMETABLE)
-    checks = verify(data, result.solution)
-    if total_violations(checks):
+    if verified.violations:
         click.echo(
             "The solver's timetable breaks hard rules, so it was not written. This is a bug "
             "in scheduler; please report it with the workbook:",
             err=True,
         )
-        for check in checks:
+        for check in verified.checks:
             for detail in check.details:
                 click.echo(f"  {check.rule}: {detail}", err=True)
         raise click.exceptions.Exit(EXIT_BUG)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_timetable(data, result, out, checks)
-    for line in result_lines(data, result, checks):
+    pipeline.write(verified, out)
+    for line in result_lines(verified):
         click.echo(line)
     click.echo(f"Wrote the timetable to {out}")
 
@@ -518,8 +508,8 @@ def comparison_output(workbooks: tuple[Path, ...]) -> Path:
 def _load_terms(workbooks: tuple[Path, ...], shortcuts: dict[str, tuple[str, ...]]) -> list[Term]:
     """One Term per workbook: the base and its scenarios (sheet rows, then shortcuts).
     Any problem in any workbook exits 2 before anything is solved."""
-    from scheduler.compare import Term
-    from scheduler.scenarios import ShortcutError, with_shortcuts
+    from scheduler.whatif.compare import Term
+    from scheduler.whatif.scenarios import ShortcutError, with_shortcuts
 
     terms = []
     labels: set[str] = set()
@@ -545,7 +535,7 @@ def _progress_bar(done: int, total: int, outcome: Outcome) -> None:
     placed = outcome.figure("learners placed")
     detail = outcome.status + (f", {placed} learners placed" if placed is not None else "")
     if outcome.moved is not None:
-        detail += f", {_plural(outcome.moved, 'session')} moved"
+        detail += f", {plural(outcome.moved, 'session')} moved"
     click.echo(
         f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  "
         f"{outcome.term}: {outcome.scenario}: {detail}",
@@ -569,7 +559,7 @@ def comparison_lines(outcomes: list[Outcome]) -> list[str]:
             if o.scenario != "base" and base is not None:
                 text += f" ({placed - base:+d})"
             if o.moved is not None:
-                text += f", {_plural(o.moved, 'session')} moved"
+                text += f", {plural(o.moved, 'session')} moved"
         lines.append(text)
     return lines
 
@@ -577,7 +567,7 @@ def comparison_lines(outcomes: list[Outcome]) -> list[str]:
 def _parallel(executor: str | None, jobs: int | None, workers: int | None, solves: int):
     """(jobs, workers) for the local process pool, or (None, workers) for a Dask cluster,
     whose workers' threads decide how many jobs run at once."""
-    from scheduler.compare import machine_cores, plan_parallel
+    from scheduler.whatif.compare import machine_cores, plan_parallel
 
     if executor is None:
         return plan_parallel(jobs, workers, solves, machine_cores())
@@ -687,7 +677,7 @@ def compare(
       scheduler compare instances/small.xlsx --add-room classroom:12 --close 2027-03-15..2027-03-19
       scheduler compare a.xlsx b.xlsx --executor dask://10.0.0.5:8786 --workers 4
     """
-    from scheduler.compare import open_executor, sweep, write_comparison
+    from scheduler.whatif.compare import open_executor, sweep, write_comparison
 
     out = out or comparison_output(workbooks)
     for workbook in workbooks:
@@ -703,10 +693,10 @@ def compare(
     n_jobs, n_workers = _parallel(executor, jobs, workers, max(count, len(terms)))
     where = (
         executor
-        or f"{n_jobs} process{'es' if n_jobs != 1 else ''} of {_plural(n_workers, 'worker')}"
+        or f"{n_jobs} process{'es' if n_jobs != 1 else ''} of {plural(n_workers, 'worker')}"
     )
     click.echo(
-        f"Comparing {_plural(count, 'scenario')} of {', '.join(w.name for w in workbooks)} "
+        f"Comparing {plural(count, 'scenario')} of {', '.join(w.name for w in workbooks)} "
         f"with base ({where}; base first)...",
         err=True,
     )
@@ -724,7 +714,7 @@ def compare(
     title = (
         f"What-if scenarios: {terms[0].base.settings.prison}"
         if len(terms) == 1
-        else f"What-if scenarios: {_plural(len(terms), 'prison')}"
+        else f"What-if scenarios: {plural(len(terms), 'prison')}"
     )
     write_comparison(outcomes, out, title, prisons)
     for line in comparison_lines(outcomes):
@@ -755,12 +745,12 @@ def export(timetable: Path, ics_dir: Path) -> None:
     Example:
       scheduler export exports/small-timetable.xlsx --ics exports/calendars
     """
-    from scheduler.ics import export_ics
+    from scheduler.report.ics import export_ics
 
     if not timetable.is_file():
         bad_input(f"{timetable} does not exist; give a timetable written by scheduler solve")
     written = export_ics(timetable, ics_dir)
-    click.echo(f"Wrote {_plural(len(written), 'calendar')} to {ics_dir}")
+    click.echo(f"Wrote {plural(len(written), 'calendar')} to {ics_dir}")
     for path in written:
         click.echo(f"  {path.name}")
 

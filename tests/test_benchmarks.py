@@ -41,7 +41,7 @@ from benchmarks.report import (
     verdicts,
 )
 from benchmarks.run import main
-from scheduler.example import PROFILES
+from scheduler.workbook.example import PROFILES
 
 # ---------------------------------------------------------------------------------------------
 # Builders
@@ -389,6 +389,7 @@ def test_document_is_created_from_the_template_then_only_its_blocks_change(tmp_p
 # End to end
 
 
+@pytest.mark.slow
 def test_a_trial_run_solves_small_in_subprocesses_and_writes_everything(tmp_path):
     doc = tmp_path / "BENCHMARKS.md"
     command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--only", "small",

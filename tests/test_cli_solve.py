@@ -8,22 +8,22 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import learners, mo_course, nt2_course, tiny_term
 from icalendar import Calendar
 from openpyxl import Workbook, load_workbook
 
 from scheduler.cli import main
 from scheduler.data import Lock, ProblemData, RegimeBlock, Room
+from scheduler.excel import save_atomic
 from scheduler.verify import RULES
-from scheduler.workbook import write_workbook
-from scheduler.xlsx import save_atomic
+from scheduler.workbook.write import write_workbook
+from tests.helpers.terms import learners, mo_course, nt2_course, tiny_term
 
 # Regimes RA and RB need a row each to be valid; an evening count blocks no period.
 EVENING = tuple(RegimeBlock(regime, "all", 1260, 1290, "count") for regime in ("RA", "RB"))
 
 
 def term(**fields) -> ProblemData:
-    """The tiny term of conftest, valid as a workbook: four NT2 learners of section A."""
+    """The tiny term of tests.helpers.terms, valid as a workbook: four NT2 learners of section A."""
     regimes = EVENING + fields.pop("extra_regimes", ())
     return tiny_term(regimes=regimes, **fields)
 

@@ -11,11 +11,11 @@ from types import SimpleNamespace
 import click
 import pytest
 from click.testing import CliRunner
-from wbfactory import append_row, base_sheets, set_cell, write
 
 from scheduler import __version__
 from scheduler.cli import Main, load_or_exit, main
 from scheduler.errors import Problem, SchedulerError, WorkbookError
+from tests.helpers.wbfactory import append_row, base_sheets, set_cell, write
 
 
 def invoke(*args: str, **kw):
@@ -83,7 +83,7 @@ def test_unexpected_failure_in_reading_is_one_sentence(base_path, monkeypatch):
     def broken(path):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("scheduler.read.check_workbook", broken)
+    monkeypatch.setattr("scheduler.workbook.validate.check_workbook", broken)
     result = invoke("validate", str(base_path))
     assert result.exit_code == 2
     assert "Traceback" not in result.output
@@ -92,7 +92,7 @@ def test_unexpected_failure_in_reading_is_one_sentence(base_path, monkeypatch):
 
 
 def test_debug_shows_the_real_exception(base_path, monkeypatch):
-    monkeypatch.setattr("scheduler.read.check_workbook", lambda path: 1 / 0)
+    monkeypatch.setattr("scheduler.workbook.validate.check_workbook", lambda path: 1 / 0)
     result = invoke("validate", str(base_path), env={"SCHEDULER_DEBUG": "1"})
     assert isinstance(result.exception, ZeroDivisionError)
 
@@ -165,7 +165,7 @@ def test_template_writes_and_never_overwrites_by_accident(tmp_path, monkeypatch)
         Path(path).write_bytes(b"template")
 
     monkeypatch.setitem(
-        sys.modules, "scheduler.template", SimpleNamespace(write_template=write_template)
+        sys.modules, "scheduler.workbook.template", SimpleNamespace(write_template=write_template)
     )
     out = tmp_path / "term.xlsx"
     first = invoke("template", str(out))
@@ -189,9 +189,11 @@ def test_example_passes_its_options(tmp_path, monkeypatch):
     def write_workbook(data, path):
         Path(path).write_bytes(b"example")
 
-    monkeypatch.setitem(sys.modules, "scheduler.example", SimpleNamespace(generate=generate))
     monkeypatch.setitem(
-        sys.modules, "scheduler.workbook", SimpleNamespace(write_workbook=write_workbook)
+        sys.modules, "scheduler.workbook.example", SimpleNamespace(generate=generate)
+    )
+    monkeypatch.setitem(
+        sys.modules, "scheduler.workbook.write", SimpleNamespace(write_workbook=write_workbook)
     )
     result = invoke(
         "example",
@@ -214,7 +216,6 @@ def test_example_passes_its_options(tmp_path, monkeypatch):
 
 
 def test_example_then_validate(tmp_path):
-    pytest.importorskip("scheduler.example")
     out = tmp_path / "small.xlsx"
     assert invoke("example", str(out), "--profile", "small", "--seed", "3").exit_code == 0
     result = invoke("validate", str(out))

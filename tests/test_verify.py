@@ -10,7 +10,6 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
-from verify_cases import CASES, data_row, valid_data, valid_solution
 
 from scheduler.data import (
     DAYS,
@@ -28,6 +27,7 @@ from scheduler.data import (
 )
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 from scheduler.verify import MAX_DETAILS, RULES, RuleCheck, total_violations, verify
+from tests.helpers.verify_cases import CASES, data_row, valid_data, valid_solution
 
 RULE_IDS = (
     "group_course", "group_members", "group_size", "max_groups", "one_group_per_kind",

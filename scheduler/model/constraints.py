@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model.instance import Instance, intake_dates
 from scheduler.model.variables import GroupVars, Variables
+from scheduler.rules import parse_group_id
 
 
 class Constraints:
@@ -385,7 +386,7 @@ class Constraints:
             lit = self.lock_literals.setdefault(i, self.model.new_bool_var(f"lock[{i}]"))
             groups = [g for g in self.vars.groups if lock.course in (None, g.cand.course)]
             if lock.group:
-                key = lock_group_key(lock.group, {c.course for c in data.courses})
+                key = parse_group_id(lock.group, (c.course for c in data.courses))
                 if key is None or (lock.course not in (None, key[0])):
                     self.model.add_bool_or([lit.Not()])  # no group can ever have that id
                     continue
@@ -468,14 +469,3 @@ class Constraints:
             d = inst.days.index(day)
             for p in range(inst.n_periods - length + 1):
                 yield week, d * inst.n_periods + p
-
-
-def lock_group_key(group: str, courses: set[str]) -> tuple[str, int] | None:
-    """``("NT2-1.1", 2)`` for ``"NT2-1.1-2"``; None when no group can have that id (unknown
-    course, or a number that is not 1, 2, ... written without leading zeros)."""
-    course_id, _, number = group.rpartition("-")
-    if course_id not in courses or not (number.isascii() and number.isdigit()):
-        return None
-    if number != str(int(number)) or int(number) < 1:
-        return None
-    return course_id, int(number)

@@ -11,6 +11,7 @@ from scheduler.model.constraints import Constraints
 from scheduler.model.instance import Instance, build_instance, present
 from scheduler.model.objective import SCALE, Objective, build_objective
 from scheduler.model.variables import GroupVars, Variables, make_group_vars
+from scheduler.rules import group_id, group_number, needs_intake
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 
 
@@ -61,8 +62,7 @@ class TimetableModel(Constraints):
         rooms = [r for r in data.rooms if r.kind == "interview"]
         counsellors = [s for s in data.staff if s.role == "counsellor"]
         for learner in data.learners:
-            needs = learner.intake or ("NT2" in learner.wants and not learner.nt2_level)
-            if not needs:
+            if not needs_intake(learner):
                 continue
             speakers = [c for c in counsellors if set(c.languages) & set(learner.languages)]
             blocked = inst.learner_blocked[learner.learner]
@@ -108,7 +108,7 @@ class TimetableModel(Constraints):
         for (course_id, n), named in self.lock_names.items():
             for index, var in named.items():
                 chosen = values.get(index)
-                self.model.add_hint(var, chosen is not None and chosen[2] == f"{course_id}-{n}")
+                self.model.add_hint(var, chosen is not None and chosen[2] == group_id(course_id, n))
         return len(values)
 
     def _hint_values(self, solution: Solution) -> dict[int, tuple[tuple[str, ...], set, str]]:
@@ -166,7 +166,7 @@ class TimetableModel(Constraints):
                             gid, g.cand.course, day, period, g.length, r, g.cand.staff, internet
                         )
                     )
-        groups.sort(key=lambda x: (x.course, _group_number(x.group)))
+        groups.sort(key=lambda x: (x.course, group_number(x.group)))
         sessions.sort(key=lambda s: (self._slot(s.day, s.period), s.room, s.group))
         return Solution(
             groups=tuple(groups),
@@ -192,7 +192,7 @@ class TimetableModel(Constraints):
             free = (n for n in range(1, len(groups) + len(taken) + 1) if n not in taken)
             for g in groups:
                 n = fixed.get(g.cand.index) or next(free)
-                names[g.cand.index] = f"{course_id}-{n}"
+                names[g.cand.index] = group_id(course_id, n)
         return names
 
     def _intakes_from(self, value) -> list[Intake]:
@@ -226,8 +226,3 @@ class TimetableModel(Constraints):
 
     def placed_count(self, value) -> int:
         return sum(1 for g in self.vars.groups for x in g.member.values() if value(x))
-
-
-def _group_number(group_id: str) -> int:
-    n = group_id.rpartition("-")[2]
-    return int(n) if n.isdigit() else 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from scheduler.data import Course, ProblemData, Room
+from scheduler.rules import fits, may_teach
 from scheduler.term import closed_for, learner_window, term_dates, weekday
 
 
@@ -171,11 +172,7 @@ def eligible_learners(data: ProblemData, course: Course, inst: Instance) -> tupl
     """Learners who asked for the course's kind and fit it (level or language)."""
     out = []
     for learner in data.learners:
-        if course.kind not in learner.wants or not present(data, learner.learner):
-            continue
-        if course.kind == "NT2" and learner.nt2_level != course.level:
-            continue
-        if course.kind == "MO" and course.language not in learner.languages:
+        if not fits(learner, course) or not present(data, learner.learner):
             continue
         if len(inst.learner_blocked[learner.learner]) >= inst.n_slots:
             continue
@@ -184,13 +181,10 @@ def eligible_learners(data: ProblemData, course: Course, inst: Instance) -> tupl
 
 
 def eligible_staff(data: ProblemData, course: Course, inst: Instance) -> list[str]:
-    role = "nt2_teacher" if course.kind == "NT2" else "mo_trainer"
     weekly = course.sessions_per_week * course.session_periods
     out = []
     for s in data.staff:
-        if s.role != role or (s.teaches and course.course not in s.teaches):
-            continue
-        if course.kind == "MO" and course.language not in s.languages:
+        if not may_teach(s, course):
             continue
         if s.max_periods_per_week is not None and s.max_periods_per_week < weekly:
             continue

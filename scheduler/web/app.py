@@ -440,9 +440,9 @@ class Pages:
 
 
 def _write_download(what: str, profile: str | None, path: Path) -> None:
-    from scheduler.example import generate
-    from scheduler.template import write_template
-    from scheduler.workbook import write_workbook
+    from scheduler.workbook.example import generate
+    from scheduler.workbook.template import write_template
+    from scheduler.workbook.write import write_workbook
 
     if what == "template":
         write_template(path)

@@ -1,7 +1,7 @@
 """Every string the web page shows, one dictionary per language (Dutch first: the default).
 
 Kept in one module, with the same keys in every language, so that the message catalogue of
-the coordinator issue can take them over whole; ``tests/test_web_i18n.py`` fails when a key
+the coordinator issue can take them over whole; ``tests/web/test_i18n.py`` fails when a key
 exists in one language only. Values are ``str.format`` templates: ``{n}``, ``{mb}`` ...
 Messages that come from the workbook reader (what is wrong in a cell) are in English until
 that catalogue exists.

@@ -6,8 +6,8 @@ fixed file names inside the job's folder and reports over a queue: any number of
 ``("progress", dict)``, then one ``("done", dict)`` or ``("failed", str)``. Everything sent is
 plain data (str, numbers, lists, dicts), so the server needs none of the solver's types.
 
-A solve goes the way ``scheduler solve`` goes: check, solve, verify, and only a timetable in
-which every hard rule holds is written (atomically, like every output).
+A solve goes through ``scheduler.pipeline`` like ``scheduler solve``: check, solve, verify, and
+only a timetable in which every hard rule holds is written (atomically, like every output).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def check(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any
     An unreadable file (not a workbook, damaged, a zip bomb, too large) is one sentence; the
     fixed name the server gave the file is replaced by the name the coordinator knows.
     """
-    from scheduler.read import check_workbook
+    from scheduler.workbook.validate import check_workbook
 
     shown = str(params.get("name") or WORKBOOK)
     try:
@@ -105,7 +105,7 @@ def check(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any
 
 def _facts(data) -> dict[str, Any]:
     """What the job page shows about a valid term, and what the forms need."""
-    from scheduler.scenarios import scenario_names
+    from scheduler.whatif.scenarios import scenario_names
 
     s = data.settings
     return {
@@ -128,12 +128,11 @@ def _facts(data) -> dict[str, Any]:
 
 
 def solve(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any]:
-    """Solve the workbook, verify the timetable, write it and the staff calendars."""
-    from scheduler.read import read_workbook
-    from scheduler.solve import Progress
-    from scheduler.solve import solve as run_solve
-    from scheduler.verify import total_violations, verify
-    from scheduler.write import write_timetable
+    """Check, solve, verify, and write the timetable and the staff calendars: the pipeline
+    of ``scheduler solve``, so that nothing the verifier refuses is ever offered."""
+    from scheduler import pipeline
+    from scheduler.search.solve import Progress
+    from scheduler.workbook.validate import read_workbook
 
     data = read_workbook(folder / WORKBOOK)
 
@@ -147,49 +146,43 @@ def solve(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any
             }
         )
 
-    result = run_solve(
-        data,
-        time_limit=params["time_limit"],
-        workers=params["workers"],
-        progress=progress,
+    result, verified = pipeline.solve_and_verify(
+        data, progress=progress, time_limit=params["time_limit"], workers=params["workers"]
     )
-    if result.solution is None:
+    if verified is None:
         return {
             "outcome": "infeasible" if result.status == "infeasible" else "none",
             "status": result.status,
             "conflicts": list(result.conflicts),
         }
-    checks = verify(data, result.solution)
-    if total_violations(checks):
-        details = [f"{c.rule}: {d}" for c in checks for d in c.details]
+    if verified.violations:
+        details = [f"{c.rule}: {d}" for c in verified.checks for d in c.details]
         return {"outcome": "verify_failed", "details": details[:50]}
-    write_timetable(data, result, folder / TIMETABLE, checks)
+    pipeline.write(verified, folder / TIMETABLE)
     calendars = _calendars(folder)
-    return {"outcome": "timetable", "calendars": calendars, **_result_figures(data, result)}
+    return {"outcome": "timetable", "calendars": calendars, **_result_figures(verified)}
 
 
-def _result_figures(data, result) -> dict[str, Any]:
+def _result_figures(verified) -> dict[str, Any]:
     """The end-of-solve summary as numbers: quality, what was placed, per kind."""
-    from scheduler.figures import key_figures
-
-    figures = key_figures(data, result.solution)
+    result, figures, solution = verified.result, verified.figures, verified.solution
     return {
         "status": result.status,
         "objective": result.objective,
         "gap": result.gap,
         "wall_time": result.wall_time,
-        "groups": len(result.solution.groups),
-        "sessions": len(result.solution.sessions),
+        "groups": len(solution.groups),
+        "sessions": len(solution.sessions),
         "kinds": [[k, figures.placed[k], figures.asked[k]] for k in sorted(figures.asked)],
         "intakes": [figures.intakes_held, figures.intakes_asked],
         "internet": [figures.internet_booked, figures.internet_asked],
-        "verifier_violations": 0,
+        "verifier_violations": verified.violations,
     }
 
 
 def _calendars(folder: Path) -> int:
     """Export one .ics per staff member from the written timetable and zip them; the count."""
-    from scheduler.ics import export_ics
+    from scheduler.report.ics import export_ics
 
     written = export_ics(folder / TIMETABLE, folder / "calendars")
     if written:
@@ -216,9 +209,9 @@ def zip_files(files: list[Path], target: Path, base: Path) -> Path:
 def compare(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any]:
     """Solve the workbook as it is and the chosen scenarios; write the comparison workbook
     and a zip of it with every timetable."""
-    from scheduler.compare import Term, sweep, write_comparison
-    from scheduler.read import read_workbook
-    from scheduler.scenarios import build_scenarios
+    from scheduler.whatif.compare import Term, sweep, write_comparison
+    from scheduler.whatif.scenarios import build_scenarios
+    from scheduler.workbook.validate import read_workbook
 
     data = read_workbook(folder / WORKBOOK)
     try:
@@ -254,8 +247,8 @@ def compare(folder: Path, params: dict[str, Any], report: Report) -> dict[str, A
 
 def _summary_rows(outcomes) -> list[dict[str, Any]]:
     """The Summary sheet's rows as plain data: placements, their difference to base, moves."""
-    from scheduler.compare import COURSES_PLACED, LEARNERS_PLACED
-    from scheduler.scenarios import BASE
+    from scheduler.whatif.compare import COURSES_PLACED, LEARNERS_PLACED
+    from scheduler.whatif.scenarios import BASE
 
     base = next((o for o in outcomes if o.scenario == BASE), None)
 

@@ -1,0 +1,432 @@
+"""Read the input workbook into a ProblemData, tolerating what coordinators really type.
+
+Three layers, in the order the data flows:
+
+1. **File.** ``load_sheets`` opens the file with openpyxl (read-only, cached values) and
+   returns every sheet as plain Python values. Anything that is not a usable workbook (missing,
+   a folder, empty, a text file, a corrupt zip, an encrypted or legacy ``.xls`` file, far too
+   large) raises ``UnreadableFileError`` with one sentence.
+2. **Cells.** A ``Kind`` turns one cell value into a typed value or raises ``CellError`` with a
+   message that says what to type instead: Excel dates and times or text, English, Dutch or
+   French days, lists split on commas or semicolons, numbers stored as text, yes/no in several
+   spellings.
+3. **Sheets.** ``SHEETS`` describes every sheet of the contract (columns, which are required,
+   what each holds); one generic table reader turns rows into records, and ``Settings`` and
+   ``Weights`` (key/value sheets) have a reader each.
+
+``check_workbook`` then runs the cross-sheet checks of ``scheduler.workbook.validate``. Every problem is
+collected before anything is reported; a row with a problem is left out of the data, and the ids
+of such rows are passed to ``validate`` so that references to them are not reported twice.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from scheduler.data import (
+    DEFAULT_WEIGHTS,
+    ProblemData,
+    Settings,
+)
+from scheduler.errors import Problem, UnreadableFileError
+from scheduler.workbook.cells import (
+    FLOAT,
+    CellError,
+    Kind,
+    as_text,
+    is_blank,
+    norm,
+    show,
+)
+from scheduler.workbook.contract import (
+    _NO_DEFAULT,
+    SETTINGS_KINDS,
+    SHEETS,
+    TABLE_FIELDS,
+    SheetSpec,
+)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a real term workbook is well under 5 MB
+MAX_ROWS = 100_000  # data rows per sheet; the largest prison has about 1,200 detainees
+MAX_COLUMNS = 200  # columns read per sheet; the widest contract sheet has 12
+
+
+# ---------------------------------------------------------------------------------------------
+# The file: open it, or say in one sentence why it cannot be opened.
+# ---------------------------------------------------------------------------------------------
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_SAVE_AS = "open it in Excel and save it as an Excel Workbook (.xlsx)"
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """One worksheet as plain values: the header row and the data rows with their Excel row."""
+
+    title: str
+    header: tuple[Any, ...]
+    rows: tuple[tuple[int, tuple[Any, ...]], ...]
+
+
+def _check_ole(path: Path) -> None:
+    """An OLE2 compound file is either an encrypted .xlsx or a legacy .xls workbook."""
+    with path.open("rb") as fh:
+        content = fh.read(4 * 1024 * 1024)
+    if _ENCRYPTED_STREAM in content:
+        raise UnreadableFileError(
+            f"{path.name} is password-protected; remove the password in Excel "
+            "(File > Info > Protect Workbook) and save it again"
+        )
+    if "Workbook".encode("utf-16-le") in content or path.suffix.lower() == ".xls":
+        raise UnreadableFileError(
+            f"{path.name} is an old-style Excel 97-2003 (.xls) workbook; {_SAVE_AS}"
+        )
+    raise UnreadableFileError(
+        f"{path.name} is password-protected or an old-style .xls file; remove any password, "
+        f"then {_SAVE_AS}"
+    )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head
+
+
+def _check_zip(path: Path) -> None:
+    """A zip archive that is not an .xlsx (an OpenDocument file, a .docx, a damaged file)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise UnreadableFileError(
+            f"{path.name} is damaged (not a valid zip archive: {exc}); {_SAVE_AS}"
+        ) from exc
+    if b"opendocument" in mimetype:
+        raise UnreadableFileError(f"{path.name} is an OpenDocument spreadsheet; {_SAVE_AS}")
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise UnreadableFileError(
+            f"{path.name} is a zip archive but not an Excel workbook; {_SAVE_AS}"
+        )
+
+
+def check_file(path: Path) -> None:
+    """Raise UnreadableFileError unless ``path`` looks like an .xlsx workbook of sane size."""
+    if not path.exists():
+        raise UnreadableFileError(f"{path} does not exist; check the name and the folder")
+    if path.is_dir():
+        raise UnreadableFileError(f"{path} is a folder, not a workbook file")
+    size = path.stat().st_size
+    if size == 0:
+        raise UnreadableFileError(f"{path.name} is empty (0 bytes); {_SAVE_AS}")
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFileError(
+            f"{path.name} is far too large for a term workbook ({size / 2**20:.0f} MB; the "
+            f"limit is {MAX_FILE_BYTES // 2**20} MB); remove pictures and unused sheets"
+        )
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError as exc:
+        raise UnreadableFileError(f"{path} cannot be opened: {exc.strerror or exc}") from exc
+    if head.startswith(_OLE_MAGIC):
+        _check_ole(path)
+    if not head.startswith(b"PK"):
+        if _looks_like_text(head):
+            raise UnreadableFileError(
+                f"{path.name} is a text file (CSV or similar), not an Excel workbook; {_SAVE_AS}"
+            )
+        raise UnreadableFileError(f"{path.name} is not an Excel workbook; {_SAVE_AS}")
+    _check_zip(path)
+
+
+def _read_sheet(ws: Any, name: str) -> RawSheet:
+    """Every row of one worksheet as values, empty rows dropped, Excel row numbers kept."""
+    declared = ws.max_row if hasattr(ws, "max_row") else None
+    if declared is not None and declared - 1 > MAX_ROWS:
+        raise UnreadableFileError(
+            f"{name}: sheet {ws.title} reaches row {declared}, more than the {MAX_ROWS} rows "
+            "a term needs; delete the unused rows below the data"
+        )
+    if hasattr(ws, "reset_dimensions"):
+        # Some programs write a wrong size into the file; read what is really there.
+        ws.reset_dimensions()
+    header: tuple[Any, ...] = ()
+    rows: list[tuple[int, tuple[Any, ...]]] = []
+    for number, values in enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+        if number == 1:
+            header = tuple(values)
+        elif not all(is_blank(v) for v in values):
+            rows.append((number, tuple(values)))
+            if len(rows) > MAX_ROWS:
+                raise UnreadableFileError(
+                    f"{name}: sheet {ws.title} has more than {MAX_ROWS} rows of data, far more "
+                    "than a term needs"
+                )
+    return RawSheet(ws.title, header, tuple(rows))
+
+
+def load_sheets(path: str | os.PathLike) -> list[RawSheet]:
+    """Every worksheet of the workbook at ``path`` as plain values.
+
+    Raises UnreadableFileError (one sentence) when the file is not a usable .xlsx workbook.
+    """
+    path = Path(path)
+    check_file(path)
+    try:
+        # A file object, not the name: openpyxl would refuse a workbook named e.g. ".XLSX.bak".
+        with path.open("rb") as fh:
+            wb = load_workbook(fh, read_only=True, data_only=True)
+            try:
+                return [_read_sheet(ws, path.name) for ws in wb.worksheets]
+            finally:
+                wb.close()
+    except UnreadableFileError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds of exception on a damaged file
+        raise UnreadableFileError(
+            f"{path.name} is damaged and cannot be read as a workbook "
+            f"({type(exc).__name__}: {exc}); {_SAVE_AS}"
+        ) from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows: a table of raw values -> records, collecting every problem on the way.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Collected:
+    """Problems found while reading, and the ids of rows left out because of them."""
+
+    problems: list[Problem] = field(default_factory=list)
+    unread: dict[str, set[str]] = field(default_factory=dict)
+    layout_ok: bool = True
+
+    def add(
+        self, sheet: str, row: int | None, column: str | None, message: str, severity: str = "error"
+    ) -> None:
+        self.problems.append(Problem(sheet, row, column, message, severity))
+
+    def layout(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.layout_ok = False
+        self.add(sheet, row, column, message)
+
+    def left_out(self, sheet: str, key: str) -> None:
+        self.unread.setdefault(sheet, set()).add(key)
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean X?)`` for the option closest to a misspelt ``word``, else ``""``."""
+    close = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _columns(spec: SheetSpec, raw: RawSheet, out: _Collected) -> dict[str, int] | None:
+    """The position of each contract column in ``raw``, or None when a required one is missing."""
+    found: dict[str, int] = {}
+    known = {norm(c.name): c.name for c in spec.columns}
+    for index, cell in enumerate(raw.header):
+        if is_blank(cell):
+            continue
+        text = cell.strip() if isinstance(cell, str) else as_text(cell)
+        name = known.get(norm(text))
+        if name is None:
+            out.add(
+                spec.name,
+                1,
+                text,
+                f"column {text!r} is not a column of {spec.name} and is ignored{suggest(text, spec.names)}",
+                "warning",
+            )
+        elif name in found:
+            out.layout(
+                spec.name, 1, name, f"column {name} appears twice in row 1; keep one of them"
+            )
+        else:
+            found[name] = index
+    missing = [c.name for c in spec.columns if c.must_exist and c.name not in found]
+    if missing and not found:
+        out.layout(spec.name, 1, None, f"row 1 must hold the column names: {', '.join(spec.names)}")
+        return None
+    for name in missing:
+        out.layout(
+            spec.name,
+            1,
+            name,
+            f"column {name} is missing; add it to row 1 (columns of {spec.name}: {', '.join(spec.names)})",
+        )
+    return None if missing else found
+
+
+def _cell(values: tuple[Any, ...], index: int | None) -> Any:
+    return values[index] if index is not None and index < len(values) else None
+
+
+def _row_values(
+    spec: SheetSpec, number: int, values: tuple[Any, ...], cols: dict[str, int], out: _Collected
+) -> dict[str, Any] | None:
+    """The typed values of one row, or None after reporting its problems."""
+    parsed: dict[str, Any] = {}
+    ok = True
+    for column in spec.columns:
+        value = _cell(values, cols.get(column.name))
+        if is_blank(value):
+            if column.required:
+                out.add(
+                    spec.name,
+                    number,
+                    column.name,
+                    f"{column.name} is empty; type {column.kind.what}",
+                )
+                ok = False
+            elif column.default is not _NO_DEFAULT:
+                parsed[column.name] = column.default
+            continue
+        try:
+            parsed[column.name] = column.kind.read(value)
+        except CellError as exc:
+            out.add(spec.name, number, column.name, f"{show(value)} {exc}")
+            ok = False
+    return parsed if ok else None
+
+
+def read_table(
+    spec: SheetSpec, raw: RawSheet | None, out: _Collected
+) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of one sheet as (Excel row, typed values), problems collected in ``out``."""
+    if raw is None:
+        if not spec.optional:
+            out.layout(
+                spec.name,
+                None,
+                None,
+                f"the sheet {spec.name} is missing; add a sheet with the columns {', '.join(spec.names)}",
+            )
+        return []
+    if not raw.header and not raw.rows and spec.optional:
+        return []
+    cols = _columns(spec, raw, out)
+    if cols is None:
+        return []
+    rows = []
+    id_index = cols.get(spec.columns[0].name)
+    for number, values in raw.rows:
+        parsed = _row_values(spec, number, values, cols, out)
+        if parsed is not None:
+            rows.append((number, parsed))
+            continue
+        key = _cell(values, id_index)
+        if not is_blank(key):
+            try:
+                out.left_out(spec.name, as_text(key))
+            except CellError:
+                pass  # the id cell itself shows an Excel error; nothing can refer to it
+    return rows
+
+
+def _records(spec: SheetSpec, rows: list[tuple[int, dict[str, Any]]]) -> tuple:
+    """Records of ``spec.record`` from parsed rows; a blank optional cell keeps the default."""
+    make = spec.record
+    fix = spec.fix or (lambda record: record)
+    return tuple(fix(make(**values, row=number)) for number, values in rows)
+
+
+def _key_values(
+    spec: SheetSpec, raw: RawSheet | None, out: _Collected, kinds: dict[str, Kind]
+) -> dict[str, Any]:
+    """A key/value sheet (Settings, Weights): key -> typed value; blank values dropped."""
+    found: dict[str, Any] = {}
+    seen: dict[str, int] = {}
+    by_norm = {norm(k): k for k in kinds}
+    for number, values in read_table(spec, raw, out):
+        typed = str(values["key"])
+        key = by_norm.get(norm(typed))
+        if key is None:
+            out.add(
+                spec.name,
+                number,
+                "key",
+                f"unknown key {typed!r}{suggest(typed, kinds)}; the keys of {spec.name} are {', '.join(kinds)}",
+            )
+            continue
+        if key in seen:
+            out.add(
+                spec.name,
+                number,
+                "key",
+                f"{key} is given twice (first on row {seen[key]}); keep one row",
+            )
+            continue
+        seen[key] = number
+        value = values.get("value")
+        if is_blank(value):
+            continue
+        try:
+            found[key] = kinds[key].read(value)
+        except CellError as exc:
+            out.add(spec.name, number, "value", f"{key}: {show(value)} {exc}")
+            out.left_out(spec.name, key)
+    return found
+
+
+def read_settings(raw: RawSheet | None, out: _Collected) -> Settings:
+    """Settings from the key/value sheet; a missing required key becomes a blank value that
+    ``validate`` reports, an optional one keeps its default."""
+    found = _key_values(SHEETS["Settings"], raw, out, SETTINGS_KINDS)
+    values: dict[str, Any] = {"prison": "", "term_start": None, "term_end": None}
+    values.update(found)
+    if "time_limit_s" in values:
+        values["time_limit_s"] = float(values["time_limit_s"])
+    return Settings(**values)
+
+
+def read_weights(raw: RawSheet | None, out: _Collected) -> dict[str, float]:
+    """The documented default weights, overridden by the Weights sheet."""
+    kinds = {key: FLOAT for key in DEFAULT_WEIGHTS}
+    found = _key_values(SHEETS["Weights"], raw, out, kinds)
+    return dict(DEFAULT_WEIGHTS) | found
+
+
+def _find_sheets(raw_sheets: list[RawSheet], out: _Collected) -> dict[str, RawSheet]:
+    """Contract sheet name -> its worksheet, matched by name ignoring case and spaces."""
+    by_norm: dict[str, RawSheet] = {}
+    for raw in raw_sheets:
+        key = norm(raw.title)
+        spec = next((s for s in SHEETS.values() if norm(s.name) == key), None)
+        if spec is None:
+            continue
+        if key in by_norm:
+            out.layout(
+                spec.name,
+                None,
+                None,
+                f"two sheets are named {spec.name} ({by_norm[key].title!r} and {raw.title!r}); keep one",
+            )
+        by_norm.setdefault(key, raw)
+    return {name: by_norm[norm(name)] for name in SHEETS if norm(name) in by_norm}
+
+
+def build(raw_sheets: list[RawSheet]) -> tuple[ProblemData, _Collected]:
+    """ProblemData from raw sheets, with every reading problem collected (not yet validated)."""
+    out = _Collected()
+    sheets = _find_sheets(raw_sheets, out)
+    tables = {
+        fld: _records(SHEETS[sheet], read_table(SHEETS[sheet], sheets.get(sheet), out))
+        for sheet, fld in TABLE_FIELDS.items()
+    }
+    settings = read_settings(sheets.get("Settings"), out)
+    weights = read_weights(sheets.get("Weights"), out)
+    return ProblemData(settings=settings, weights=weights, **tables), out

@@ -1,0 +1,990 @@
+"""Cross-sheet checks of a term: every problem, each with where it is and what to do.
+
+``validate(data)`` works on any ProblemData, read from a workbook or built in code (scenarios
+patch a ProblemData and validate it again). It runs every rule in ``RULES`` (small functions,
+one concern each, in sheet order) and returns all problems found; none is raised. Severity
+``"error"`` means the term cannot be solved as it stands; ``"warning"`` flags what is legal but
+probably not meant (a course nobody can join, a language no trainer speaks).
+
+The reader checks what a single cell can hold (a time, a day, a number); this module checks
+ranges, references between sheets and what only makes sense with other rows in view.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from scheduler.data import (
+    DAYS,
+    DEFAULT_WEIGHTS,
+    NT2_LEVELS,
+    SCENARIO_ACTIONS,
+    Course,
+    ProblemData,
+    ScenarioRow,
+    fmt_time,
+)
+from scheduler.errors import Problem, WorkbookError
+from scheduler.rules import TEACHING_ROLE, fits, listing, may_teach, needs_intake
+from scheduler.workbook.cells import FLOAT, CellError, Kind, is_blank, norm
+from scheduler.workbook.contract import SETTINGS_KINDS, SHEETS, TABLE_FIELDS
+from scheduler.workbook.read import build, load_sheets, suggest
+
+Rule = Callable[["Context"], Iterable[Problem]]
+
+# Sheets whose first column is a unique id, and how one of their records is called.
+ID_SHEETS: dict[str, str] = {
+    "Periods": "period",
+    "Sections": "section",
+    "Rooms": "room",
+    "Staff": "staff member",
+    "Courses": "course",
+    "Learners": "learner",
+}
+NOUNS: dict[str, str] = ID_SHEETS | {"Regimes": "regime"}
+
+
+def demand(data: ProblemData) -> dict[str, int]:
+    """Course id -> number of learners who fit it."""
+    return {c.course: sum(fits(lrn, c) for lrn in data.learners) for c in data.courses}
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems of severity ``error`` (those that make a term unusable)."""
+    return [p for p in problems if p.severity == "error"]
+
+
+@dataclass
+class Context:
+    """The term under check, with the ids of rows the reader had to leave out (already
+    reported there), so that references to them are not reported a second time."""
+
+    data: ProblemData
+    unread: Mapping[str, set[str]] = field(default_factory=dict)
+
+    def records(self, sheet: str) -> tuple:
+        return getattr(self.data, TABLE_FIELDS[sheet])
+
+    @cached_property
+    def ids(self) -> dict[str, set[str]]:
+        """Sheet -> every id that may be referred to (read or left out by the reader)."""
+        out = {
+            sheet: {getattr(r, _id_column(sheet)) for r in self.records(sheet)} for sheet in NOUNS
+        }
+        for sheet, left_out in self.unread.items():
+            out.setdefault(sheet, set()).update(left_out)
+        return out
+
+    def has_rows(self, sheet: str) -> bool:
+        return bool(self.records(sheet)) or bool(self.unread.get(sheet))
+
+    @property
+    def term_ok(self) -> bool:
+        """Both term dates given, in order (else checks against the term are skipped)."""
+        s = self.data.settings
+        return s.term_start is not None and s.term_end is not None and s.term_start <= s.term_end
+
+    @cached_property
+    def n_weeks(self) -> int | None:
+        s = self.data.settings
+        return (s.term_end - s.term_start).days // 7 + 1 if self.term_ok else None
+
+
+def unless_unread(*sheets: str) -> Callable[[Rule], Rule]:
+    """Skip a rule that warns about something missing when rows of ``sheets`` could not be
+    read: the missing thing may well be on such a row (already reported by the reader)."""
+
+    def wrap(rule: Rule) -> Rule:
+        @functools.wraps(rule)
+        def checked(ctx: Context) -> Iterable[Problem]:
+            return () if any(ctx.unread.get(s) for s in sheets) else rule(ctx)
+
+        return checked
+
+    return wrap
+
+
+def _id_column(sheet: str) -> str:
+    return SHEETS[sheet].columns[0].name
+
+
+@dataclass(frozen=True)
+class At:
+    """Where problems are found: a sheet and a record (its ``row`` is used), or None for the
+    sheet as a whole. ``At("Rooms", room).error("seats", "...")`` makes one Problem."""
+
+    sheet: str
+    record: Any = None
+
+    def error(self, column: str | None, message: str, severity: str = "error") -> Problem:
+        return Problem(self.sheet, getattr(self.record, "row", None), column, message, severity)
+
+    def warning(self, column: str | None, message: str) -> Problem:
+        return self.error(column, message, "warning")
+
+
+def _label(sheet: str, record: Any) -> str:
+    """``section A1`` for a record with an id, else ``this row``."""
+    if sheet in ID_SHEETS:
+        return f"{ID_SHEETS[sheet]} {getattr(record, _id_column(sheet))}"
+    return "this row"
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings and periods
+# ---------------------------------------------------------------------------------------------
+
+_REQUIRED_SETTINGS = {
+    "prison": "the prison's name",
+    "term_start": "the first date of the term (e.g. 2027-01-11)",
+    "term_end": "the last date of the term (e.g. 2027-04-30)",
+}
+
+
+def settings_required(ctx: Context) -> Iterator[Problem]:
+    """prison, term_start and term_end must be given."""
+    s = ctx.data.settings
+    left_out = ctx.unread.get("Settings", set())
+    for key, what in _REQUIRED_SETTINGS.items():
+        if key not in left_out and (getattr(s, key) is None or getattr(s, key) == ""):
+            yield At("Settings").error(
+                None, f"{key} is required; give {what} as the value of key {key}"
+            )
+
+
+def settings_values(ctx: Context) -> Iterator[Problem]:
+    """The order of the term dates and the range of every numeric setting."""
+    s = ctx.data.settings
+    if s.term_start is not None and s.term_end is not None and s.term_end < s.term_start:
+        yield At("Settings").error(
+            "value",
+            f"term_end ({s.term_end}) is before term_start ({s.term_start}); correct one of them",
+        )
+    bad_days = [d for d in s.teaching_days if d not in DAYS]
+    if not s.teaching_days or bad_days:
+        yield At("Settings").error(
+            "value",
+            f"teaching_days must list days such as Mon,Tue,Wed,Thu,Fri (got {listing(map(str, s.teaching_days)) or 'none'})",
+        )
+    checks = (
+        (
+            "max_groups_moving",
+            s.max_groups_moving is not None and s.max_groups_moving < 1,
+            "must be at least 1, or blank for no limit",
+        ),
+        ("time_limit_s", s.time_limit_s <= 0, "must be more than 0 seconds"),
+        ("seed", s.seed < 0, "must be 0 or more"),
+        ("intake_periods", s.intake_periods < 1, "must be at least 1"),
+        ("intake_weeks", s.intake_weeks < 1, "must be at least 1"),
+    )
+    for key, bad, what in checks:
+        if bad:
+            yield At("Settings").error("value", f"{key} {what} (got {getattr(s, key)})")
+    n = len(ctx.data.periods)
+    if n and s.intake_periods > n:
+        yield At("Settings").error(
+            "value",
+            f"intake_periods {s.intake_periods} is longer than a day ({n} periods); lower it or add periods",
+        )
+    if ctx.n_weeks is not None and s.intake_weeks > ctx.n_weeks:
+        yield At("Settings").warning(
+            "value",
+            f"intake_weeks {s.intake_weeks} is more than the {ctx.n_weeks} weeks of the term; intakes can only take place in the term",
+        )
+
+
+def _at_least_one(sheet: str, what: str) -> Rule:
+    """A rule: ``sheet`` must have at least one row."""
+
+    def rule(ctx: Context) -> Iterator[Problem]:
+        if not ctx.has_rows(sheet):
+            yield At(sheet).error(None, f"add at least one {what}")
+
+    rule.__doc__ = f"{sheet} must have at least one row."
+    rule.__name__ = f"{sheet.lower()}_present"
+    return rule
+
+
+def _time_problems(sheet: str, record: Any) -> Iterator[Problem]:
+    """0 <= start < end <= 24:00."""
+    start, end = record.start, record.end
+    for column, value in (("start", start), ("end", end)):
+        if not 0 <= value <= 24 * 60:
+            yield At(sheet, record).error(
+                column, f"{value} is not a time of day (minutes since midnight)"
+            )
+            return
+    if start >= end:
+        yield At(sheet, record).error(
+            "end",
+            f"end {fmt_time(end)} is not after start {fmt_time(start)}; swap them or correct one",
+        )
+
+
+def periods_order(ctx: Context) -> Iterator[Problem]:
+    """Each period ends after it starts and starts when or after the one before ends."""
+    previous = None
+    for p in ctx.data.periods:
+        yield from _time_problems("Periods", p)
+        if previous is not None and p.start < previous.end:
+            if p.start < previous.start:
+                message = f"period {p.period} starts before {previous.period} above it; list the periods in the order of the day"
+            else:
+                message = f"period {p.period} ({fmt_time(p.start)}) overlaps {previous.period}, which ends at {fmt_time(previous.end)}; periods must not overlap"
+            yield At("Periods", p).error("start", message)
+        previous = p
+
+
+# ---------------------------------------------------------------------------------------------
+# Generic checks driven by tables: ids, references, vocabularies, day-and-time rows
+# ---------------------------------------------------------------------------------------------
+
+
+def duplicate_ids(ctx: Context) -> Iterator[Problem]:
+    """Ids are unique within their sheet."""
+    for sheet, noun in ID_SHEETS.items():
+        column = _id_column(sheet)
+        first: dict[str, Any] = {}
+        for record in ctx.records(sheet):
+            key = getattr(record, column)
+            if key in first:
+                also = f" (also on row {first[key].row})" if first[key].row else ""
+                yield At(sheet, record).error(
+                    column,
+                    f"duplicate {noun} id {key!r}{also}; ids must be unique, rename or remove one",
+                )
+            else:
+                first[key] = record
+
+
+# (sheet, column, sheet the ids are on); the column holds one id, a tuple of ids, or None.
+REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("ClosedDays", "sections", "Sections"),
+    ("Sections", "regime", "Regimes"),
+    ("Rooms", "sections", "Sections"),
+    ("RoomUnavailability", "room", "Rooms"),
+    ("Staff", "teaches", "Courses"),
+    ("StaffAvailability", "staff", "Staff"),
+    ("Learners", "section", "Sections"),
+    ("LearnerUnavailability", "learner", "Learners"),
+    ("Locks", "course", "Courses"),
+    ("Locks", "period", "Periods"),
+    ("Locks", "room", "Rooms"),
+    ("Locks", "staff", "Staff"),
+)
+
+
+def references(ctx: Context) -> Iterator[Problem]:
+    """Every id that refers to another sheet exists there."""
+    for sheet, column, target in REFERENCES:
+        known = ctx.ids[target]
+        noun = NOUNS[target]
+        for record in ctx.records(sheet):
+            value = getattr(record, column)
+            for key in value if isinstance(value, tuple) else (value,):
+                if key is None or key in known:
+                    continue
+                yield At(sheet, record).error(
+                    column,
+                    f"unknown {noun} {key!r}{suggest(key, known)}; add a row for {noun} {key} on {target}, or correct the {column} of {_label(sheet, record)}",
+                )
+
+
+def vocabularies(ctx: Context) -> Iterator[Problem]:
+    """Values of fixed vocabularies (the reader enforces these; data built in code may not)."""
+    for sheet, fld in TABLE_FIELDS.items():
+        for column in SHEETS[sheet].columns:
+            allowed = column.kind.allowed
+            if not allowed:
+                continue
+            for record in getattr(ctx.data, fld):
+                value = getattr(record, column.name)
+                items = value if column.kind.many else (value,)
+                for item in items:
+                    if item is not None and item not in allowed:
+                        yield At(sheet, record).error(
+                            column.name,
+                            f"{item!r} is not allowed here; use one of {listing(word='or', items=allowed)}",
+                        )
+
+
+BLOCK_SHEETS = (
+    "Regimes",
+    "RoomUnavailability",
+    "InternetWindows",
+    "StaffAvailability",
+    "LearnerUnavailability",
+)
+
+
+def block_times(ctx: Context) -> Iterator[Problem]:
+    """Rows with a day, start and end: the end comes after the start."""
+    for sheet in BLOCK_SHEETS:
+        for record in ctx.records(sheet):
+            yield from _time_problems(sheet, record)
+
+
+# ---------------------------------------------------------------------------------------------
+# One sheet at a time
+# ---------------------------------------------------------------------------------------------
+
+
+def closed_days(ctx: Context) -> Iterator[Problem]:
+    """A closed day outside the term has no effect."""
+    s = ctx.data.settings
+    if not ctx.term_ok:
+        return
+    for c in ctx.data.closed_days:
+        if not s.term_start <= c.date <= s.term_end:
+            yield At("ClosedDays", c).warning(
+                "date",
+                f"{c.date} is outside the term ({s.term_start} to {s.term_end}) and has no effect",
+            )
+
+
+@unless_unread("Sections")
+def regimes_used(ctx: Context) -> Iterator[Problem]:
+    """A regime that no section follows is probably a typo."""
+    used = {s.regime for s in ctx.data.sections}
+    seen: set[str] = set()
+    for r in ctx.data.regimes:
+        if r.regime not in used and r.regime not in seen:
+            seen.add(r.regime)
+            yield At("Regimes", r).warning(
+                "regime",
+                f"no section follows regime {r.regime}{suggest(r.regime, used)}; check the regime of your sections",
+            )
+
+
+def separations(ctx: Context) -> Iterator[Problem]:
+    """Each side of a separation is a learner or a section, and the two sides differ."""
+    known = ctx.ids["Learners"] | ctx.ids["Sections"]
+    for sep in ctx.data.separations:
+        for column in ("a", "b"):
+            key = getattr(sep, column)
+            if key not in known:
+                yield At("Separations", sep).error(
+                    column,
+                    f"{key!r} is neither a learner nor a section{suggest(key, known)}; correct {column} or add it to Learners or Sections",
+                )
+        if sep.a == sep.b:
+            yield At("Separations", sep).error(
+                "b",
+                f"a and b are both {sep.a!r}; a separation keeps two different learners or sections apart",
+            )
+
+
+def rooms(ctx: Context) -> Iterator[Problem]:
+    """Seats, and internet seats only in computer labs and no more than the seats."""
+    for r in ctx.data.rooms:
+        if r.seats < 1:
+            yield At("Rooms", r).error("seats", f"seats must be at least 1 (got {r.seats})")
+        if r.internet_seats < 0:
+            yield At("Rooms", r).error(
+                "internet_seats", f"internet_seats cannot be negative (got {r.internet_seats})"
+            )
+        elif r.internet_seats > 0 and r.kind != "computer_lab":
+            yield At("Rooms", r).error(
+                "internet_seats",
+                f"room {r.room} is a {r.kind}; only a computer_lab has internet seats, so change its kind or clear internet_seats",
+            )
+        elif r.internet_seats > r.seats:
+            yield At("Rooms", r).error(
+                "internet_seats",
+                f"internet_seats ({r.internet_seats}) is more than the {r.seats} seats of room {r.room}; lower internet_seats or raise seats",
+            )
+
+
+def internet_windows(ctx: Context) -> Iterator[Problem]:
+    """A window on a day without teaching, or too short for any period, is never used."""
+    teaching = ctx.data.teaching_days
+    for w in ctx.data.internet_windows:
+        if w.day in DAYS and w.day not in teaching:
+            yield At("InternetWindows", w).warning(
+                "day",
+                f"{w.day} is not a teaching day ({listing(teaching)}); nothing can use this window",
+            )
+        elif w.start < w.end and not any(
+            w.start <= p.start and p.end <= w.end for p in ctx.data.periods
+        ):
+            yield At("InternetWindows", w).warning(
+                "end",
+                f"{fmt_time(w.start)}-{fmt_time(w.end)} holds no whole period; a window must contain a period from its start to its end",
+            )
+
+
+def staff(ctx: Context) -> Iterator[Problem]:
+    """Weekly load, days on site, and languages a counsellor needs."""
+    teaching = set(ctx.data.teaching_days)
+    for s in ctx.data.staff:
+        if s.max_periods_per_week is not None and s.max_periods_per_week < 0:
+            yield At("Staff", s).error(
+                "max_periods_per_week",
+                f"max_periods_per_week cannot be negative (got {s.max_periods_per_week})",
+            )
+        if s.days and teaching and not set(s.days) & teaching:
+            yield At("Staff", s).warning(
+                "days",
+                f"none of {listing(word='or', items=s.days)} is a teaching day, so {s.staff} can never be planned; correct days or teaching_days",
+            )
+        if s.role == "counsellor" and not s.languages:
+            yield At("Staff", s).warning(
+                "languages",
+                f"counsellor {s.staff} has no languages, so they can hold no intake; list the languages they speak",
+            )
+
+
+def staff_teaches(ctx: Context) -> Iterator[Problem]:
+    """Courses in ``teaches`` are of the kind the staff member's role teaches."""
+    courses = ctx.data.course_by_id
+    for s in ctx.data.staff:
+        if s.role == "counsellor" and s.teaches:
+            yield At("Staff", s).error(
+                "teaches",
+                f"counsellor {s.staff} teaches no course; clear teaches or change the role",
+            )
+            continue
+        for cid in s.teaches:
+            course = courses.get(cid)
+            if course is not None and TEACHING_ROLE.get(course.kind) != s.role:
+                yield At("Staff", s).error(
+                    "teaches",
+                    f"{s.staff} is a {s.role} but {cid} is an {course.kind} course; remove it from teaches or change the role",
+                )
+
+
+def courses_fields(ctx: Context) -> Iterator[Problem]:
+    """Level and language by kind, and the range of every number."""
+    n_periods = len(ctx.data.periods)
+    for c in ctx.data.courses:
+        if c.kind == "NT2" and not c.level:
+            yield At("Courses", c).error(
+                "level", f"NT2 course {c.course} needs a level ({listing(NT2_LEVELS)})"
+            )
+        elif c.kind == "NT2" and c.level not in NT2_LEVELS:
+            yield At("Courses", c).warning(
+                "level",
+                f"level {c.level!r} is not one of {listing(word='or', items=NT2_LEVELS)}; only learners with exactly this nt2_level can join",
+            )
+        if c.kind == "MO" and not c.language:
+            yield At("Courses", c).error(
+                "language", f"MO course {c.course} needs the language it is taught in (e.g. ar)"
+            )
+        yield from _course_numbers(c, n_periods)
+
+
+def _course_numbers(c: Course, n_periods: int) -> Iterator[Problem]:
+    """Ranges of one course's numbers, and how they fit together."""
+    for column, minimum in (
+        ("sessions_per_week", 1),
+        ("session_periods", 1),
+        ("min_size", 1),
+        ("max_size", 1),
+        ("internet_sessions", 0),
+    ):
+        if getattr(c, column) < minimum:
+            yield At("Courses", c).error(
+                column, f"{column} must be at least {minimum} (got {getattr(c, column)})"
+            )
+    if c.total_hours <= 0:
+        yield At("Courses", c).error(
+            "total_hours", f"total_hours must be more than 0 (got {c.total_hours})"
+        )
+    if c.max_groups is not None and c.max_groups < 1:
+        yield At("Courses", c).error(
+            "max_groups",
+            f"max_groups must be at least 1, or blank for as many as demand needs (got {c.max_groups})",
+        )
+    if c.min_size > c.max_size >= 1:
+        yield At("Courses", c).error(
+            "min_size",
+            f"min_size ({c.min_size}) is more than max_size ({c.max_size}); lower min_size or raise max_size",
+        )
+    if n_periods and c.session_periods > n_periods:
+        yield At("Courses", c).error(
+            "session_periods",
+            f"a session of {c.session_periods} periods is longer than a day ({n_periods} periods); lower session_periods or add periods",
+        )
+    if c.internet_sessions > c.sessions_per_week >= 1:
+        yield At("Courses", c).error(
+            "internet_sessions",
+            f"internet_sessions ({c.internet_sessions}) is more than sessions_per_week ({c.sessions_per_week}); lower internet_sessions",
+        )
+
+
+def _teachers(ctx: Context, course: Course) -> list[str]:
+    """Staff who may teach ``course`` (scheduler.rules.may_teach)."""
+    return [s.staff for s in ctx.data.staff if may_teach(s, course)]
+
+
+@unless_unread("Learners")
+def courses_wanted(ctx: Context) -> Iterator[Problem]:
+    """Someone asks for each course (courses without level or language: see courses_fields)."""
+    if not ctx.data.learners:
+        return
+    wanted = demand(ctx.data)
+    for c in ctx.data.courses:
+        if wanted[c.course] == 0 and (c.level if c.kind == "NT2" else c.language):
+            who = f"NT2 at level {c.level}" if c.kind == "NT2" else f"MO in {c.language}"
+            yield At("Courses", c).warning(
+                "course",
+                f"no learner asks for {who}, so course {c.course} will not run; remove it or check the learners' nt2_level, languages and wants",
+            )
+
+
+@unless_unread("Staff")
+def courses_taught(ctx: Context) -> Iterator[Problem]:
+    """Someone may teach each course: the role of its kind, teaches, the MO language."""
+    for c in ctx.data.courses:
+        if c.kind not in TEACHING_ROLE or _teachers(ctx, c):
+            continue
+        trainers = [s for s in ctx.data.staff if s.role == "mo_trainer"]
+        if c.kind == "MO" and not any(c.language in s.languages for s in trainers):
+            message = (
+                f"no mo_trainer speaks {c.language!r}; add it to a trainer's languages on Staff"
+            )
+        else:
+            message = (
+                f"no {TEACHING_ROLE[c.kind]} may teach {c.course}; check role and teaches on Staff"
+            )
+        yield At("Courses", c).warning("language" if c.kind == "MO" else "course", message)
+
+
+@unless_unread("Rooms", "InternetWindows")
+def courses_rooms(ctx: Context) -> Iterator[Problem]:
+    """Rooms big enough for min_size; a lab with internet seats for internet sessions."""
+    for c in ctx.data.courses:
+        yield from _course_rooms(ctx, c)
+
+
+def _course_rooms(ctx: Context, c: Course) -> Iterator[Problem]:
+    teaching_rooms = [r for r in ctx.data.rooms if r.kind in ("classroom", "computer_lab")]
+    if teaching_rooms and c.min_size > max(r.seats for r in teaching_rooms):
+        yield At("Courses", c).warning(
+            "min_size",
+            f"no classroom or lab has {c.min_size} seats, so course {c.course} cannot run; lower min_size or add seats",
+        )
+    if c.internet_sessions > 0:
+        labs = [r.internet_seats for r in ctx.data.rooms if r.kind == "computer_lab"]
+        if not labs or max(labs) < c.min_size:
+            yield At("Courses", c).warning(
+                "internet_sessions",
+                f"internet sessions need a computer_lab with at least {c.min_size} internet_seats (min_size); there is none",
+            )
+        elif not ctx.data.internet_windows:
+            yield At("Courses", c).warning(
+                "internet_sessions",
+                "internet sessions need an internet window; add rows on InternetWindows",
+            )
+
+
+def learners_fields(ctx: Context) -> Iterator[Problem]:
+    """Priority, internet periods and the order of arrival and release."""
+    s = ctx.data.settings
+    n_days = len(ctx.data.teaching_days)
+    for lrn in ctx.data.learners:
+        if not 1 <= lrn.priority <= 5:
+            yield At("Learners", lrn).error(
+                "priority", f"priority must be 1 (lowest) to 5 (highest) (got {lrn.priority})"
+            )
+        if lrn.internet_periods < 0:
+            yield At("Learners", lrn).error(
+                "internet_periods",
+                f"internet_periods cannot be negative (got {lrn.internet_periods})",
+            )
+        elif lrn.internet_periods > n_days:
+            yield At("Learners", lrn).error(
+                "internet_periods",
+                f"at most one internet period a day, so at most {n_days} (got {lrn.internet_periods})",
+            )
+        if lrn.arrival is not None and lrn.release is not None and lrn.release < lrn.arrival:
+            yield At("Learners", lrn).error(
+                "release",
+                f"release ({lrn.release}) is before arrival ({lrn.arrival}); correct one of them",
+            )
+        elif lrn.release is not None and ctx.term_ok and lrn.release < s.term_start:
+            yield At("Learners", lrn).warning(
+                "release",
+                f"learner {lrn.learner} is released ({lrn.release}) before the term starts ({s.term_start}) and cannot be planned",
+            )
+        if lrn.arrival is not None and ctx.term_ok and lrn.arrival > s.term_end:
+            yield At("Learners", lrn).warning(
+                "arrival",
+                f"learner {lrn.learner} arrives ({lrn.arrival}) after the term ends ({s.term_end}) and cannot be planned",
+            )
+
+
+@unless_unread("Courses")
+def learners_fit(ctx: Context) -> Iterator[Problem]:
+    """What a learner asks for exists: an NT2 course at their level, MO in their language."""
+    levels = {c.level for c in ctx.data.courses if c.kind == "NT2" and c.level}
+    # An NT2 course without a level is an error already; any learner's level may be meant.
+    check_levels = all(c.level for c in ctx.data.courses if c.kind == "NT2")
+    mo_languages = {c.language for c in ctx.data.courses if c.kind == "MO"}
+    for lrn in ctx.data.learners:
+        wants_level = "NT2" in lrn.wants and lrn.nt2_level
+        if check_levels and wants_level and lrn.nt2_level not in levels:
+            offered = listing(sorted(levels)) or "none"
+            yield At("Learners", lrn).warning(
+                "nt2_level",
+                f"no NT2 course offers level {lrn.nt2_level!r} (levels offered: {offered}); add a course or correct nt2_level",
+            )
+        if "MO" in lrn.wants and not set(lrn.languages) & mo_languages:
+            spoken = listing(lrn.languages) or "no language listed"
+            yield At("Learners", lrn).warning(
+                "languages",
+                f"learner {lrn.learner} wants MO but no MO course is taught in their languages ({spoken}); add such a course or a language the learner speaks",
+            )
+
+
+@unless_unread("Staff", "Rooms")
+def intakes(ctx: Context) -> Iterator[Problem]:
+    """Learners who need an intake can have one: a counsellor speaks their language, and
+    there is an interview room."""
+    spoken = {lang for s in ctx.data.staff if s.role == "counsellor" for lang in s.languages}
+    waiting = [lrn for lrn in ctx.data.learners if needs_intake(lrn)]
+    for lrn in waiting:
+        if not set(lrn.languages) & spoken:
+            langs = listing(lrn.languages) or "no language listed"
+            yield At("Learners", lrn).warning(
+                "intake",
+                f"learner {lrn.learner} needs an intake but no counsellor speaks their languages ({langs}); add a language to a counsellor or to the learner",
+            )
+    if waiting and not any(r.kind == "interview" for r in ctx.data.rooms):
+        yield At("Rooms").warning(
+            "kind",
+            f"{len(waiting)} learners need an intake but there is no interview room; add a room of kind interview",
+        )
+
+
+@unless_unread("Rooms", "InternetWindows")
+def internet_access(ctx: Context) -> Iterator[Problem]:
+    """Internet periods asked need a lab with internet seats and a window."""
+    asking = [lrn for lrn in ctx.data.learners if lrn.internet_periods > 0]
+    if not asking:
+        return
+    if not any(r.kind == "computer_lab" and r.internet_seats > 0 for r in ctx.data.rooms):
+        yield At("Rooms").warning(
+            "internet_seats",
+            f"{len(asking)} learners ask for internet periods but no computer_lab has internet_seats; give a lab internet_seats",
+        )
+    if not ctx.data.internet_windows:
+        yield At("InternetWindows").warning(
+            None,
+            f"{len(asking)} learners ask for internet periods but there is no internet window; add rows on InternetWindows",
+        )
+
+
+def learners_present(ctx: Context) -> Iterator[Problem]:
+    """An empty Learners sheet is legal (a term being prepared) but worth saying."""
+    if not ctx.has_rows("Learners"):
+        yield At("Learners").warning(None, "no learners yet; add one row per learner")
+
+
+# Group ids are <course>-<n>, n = 1, 2, ... written without leading zeros (NT2-1.1-1).
+_GROUP_ID = re.compile(r"^(?P<course>.+)-(?P<n>[1-9]\d*)$")
+
+
+def locks(ctx: Context) -> Iterator[Problem]:
+    """A lock fixes something, on a teaching day, with a group id of a known course."""
+    teaching = ctx.data.teaching_days
+    for k in ctx.data.locks:
+        fields = (k.course, k.group, k.day, k.period, k.room, k.staff)
+        if all(f is None for f in fields):
+            yield At("Locks", k).error(
+                None, "this lock fixes nothing; fill in at least the course or group"
+            )
+        if k.day in DAYS and k.day not in teaching:  # a day outside DAYS: vocabularies()
+            yield At("Locks", k).error(
+                "day",
+                f"{k.day} is not a teaching day ({listing(teaching)}); correct the day of the lock or teaching_days",
+            )
+        if k.group is not None:
+            yield from _lock_group(ctx, k)
+        room = ctx.data.room_by_id.get(k.room) if k.room else None
+        if room is not None and room.kind == "interview":
+            yield At("Locks", k).error(
+                "room",
+                f"room {k.room} is an interview room; a session takes place in a classroom or computer_lab",
+            )
+
+
+def _lock_group(ctx: Context, k: Any) -> Iterator[Problem]:
+    m = _GROUP_ID.match(k.group)
+    if not m or m["course"] not in ctx.ids["Courses"]:
+        yield At("Locks", k).error(
+            "group",
+            f"group {k.group!r} is not <course>-<n> for a course on Courses (e.g. NT2-1.1-1)",
+        )
+    elif k.course is not None and m["course"] != k.course:
+        yield At("Locks", k).error(
+            "group",
+            f"group {k.group} belongs to course {m['course']}, not to {k.course}; correct the course or the group",
+        )
+
+
+def weights(ctx: Context) -> Iterator[Problem]:
+    """Weights: documented keys only, numbers of 0 or more."""
+    for key, value in ctx.data.weights.items():
+        if key not in DEFAULT_WEIGHTS:
+            yield At("Weights").error(
+                "key",
+                f"unknown weight {key!r}{suggest(key, DEFAULT_WEIGHTS)}; the keys are {listing(DEFAULT_WEIGHTS)}",
+            )
+        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            yield At("Weights").error(
+                "value", f"weight {key} must be a number of 0 or more (got {value!r})"
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios: each row names a sheet, a row (key) and a column that exist, with a valid value
+# ---------------------------------------------------------------------------------------------
+
+
+def _pairs(text: str) -> list[tuple[str, str]] | None:
+    """``col=value; col=value`` as pairs, or None when a part has no ``=``."""
+    parts = [p.strip() for p in text.split(";") if p.strip()]
+    if not parts or any("=" not in p for p in parts):
+        return None
+    return [tuple(s.strip() for s in p.split("=", 1)) for p in parts]  # type: ignore[misc]
+
+
+_KEY_VALUE_SHEETS = ("Settings", "Weights")
+
+
+def _setting_kind(key: str) -> Kind | None:
+    return next((kind for k, kind in SETTINGS_KINDS.items() if norm(k) == norm(key)), None)
+
+
+def _value_problem(sheet: str, column: str, value: str, key: str = "") -> str | None:
+    """Why ``value`` cannot go in ``column`` of ``sheet``, or None when it can."""
+    if sheet in ("Settings", "Weights") and column == "key":
+        known = SETTINGS_KINDS if sheet == "Settings" else DEFAULT_WEIGHTS
+        if any(norm(k) == norm(value) for k in known):
+            return None
+        return f"{value!r} is not a key of {sheet}; the keys are {listing(sorted(known))}"
+    if sheet == "Settings":
+        kind = _setting_kind(key)
+    elif sheet == "Weights":
+        kind = FLOAT
+    else:
+        spec_column = SHEETS[sheet].column(column)
+        kind = spec_column.kind if spec_column else None
+        if spec_column is not None and spec_column.required and is_blank(value):
+            return f"{column} cannot be blank"
+    if kind is None or is_blank(value):
+        return None
+    try:
+        kind.read(value)
+    except CellError as exc:
+        return f"{value!r} {exc}"
+    return None
+
+
+def _key_text(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _row_keys(ctx: Context, sheet: str) -> set[str]:
+    """The first-column values of ``sheet`` as text (what a plain scenario key matches)."""
+    if sheet == "Settings":
+        return set(SETTINGS_KINDS)
+    if sheet == "Weights":
+        return set(DEFAULT_WEIGHTS)
+    column = _id_column(sheet)
+    return {_key_text(getattr(r, column)) for r in ctx.records(sheet)} | ctx.unread.get(
+        sheet, set()
+    )
+
+
+def _scenario_key(ctx: Context, row: ScenarioRow, added: set[str]) -> Iterator[Problem]:
+    """The key of a set or remove row names a row of the sheet."""
+    spec = SHEETS[row.sheet]
+    if is_blank(row.key):
+        yield At("Scenarios", row).error(
+            "key",
+            f"{row.action} needs a key: the {spec.columns[0].name} of the row, or col=value pairs",
+        )
+        return
+    pairs = _pairs(row.key) if "=" in row.key else None
+    if pairs is not None:
+        for column, _ in pairs:
+            if spec.column(column) is None:
+                yield At("Scenarios", row).error(
+                    "key",
+                    f"{column!r} is not a column of {row.sheet}; the columns are {listing(spec.names)}",
+                )
+        return
+    known = _row_keys(ctx, row.sheet) | added
+    if row.sheet in _KEY_VALUE_SHEETS:  # keys of these sheets are matched as the reader does
+        found = norm(row.key) in {norm(k) for k in known}
+    else:
+        found = row.key in known
+    if not found:
+        yield At("Scenarios", row).error(
+            "key", f"{row.sheet} has no row {row.key!r}{suggest(row.key, known)}"
+        )
+
+
+def _scenario_set(ctx: Context, row: ScenarioRow) -> Iterator[Problem]:
+    spec = SHEETS[row.sheet]
+    column = row.column or ("value" if row.sheet in _KEY_VALUE_SHEETS else "")
+    if spec.column(column) is None:
+        yield At("Scenarios", row).error(
+            "column",
+            f"{row.column!r} is not a column of {row.sheet}; the columns are {listing(spec.names)}",
+        )
+    elif (why := _value_problem(row.sheet, column, row.value, row.key)) is not None:
+        yield At("Scenarios", row).error("value", why)
+
+
+def _scenario_add(ctx: Context, row: ScenarioRow, added: set[str]) -> Iterator[Problem]:
+    """An added row gives every required column, each value valid; its id is remembered."""
+    spec = SHEETS[row.sheet]
+    pairs = _pairs(row.value)
+    if pairs is None:
+        yield At("Scenarios", row).error(
+            "value", "add needs the new row as column=value; column=value"
+        )
+        return
+    given = {}
+    for column, value in pairs:
+        spec_column = spec.column(column)
+        if spec_column is None:
+            yield At("Scenarios", row).error(
+                "value",
+                f"{column!r} is not a column of {row.sheet}; the columns are {listing(spec.names)}",
+            )
+            continue
+        given[spec_column.name] = value
+        if (
+            why := _value_problem(row.sheet, spec_column.name, value, given.get("key", ""))
+        ) is not None:
+            yield At("Scenarios", row).error("value", f"{spec_column.name}: {why}")
+    missing = [c.name for c in spec.columns if c.required and c.name not in given]
+    if missing:
+        yield At("Scenarios", row).error("value", f"the new row needs {listing(missing)}")
+    if spec.columns[0].name in given:
+        added.add(given[spec.columns[0].name])
+
+
+def scenarios(ctx: Context) -> Iterator[Problem]:
+    """Scenario rows patch sheets, rows and columns that exist, with valid values."""
+    added: dict[str, set[str]] = {}
+    for row in ctx.data.scenarios:
+        if norm(row.scenario) == "base":
+            yield At("Scenarios", row).error(
+                "scenario", "base is the workbook itself; give this scenario another name"
+            )
+        if row.sheet not in SHEETS or row.sheet == "Scenarios":
+            options = [s for s in SHEETS if s != "Scenarios"]
+            yield At("Scenarios", row).error(
+                "sheet",
+                f"{row.sheet!r} is not a sheet a scenario can change{suggest(row.sheet, options)}; use one of {listing(word='or', items=options)}",
+            )
+            continue
+        if row.action not in SCENARIO_ACTIONS:
+            continue  # reported by vocabularies()
+        mine = added.setdefault(f"{row.scenario}\n{row.sheet}", set())
+        if row.action == "add":
+            yield from _scenario_add(ctx, row, mine)
+            continue
+        yield from _scenario_key(ctx, row, mine)
+        if row.action == "set":
+            yield from _scenario_set(ctx, row)
+
+
+RULES: tuple[Rule, ...] = (
+    settings_required,
+    settings_values,
+    _at_least_one("Periods", "period (period, start, end, e.g. P1 08:30 09:20)"),
+    periods_order,
+    duplicate_ids,
+    references,
+    vocabularies,
+    block_times,
+    closed_days,
+    _at_least_one("Sections", "section (section, name, regime)"),
+    regimes_used,
+    separations,
+    _at_least_one("Rooms", "room (room, name, kind, seats)"),
+    rooms,
+    internet_windows,
+    _at_least_one("Staff", "staff member (staff, name, role)"),
+    staff,
+    staff_teaches,
+    _at_least_one("Courses", "course (course, kind, level or language, sessions, sizes)"),
+    courses_fields,
+    courses_wanted,
+    courses_taught,
+    courses_rooms,
+    learners_present,
+    learners_fields,
+    learners_fit,
+    intakes,
+    internet_access,
+    locks,
+    weights,
+    scenarios,
+)
+
+
+def validate(data: ProblemData, unread: Mapping[str, set[str]] | None = None) -> list[Problem]:
+    """Every problem of ``data``, errors and warnings, in the order of ``RULES``.
+
+    ``unread`` maps a sheet to the ids of rows the reader could not read (and reported);
+    references to those ids are not reported again. Leave it out for data built in code.
+    """
+    ctx = Context(data, unread or {})
+    return [problem for rule in RULES for problem in rule(ctx)]
+
+
+__all__ = ["RULES", "Context", "demand", "errors", "fits", "validate"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and validating a workbook file
+# ---------------------------------------------------------------------------------------------
+
+_SHEET_ORDER = {name: i for i, name in enumerate(SHEETS)}
+
+
+def _order(problem: Problem) -> tuple:
+    return (_SHEET_ORDER.get(problem.sheet, len(_SHEET_ORDER)), problem.row or 0)
+
+
+def check_workbook(path: str | os.PathLike) -> tuple[ProblemData | None, list[Problem]]:
+    """Read and validate the workbook at ``path``.
+
+    Returns the data (None when there is any error) and every problem found, warnings
+    included, in sheet order. Raises UnreadableFileError when the file is not a usable
+    workbook. Cross-sheet checks are skipped only when a required sheet or column is missing
+    (they would report the consequences of the missing layout, not real problems).
+    """
+    data, out = build(load_sheets(path))
+    problems = list(out.problems)
+    if out.layout_ok:
+        problems += validate(data, out.unread)
+    problems.sort(key=_order)
+    has_errors = any(p.severity == "error" for p in problems)
+    return (None if has_errors else data), problems
+
+
+def read_workbook(path: str | os.PathLike) -> ProblemData:
+    """The validated term in the workbook at ``path``.
+
+    Raises WorkbookError listing every error (reading and cross-sheet) and
+    UnreadableFileError when the file is not a usable workbook. Warnings are not raised; use
+    ``check_workbook`` to see them.
+    """
+    data, problems = check_workbook(path)
+    if data is None:
+        raise WorkbookError([p for p in problems if p.severity == "error"])
+    return data

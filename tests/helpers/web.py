@@ -1,0 +1,129 @@
+"""Helpers of the web tests: read a downloaded timetable back and verify it, run a server.
+
+``read_solution`` turns the Groups, Sessions, Intakes and Internet sheets of a timetable
+workbook (as ``scheduler solve`` or the web page writes it) back into a Solution, so that the
+independent verifier can check what the browser downloaded against the term workbook.
+``running_server`` starts ``scheduler serve`` in a subprocess on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
+from scheduler.verify import total_violations, verify
+from scheduler.workbook.validate import read_workbook
+
+
+def _rows(wb, sheet: str) -> list[dict]:
+    rows = list(wb[sheet].iter_rows(values_only=True))
+    header = [str(h) if h is not None else "" for h in rows[0]]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(v is not None for v in r)]
+
+
+def _list(text) -> tuple[str, ...]:
+    return tuple(p.strip() for p in str(text or "").split(",") if p.strip())
+
+
+def read_solution(path: Path) -> Solution:
+    """The Solution a timetable workbook shows."""
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        groups = tuple(
+            Group(str(r["group"]), str(r["course"]), str(r["staff"]), _list(r["members"]))
+            for r in _rows(wb, "Groups")
+        )
+        sessions = tuple(
+            Session(
+                str(r["group"]),
+                str(r["course"]),
+                str(r["day"]),
+                str(r["period"]),
+                int(r["periods"]),
+                str(r["room"]),
+                str(r["staff"]),
+                r["internet"] == "yes",
+            )  # fmt: skip
+            for r in _rows(wb, "Sessions")
+        )
+        intakes = tuple(
+            Intake(
+                str(r["learner"]),
+                int(r["week"]),
+                str(r["day"]),
+                str(r["period"]),
+                int(r["periods"]),
+                str(r["room"]),
+                str(r["staff"]),
+                str(r["language"]),
+            )  # fmt: skip
+            for r in _rows(wb, "Intakes")
+        )
+        internet = tuple(
+            InternetBooking(str(r["learner"]), str(r["day"]), str(r["period"]), str(r["room"]))
+            for r in _rows(wb, "Internet")
+        )
+    finally:
+        wb.close()
+    return Solution(groups, sessions, intakes, internet)
+
+
+def violations(workbook: Path, timetable: Path) -> int:
+    """Hard-rule violations the verifier finds in ``timetable`` for the term ``workbook``."""
+    solution = read_solution(timetable)
+    assert solution.groups, "the timetable has no groups"
+    return total_violations(verify(read_workbook(workbook), solution))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server ended with exit code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer at {url} within {seconds} s")
+
+
+@contextlib.contextmanager
+def running_server(*args: str) -> Iterator[str]:
+    """``scheduler serve`` on a free loopback port; yields its base URL, stops it after."""
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scheduler", "serve", "--port", str(port), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/", process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,48 @@
+"""The three phases of a solve: completed warm start, whole-model CP-SAT, neighbourhood search.
+
+Each phase must hand a valid timetable to the next, and the reported bound must stay a bound:
+never below the objective of a timetable that was found.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import scheduler.search.solve
+from scheduler.search.solve import solve
+from tests.helpers.terms import assert_valid, random_term
+
+
+@pytest.fixture(scope="module")
+def term():
+    return random_term(seed=0, n_learners=50)
+
+
+@pytest.mark.slow
+def test_the_first_timetable_is_the_completed_warm_start(term):
+    events = []
+    result = solve(term, time_limit=0.5, seed=1, progress=events.append)
+    assert result.stats["hint_complete"] == 1.0
+    assert events and events[0].elapsed == result.first_solution_time
+    assert [e.objective for e in events] == sorted(e.objective for e in events)
+    assert_valid(term, result.solution)
+
+
+@pytest.mark.slow
+def test_search_without_a_whole_model_timetable_keeps_a_true_bound(term, monkeypatch):
+    """When CP-SAT on the whole model stops before it has a timetable of its own, the
+    neighbourhood search starts from the warm start and the bound is the trivial one."""
+    monkeypatch.setattr(scheduler.search.solve, "FULL_MODEL_SHARE", 1e-9)
+    result = solve(term, time_limit=1.0, seed=1)
+    assert result.status == "feasible"
+    assert result.stats["lns_steps"] > 0
+    assert result.bound >= result.objective
+    assert_valid(term, result.solution)
+
+
+@pytest.mark.slow
+def test_the_neighbourhood_search_never_returns_a_worse_timetable(term):
+    events = []
+    result = solve(term, time_limit=1.0, seed=2, progress=events.append)
+    assert result.objective == max(e.objective for e in events)
+    assert result.bound >= result.objective
