@@ -179,3 +179,24 @@ def test_a_25_mb_file_is_refused_by_the_server_too(browser, server, tmp_path):
         assert page.is_visible("#check-button")
     finally:
         context.close()
+
+
+def test_compare_two_scenarios_shows_the_summary(page, server, shots, tmp_path):
+    _upload(page, server, MEDIUM)
+    page.wait_for_selector("#valid", timeout=60_000)
+    boxes = page.locator("#compare-form input[name=scenario]")
+    for i in range(boxes.count()):
+        if boxes.nth(i).get_attribute("value") not in ("extra-classroom", "teacher-friday"):
+            boxes.nth(i).uncheck()
+    page.fill("#compare-limit", "2")
+    page.click("#compare-button")
+    page.wait_for_selector("#p-done")
+    page.wait_for_selector("#summary", timeout=240_000)
+    scenarios = page.locator("#summary tbody tr td:first-child strong").all_inner_texts()
+    assert scenarios[0] == "base"
+    assert {"extra-classroom", "teacher-friday"} <= set(scenarios)
+    assert page.locator(".chart svg rect").count() == len(scenarios)
+    page.screenshot(path=str(shots / "web-compare.png"), full_page=True)
+    with page.expect_download() as info:
+        page.click("#download-comparison")
+    assert info.value.suggested_filename == "medium-scenarios.xlsx"
