@@ -13,6 +13,7 @@ only a timetable in which every hard rule holds is written (atomically, like eve
 from __future__ import annotations
 
 import os
+import signal
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -37,14 +38,22 @@ CHECK_MEMORY_BYTES = 4 * 2**30  # address space of a check: a real term needs a 
 
 def run(kind: str, folder: str, params: dict[str, Any], queue: Any) -> None:
     """The child process's main: do ``kind`` in ``folder`` and put the outcome on ``queue``."""
-    if kind == "check":
-        limit_memory(CHECK_MEMORY_BYTES)
+    prepare(kind)
     try:
         payload = ENTRY_POINTS[kind](Path(folder), params, lambda d: queue.put(("progress", d)))
     except Exception as exc:  # reported as one sentence; the server stays up
         queue.put(("failed", f"{type(exc).__name__}: {exc}"))
     else:
         queue.put(("done", payload))
+
+
+def prepare(kind: str) -> None:
+    """Set up a fresh child: Ctrl-C in the server's terminal reaches the whole process group,
+    but only the server decides when a child ends (it terminates them as it stops); a check
+    gets its memory cap."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if kind == "check":
+        limit_memory(CHECK_MEMORY_BYTES)
 
 
 def limit_memory(limit: int) -> None:

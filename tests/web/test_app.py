@@ -426,18 +426,21 @@ def test_a_check_runs_with_its_memory_capped():
     channel = context.Queue()
     child = context.Process(target=_capped_limit, args=(channel,), daemon=True)
     child.start()
-    soft, hard = channel.get(timeout=60)
+    soft, hard, interrupt_ignored = channel.get(timeout=60)
     child.join(10)
     assert soft == hard == 4 * 2**30
+    assert interrupt_ignored  # Ctrl-C in the terminal is the server's to handle
 
 
 def _capped_limit(channel) -> None:
     import resource
+    import signal
 
     from scheduler.web import work
 
-    work.limit_memory(work.CHECK_MEMORY_BYTES)
-    channel.put(resource.getrlimit(resource.RLIMIT_AS))
+    work.prepare("check")
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    channel.put((*resource.getrlimit(resource.RLIMIT_AS), ignored))
 
 
 def test_running_out_of_memory_while_reading_is_one_sentence(monkeypatch, tmp_path):
