@@ -13,6 +13,8 @@ import webbrowser
 
 import click
 
+EXIT_INTERRUPTED = 130  # as every command after Ctrl-C
+
 
 def _url(host: str, port: int, token: str | None) -> str:
     shown = f"[{host}]" if ":" in host else host
@@ -109,7 +111,11 @@ def serve(
     )
     if open_browser:
         threading.Thread(target=_open_when_up, args=(server, url), daemon=True).start()
-    server.run(sockets=[listening])
+    try:
+        server.run(sockets=[listening])
+    except KeyboardInterrupt:  # uvicorn stops cleanly, then raises the signal again
+        click.echo("The server has stopped; its files are deleted.", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
 def _bind(host: str, port: int) -> socket.socket:

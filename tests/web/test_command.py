@@ -79,3 +79,14 @@ def test_a_port_in_use_is_one_sentence_and_exit_2():
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1 port {port}" in result.output
     assert "--port" in result.output
+
+
+def test_ctrl_c_stops_with_a_sentence_and_exit_130(monkeypatch):
+    def interrupted(self, sockets=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(uvicorn.Server, "run", interrupted)
+    monkeypatch.setattr("scheduler.web.command._bind", lambda host, port: None)
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 130
+    assert "The server has stopped" in result.output
