@@ -236,6 +236,8 @@ class JobManager:
         while outcome is None:
             try:
                 kind, payload = channel.get(timeout=0.25)
+            except (EOFError, OSError):  # the child died while writing to the queue
+                break
             except queue_module.Empty:
                 if not process.is_alive():
                     break  # ended without a word: terminated or crashed
