@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE ?= instances/small.xlsx
+PYTEST := $(BIN)/python -m pytest -q
 
-.PHONY: run test test-fast lint bench clean
+.PHONY: run test test-fast test-slow lint typecheck check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,14 +18,24 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/scheduler solve $(EXAMPLE)
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -q
+# Every test: the fast ones first (a failure shows in seconds), then the slow ones.
+test: test-fast test-slow
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m 'not slow'
+	$(PYTEST) -m 'not slow'
 
+test-slow: $(STAMP)
+	$(PYTEST) -m 'slow'
+
+# Format, lint (line length 100) and types, as CI runs them.
 lint: $(STAMP)
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy scheduler
+
+check: lint typecheck test
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -141,7 +141,7 @@ def _solver_figures(row: Row, data, seed: int) -> None:
     row.wall_s = result.wall_time
     row.first_solution_s = result.first_solution_time
     row.objective, row.bound, row.gap = result.objective, result.bound, result.gap
-    row.within_1pct_s = time_to_within(stats.get("progress"), result.objective)
+    row.within_1pct_s = time_to_within(list(result.progress), result.objective)
     row.variables = int(stats.get("variables", 0))
     row.constraints = int(stats.get("constraints", 0))
     row.candidate_groups = int(stats.get("candidate_groups", 0))

@@ -12,17 +12,27 @@ and import heavy modules inside the function so that ``scheduler --help`` stays 
 
 from __future__ import annotations
 
-import os
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
 from scheduler import __version__
+from scheduler.console import (
+    EXIT_BAD_INPUT,
+    EXIT_BUG,
+    EXIT_NO_TIMETABLE,
+    bad_input,
+    check_or_exit,
+    debug_enabled,
+    load_or_exit,
+    print_problems,
+)
 from scheduler.data import ROOM_KINDS, STAFF_ROLES, ProblemData
-from scheduler.errors import Problem, SchedulerError, UnreadableFileError, WorkbookError
+from scheduler.errors import SchedulerError, WorkbookError
 from scheduler.rules import needs_intake, plural
 
 if TYPE_CHECKING:  # imported for annotations only: the commands load them when they run
@@ -30,64 +40,7 @@ if TYPE_CHECKING:  # imported for annotations only: the commands load them when 
     from scheduler.whatif.compare import Outcome, Term
     from scheduler.whatif.scenarios import Scenario
 
-EXIT_BAD_INPUT = 2
-EXIT_BUG = 1
 PROFILES = ("small", "medium", "large", "haren")
-
-
-def _debug() -> bool:
-    return os.environ.get("SCHEDULER_DEBUG", "") not in ("", "0")
-
-
-def print_problems(name: str, problems: list[Problem], err: bool = True) -> None:
-    """Errors, then warnings, one per line: ``sheet, row R, column C: message``. On stderr
-    unless ``err`` is False (for ``validate`` the problems are the report itself)."""
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity != "error"]
-    for kind, group, heading in (
-        ("error", errors, "to correct"),
-        ("warning", warnings, "(legal, but check)"),
-    ):
-        if group:
-            click.echo(f"{name}: {plural(len(group), kind)} {heading}:", err=err)
-            for p in group:
-                click.echo(f"{p.where()}: {p.message}", err=err)
-
-
-def bad_input(message: str) -> NoReturn:
-    """Print ``message`` and stop with the bad-input exit code."""
-    click.echo(f"Error: {message}", err=True)
-    raise click.exceptions.Exit(EXIT_BAD_INPUT)
-
-
-def check_or_exit(path: Path, err: bool = True) -> tuple[ProblemData, list[Problem]]:
-    """The valid data in ``path`` and its warnings; on any error print every problem and
-    exit 2. An unexpected failure while reading is reported as one sentence, also exit 2."""
-    from scheduler.workbook.validate import check_workbook
-
-    try:
-        data, problems = check_workbook(path)
-    except UnreadableFileError as exc:
-        bad_input(str(exc))
-    except Exception as exc:
-        if _debug():
-            raise
-        bad_input(
-            f"{path} could not be read ({type(exc).__name__}: {exc}); this is a bug in "
-            "scheduler, please report it with the workbook"
-        )
-    if data is None:
-        print_problems(path.name, problems, err)
-        raise click.exceptions.Exit(EXIT_BAD_INPUT)
-    return data, problems
-
-
-def load_or_exit(path: str | os.PathLike) -> ProblemData:
-    """The valid term in ``path``; warnings are printed, errors printed and exit 2."""
-    path = Path(path)
-    data, problems = check_or_exit(path)
-    print_problems(path.name, problems)
-    return data
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
@@ -114,7 +67,7 @@ class Main(click.Group):
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
         except Exception as exc:
-            if _debug():
+            if debug_enabled():
                 raise
             click.echo(
                 f"Error: unexpected {type(exc).__name__}: {exc}. This is a bug in scheduler; "
@@ -283,7 +236,6 @@ def example(
 # solve and export
 # ---------------------------------------------------------------------------------------------
 
-EXIT_NO_TIMETABLE = 3
 EXPORTS = Path("exports")
 
 
@@ -463,7 +415,7 @@ def solve(
         workers=workers,
         deterministic=not fast,
     )
-    if not quiet and click.get_text_stream("stderr").isatty():
+    if not quiet and sys.stderr.isatty():
         click.echo("", err=True)
     if verified is None:
         if result.status == "infeasible":
@@ -739,25 +691,37 @@ def export(timetable: Path, ics_dir: Path) -> None:
     """Write each staff member's sessions and intakes as an iCalendar file.
 
     Every session of the term on its real dates, closed days left out; import the file in
-    Outlook, Google Calendar or any calendar program.
+    Outlook, Google Calendar or any calendar program. Exit 0 when calendars are written, 2 for
+    bad input, 3 when there is no event to write.
 
     \b
     Example:
       scheduler export exports/small-timetable.xlsx --ics exports/calendars
     """
-    from scheduler.report.ics import export_ics
+    from scheduler.timetable_cli import run_export
 
-    if not timetable.is_file():
-        bad_input(f"{timetable} does not exist; give a timetable written by scheduler solve")
-    written = export_ics(timetable, ics_dir)
-    click.echo(f"Wrote {plural(len(written), 'calendar')} to {ics_dir}")
-    for path in written:
-        click.echo(f"  {path.name}")
+    run_export(timetable, ics_dir)
 
 
-from scheduler.web.command import serve  # noqa: E402 (the web page; imports click only)
+def _register_timetable_commands() -> None:
+    """check and explain live in their own module (scheduler.timetable_cli)."""
+    from scheduler.timetable_cli import check, explain
 
-main.add_command(serve)
+    main.add_command(check)
+    main.add_command(explain)
+
+
+_register_timetable_commands()
+
+
+def _register_web_commands() -> None:
+    """serve (the web page) lives in scheduler.web.command, which imports only click."""
+    from scheduler.web.command import serve
+
+    main.add_command(serve)
+
+
+_register_web_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -28,7 +29,7 @@ CLOSED_REASONS: tuple[str, ...] = ("holiday", "strike", "lockdown", "other")
 GENDERS: tuple[str, ...] = ("M", "F")
 STATUSES: tuple[str, ...] = ("remand", "sentenced", "mixed")
 SCENARIO_ACTIONS: tuple[str, ...] = ("set", "add", "remove")
-LOCK_KINDS: tuple[str, ...] = ("session",)
+LOCK_KINDS: tuple[str, ...] = ("session", "member")
 
 
 def fmt_time(minutes: int) -> str:
@@ -200,7 +201,8 @@ class LearnerUnavailability:
 
 @dataclass(frozen=True)
 class Lock:
-    """A session that must stay where it is; None leaves that part free."""
+    """A session that must stay where it is (kind ``session``; None leaves that part free), or
+    a learner pinned into a group (kind ``member``: ``group`` and ``learner`` are set)."""
 
     kind: str = "session"
     course: str | None = None
@@ -209,6 +211,7 @@ class Lock:
     period: str | None = None
     room: str | None = None
     staff: str | None = None
+    learner: str | None = None
     row: int | None = _rowfield()
 
 
@@ -224,6 +227,39 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "staff_days": 20,  # penalty per day a staff member must come in
     "room_changes": 10,  # penalty per group that uses more than one room in the week
 }
+
+
+class Weights(Mapping[str, float]):
+    """Objective weights as a read-only mapping (a ProblemData never changes after it is
+    built): hashable by value, picklable for worker processes, equal to a dict of the same
+    items. Change weights with ``ProblemData.replace(weights={**data.weights, key: value})``."""
+
+    __slots__ = ("_items",)
+    _items: dict[str, float]
+
+    def __init__(self, items: Mapping[str, float] | Iterable[tuple[str, float]] = ()) -> None:
+        object.__setattr__(self, "_items", dict(items))
+
+    def __getitem__(self, key: str) -> float:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Weights are read-only; use ProblemData.replace(weights=...)")
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, float]]]:
+        return (Weights, (dict(self._items),))
+
+    def __repr__(self) -> str:
+        return f"Weights({self._items!r})"
 
 
 @dataclass(frozen=True)
@@ -256,11 +292,14 @@ class ProblemData:
     staff_availability: tuple[StaffAvailability, ...] = ()
     learner_unavailability: tuple[LearnerUnavailability, ...] = ()
     locks: tuple[Lock, ...] = ()
-    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    weights: Mapping[str, float] = field(default_factory=lambda: Weights(DEFAULT_WEIGHTS))
     scenarios: tuple[ScenarioRow, ...] = ()
 
-    def __hash__(self) -> int:  # weights is a dict; hash on identity is enough
-        return id(self)
+    def __post_init__(self) -> None:
+        # Immutable all the way down: a dict given as weights becomes a read-only Weights, so
+        # a ProblemData hashes and compares by value.
+        if not isinstance(self.weights, Weights):
+            object.__setattr__(self, "weights", Weights(self.weights))
 
     def replace(self, **changes) -> ProblemData:
         """A new ProblemData with ``changes`` applied; ``self`` is left as it is."""

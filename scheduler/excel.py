@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER_FONT = Font(bold=True)
@@ -98,3 +99,42 @@ def save_atomic(wb: Workbook, path: str | os.PathLike) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def empty_workbook() -> Workbook:
+    """A workbook without any sheet (openpyxl starts with one), for writers that add theirs."""
+    wb = Workbook()
+    for ws in list(wb.worksheets):
+        wb.remove(ws)
+    return wb
+
+
+def first_sheet(wb: Workbook) -> Worksheet:
+    """The sheet a new workbook starts with, as a worksheet."""
+    ws = wb.worksheets[0]
+    assert isinstance(ws, Worksheet)
+    return ws
+
+
+def print_setup(
+    ws: Worksheet,
+    title_rows: str | None = None,
+    title_cols: str | None = None,
+    landscape: bool = True,
+) -> None:
+    """How every sheet meant for paper prints: A4, landscape unless told otherwise, one page
+    wide (as many pages down as needed), narrow side margins, no grid lines, and the given
+    rows (``"1:3"``) and columns (``"A:A"``) repeated on every page."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if title_cols:
+        ws.print_title_cols = title_cols

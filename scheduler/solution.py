@@ -10,7 +10,9 @@ periods of one day starting at ``period``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -72,20 +74,35 @@ class Solution:
         return {(m, g.course) for g in self.groups for m in g.members}
 
 
-@dataclass
-class Result:
-    """What one solve returns. ``status`` is one of optimal, feasible, infeasible, unknown,
-    invalid. Infeasible is a status, not an exception."""
+class SolveStatus(StrEnum):
+    """How a solve ended. A ``StrEnum``, so ``status == "optimal"`` reads as it should."""
 
-    status: str
+    OPTIMAL = "optimal"  # proven best
+    FEASIBLE = "feasible"  # a timetable, not proven best
+    INFEASIBLE = "infeasible"  # proven impossible: ``conflicts`` says why
+    UNKNOWN = "unknown"  # no timetable found in the time limit
+    INVALID = "invalid"  # the model was refused by the solver (a bug)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one solve returns. Infeasible is a status, not an exception.
+
+    ``progress`` holds (seconds, objective) of each better timetable found; ``stats`` numbers
+    about the search (model size, phases, deterministic time, whether the wall-clock cap
+    stopped it); ``objective_terms`` the objective split by term.
+    """
+
+    status: SolveStatus
     solution: Solution | None = None
     objective: float | None = None
     bound: float | None = None
     wall_time: float = 0.0
     first_solution_time: float | None = None
-    conflicts: list[str] = field(default_factory=list)  # rules that make it impossible
-    stats: dict[str, float] = field(default_factory=dict)
-    objective_terms: dict[str, float] = field(default_factory=dict)
+    conflicts: tuple[str, ...] = ()  # rules that make it impossible
+    progress: tuple[tuple[float, float], ...] = ()
+    stats: Mapping[str, float] = field(default_factory=dict)
+    objective_terms: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def gap(self) -> float | None:

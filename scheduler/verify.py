@@ -1,9 +1,17 @@
 """Independent re-check of every hard rule on a finished timetable.
 
 The verifier reads only the term (``scheduler.data``), the timetable (``scheduler.solution``) and
-the calendar helpers (``scheduler.term``). It shares no code with the CP-SAT model, so a mistake
-in the model cannot hide itself here. Rule ids, their order and their exact meaning are those of
-the shared rules note; the Diagnostics sheet lists them in this order.
+the calendar helpers (``scheduler.term``). It shares no code with the CP-SAT model (nor with
+``scheduler.rules``), so a mistake in the model cannot hide itself here. In particular the two
+rules added on 2026-12-01 are written here again from workbook.md's text, on purpose:
+- *a session or an intake spanning a gap* (lunch, a break) is one appointment: a regime row, an
+  unavailability row or a room's unavailability that overlaps the gap by a minute or more breaks
+  it, and a staff or internet window must contain the gap, as if the gap were a period of it;
+- *the intake window follows arrival*: weeks ``w .. w + intake_weeks - 1``, where ``w`` is the
+  week of the learner's arrival (week 1 when they arrived before the term).
+
+Rule ids, their order and their exact meaning are those of the shared rules note; the
+Diagnostics sheet lists them in this order.
 
 ``verify`` never raises on a broken timetable: unknown ids, wrong lengths and periods past the
 end of the day are counted as violations of the rule they break.
@@ -16,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from scheduler.data import Course, Learner, Period, ProblemData, Room, Separation, Staff
+from scheduler.data import Course, Learner, Period, ProblemData, Room, Separation, Staff, fmt_time
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 from scheduler.term import closed_for, date_of, learner_window, n_weeks
 
@@ -54,9 +62,9 @@ RULES: tuple[tuple[str, str], ...] = (
     ("learner_clash", "No learner has two things at the same time (sessions, internet bookings, intake)."),
     ("separation", "People who must be kept apart never share a group or a room at the same time."),
     ("escorts", "No more group sessions start in one period than the escorts can move."),
-    ("intake", "Intakes go to learners who need one, once, in an interview room with a counsellor who speaks their language, on an open date early in the term."),
+    ("intake", "Intakes go to learners who need one, once, in an interview room with a counsellor who speaks their language, on an open date in their first weeks from arrival."),
     ("internet_booking", "Internet bookings go to learners who asked, at most their number a week and one a day, one period inside an internet window, in a lab with internet seats."),
-    ("locks", "Every locked session is still where it was locked."),
+    ("locks", "Every locked session is still where it was locked, and every pinned learner is in their group."),
 )  # fmt: skip
 
 
@@ -110,6 +118,31 @@ def _contained(periods: tuple[Period, ...], rows: Iterable) -> set[Slot]:
         for i, p in enumerate(periods)
         if r.start <= p.start and p.end <= r.end
     }
+
+
+def _gaps(
+    periods: tuple[Period, ...], day: str, span: tuple[int, ...]
+) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every gap of a minute or more between two consecutive periods of
+    ``span``: the appointment's people stay through it, so it counts as a period of it."""
+    out = []
+    for a, b in zip(span, span[1:], strict=False):
+        end, start = periods[a].end, periods[b].start
+        if start > end:
+            between = f"between {periods[a].period} and {periods[b].period}"
+            name = f"{day} {fmt_time(end)}-{fmt_time(start)} ({between})"
+            out.append((end, start, name))
+    return out
+
+
+def _overlaps_gap(rows: Iterable, day: str, start: int, end: int) -> bool:
+    """A blocking row on ``day`` (or ``all``) overlaps the gap by one minute or more."""
+    return any(r.day in (day, "all") and r.start < end and r.end > start for r in rows)
+
+
+def _holds_gap(rows: Iterable, day: str, start: int, end: int) -> bool:
+    """One window row on ``day`` contains the whole gap."""
+    return any(r.day == day and r.start <= start and end <= r.end for r in rows)
 
 
 def _by_key(rows: Iterable, key: str) -> dict[str, list]:
@@ -245,6 +278,24 @@ class _Facts:
         if (day, index) in self.learner_unavailable.get(learner.learner, set()):
             return "their unavailability"
         return None
+
+    def learner_gap_blocked(self, learner: Learner, day: str, start: int, end: int) -> str | None:
+        """Why ``learner`` cannot stay through the gap ``start``..``end`` of ``day``, or None."""
+        section = self.data.section_by_id.get(learner.section)
+        regime = [r for r in self.data.regimes if section and r.regime == section.regime]
+        if _overlaps_gap(regime, day, start, end):
+            return f"regime of section {learner.section}"
+        own = [u for u in self.data.learner_unavailability if u.learner == learner.learner]
+        if _overlaps_gap(own, day, start, end):
+            return "their unavailability"
+        return None
+
+    def room_gaps_blocked(self, room: str, day: str, span: tuple[int, ...]) -> list[str]:
+        """The gaps of ``span`` in which ``room`` is unavailable."""
+        rows = [u for u in self.data.room_unavailability if u.room == room]
+        return [
+            n for a, b, n in _gaps(self.data.periods, day, span) if _overlaps_gap(rows, day, a, b)
+        ]
 
     # Occupancy --------------------------------------------------------------------------------
     @cached_property
@@ -429,6 +480,11 @@ def _check_internet_sessions(f: _Facts, t: _Tally) -> None:
         if room is None or room.kind != "computer_lab":
             t.add(f"{where}: room {s.room} is not a computer lab")
         outside = [f.slot(s.day, i) for i in span if (s.day, i) not in f.internet_open]
+        outside += [
+            f"the gap {n}"
+            for a, b, n in _gaps(f.data.periods, s.day, span)
+            if not _holds_gap(f.data.internet_windows, s.day, a, b)
+        ]
         if outside:
             t.add(f"{where}: {_listing(outside)} outside the internet windows")
         group = f.groups.get(s.group)
@@ -466,6 +522,7 @@ def _check_session_room(f: _Facts, t: _Tally) -> None:
         blocked = [
             f.slot(s.day, i) for i in span if (s.day, i) in f.room_unavailable.get(s.room, ())
         ]
+        blocked += [f"the gap {n}" for n in f.room_gaps_blocked(s.room, s.day, span)]
         if blocked:
             t.add(f"{where}: room {s.room} is unavailable on {_listing(blocked)}")
 
@@ -541,6 +598,12 @@ def _availability_problem(f: _Facts, staff_id: str, day: str, span: tuple[int, .
     windows = f.staff_windows.get(staff_id)
     if windows is not None:
         outside = [f.slot(day, i) for i in span if (day, i) not in windows]
+        rows = [a for a in f.data.staff_availability if a.staff == staff_id]
+        outside += [
+            f"the gap {n}"
+            for a, b, n in _gaps(f.data.periods, day, span)
+            if not _holds_gap(rows, day, a, b)
+        ]
         if outside:
             return f"{staff_id} is not available on {_listing(outside)}"
     return None
@@ -603,8 +666,10 @@ def _blocked_report(f: _Facts, learner_id: str, day: str, span: Iterable[int]) -
     learner = f.data.learner_by_id.get(learner_id)
     if learner is None:
         return None  # unknown learners are counted by the rule that names them
-    hits = [(i, f.learner_blocked(learner, day, i)) for i in span]
-    blocked = [f"{f.slot(day, i)} ({why})" for i, why in hits if why]
+    hits = [(f.slot(day, i), f.learner_blocked(learner, day, i)) for i in span]
+    for start, end, name in _gaps(f.data.periods, day, tuple(span)):
+        hits.append((f"the gap {name}", f.learner_gap_blocked(learner, day, start, end)))
+    blocked = [f"{where} ({why})" for where, why in hits if why]
     return _listing(blocked) if blocked else None
 
 
@@ -625,10 +690,10 @@ def _check_learner_clash(f: _Facts, t: _Tally) -> None:
     for x, span in f.intakes_with_spans():
         weekly = f.learner_weekly.get(x.learner, {})
         for i in span:
-            what = weekly.get((x.day, i))
-            if what:
+            during = weekly.get((x.day, i), [])
+            if during:
                 t.add(
-                    f"Learner {x.learner}, week {x.week} {f.slot(x.day, i)}: intake during {_listing(what)}"
+                    f"Learner {x.learner}, week {x.week} {f.slot(x.day, i)}: intake during {_listing(during)}"
                 )
 
 
@@ -701,11 +766,21 @@ def _check_escorts(f: _Facts, t: _Tally) -> None:
             )
 
 
+def _intake_weeks(data: ProblemData, learner: Learner) -> tuple[int, int]:
+    """First and last week of the learner's intake window: ``intake_weeks`` weeks from the week
+    of arrival, or from week 1 for a learner who arrived before the term (workbook.md)."""
+    start = data.settings.term_start
+    first = 1
+    if learner.arrival is not None and learner.arrival > start:
+        first = (learner.arrival - start).days // 7 + 1
+    return first, first + data.settings.intake_weeks - 1
+
+
 def _intake_date_problems(f: _Facts, x: Intake, learner: Learner) -> Iterator[str]:
     """Week range, a real date of the term inside the learner's window, not closed for them."""
-    weeks = f.data.settings.intake_weeks
-    if not 1 <= x.week <= weeks:
-        yield f"week {x.week} is outside weeks 1 to {weeks}"
+    first_week, last_week = _intake_weeks(f.data, learner)
+    if not first_week <= x.week <= last_week:
+        yield f"week {x.week} is outside the learner's intake weeks {first_week} to {last_week}"
         return  # no date to check
     # n_weeks first: a week far past the term would overflow the date arithmetic
     date = date_of(f.data, x.week, x.day) if x.week <= n_weeks(f.data) else None
@@ -735,6 +810,7 @@ def _intake_room_problems(
     if refused:
         yield refused
     blocked = [f.slot(x.day, i) for i in span if (x.day, i) in f.room_unavailable.get(x.room, ())]
+    blocked += [f"the gap {n}" for n in f.room_gaps_blocked(x.room, x.day, span)]
     if blocked:
         yield f"room {x.room} is unavailable on {_listing(blocked)}"
 
@@ -825,8 +901,16 @@ _LOCK_FIELDS = ("course", "group", "day", "period", "room", "staff")
 
 
 def _check_locks(f: _Facts, t: _Tally) -> None:
-    """Every session lock is matched by a session equal on the lock's non-blank fields."""
+    """Every session lock is matched by a session equal on the lock's non-blank fields; every
+    member lock's learner is a member of the group it names."""
     for lock in f.data.locks:
+        if lock.kind == "member":
+            group = f.groups.get(lock.group or "")
+            if group is None or lock.learner not in group.members:
+                row = f" (Locks row {lock.row})" if lock.row is not None else ""
+                why = "no such group" if group is None else "not a member"
+                t.add(f"Lock{row} pinning {lock.learner} into {lock.group}: {why}")
+            continue
         if lock.kind != "session":
             continue
         wanted = {k: getattr(lock, k) for k in _LOCK_FIELDS if getattr(lock, k) not in (None, "")}

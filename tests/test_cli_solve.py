@@ -136,8 +136,16 @@ def test_a_broken_workbook_exits_2_and_writes_nothing(tmp_path):
             ),
             "Locks row 2 (course=NT2-1.1, day=Tue, period=P1)",
         ),
+        # A pin into the second group of a course that may run one group.
+        (
+            term(
+                courses=(nt2_course(max_groups=1),),
+                locks=(Lock(kind="member", group="NT2-1.1-2", learner="L0001"),),
+            ),
+            "Locks row 2 (group=NT2-1.1-2, learner=L0001)",
+        ),
     ],
-    ids=["regime", "min_size"],
+    ids=["regime", "min_size", "member"],
 )
 def test_an_impossible_term_exits_3_names_the_lock_and_writes_nothing(tmp_path, data, lock):
     src = workbook(tmp_path, data)

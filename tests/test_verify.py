@@ -96,7 +96,7 @@ def test_counts_are_per_violation():
     check = by_rule(verify(data, solution))["learner_regime"]
     assert check.violations == 3
     assert (
-        "Learner L0001, group NT2-1.1-1: blocked on Mon P1 (regime of section A) and Mon P2"
+        "Learner L0001, group NT2-1.1-1: blocked on Mon P1 (regime of section A), Mon P2"
         in check.details[0]
     )
 

@@ -10,9 +10,9 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.instance import Instance, intake_dates
+from scheduler.model.instance import Instance
 from scheduler.model.variables import GroupVars, Variables
-from scheduler.rules import parse_group_id
+from scheduler.rules import intake_dates, parse_group_id
 
 
 class Constraints:
@@ -181,58 +181,52 @@ class Constraints:
 
     # --- learners -----------------------------------------------------------------------
     def _section_regimes(self) -> None:
-        """No session while a member's section regime blocks the time."""
+        """No session while a member's section regime blocks its periods or a gap inside it."""
         for g in self.vars.groups:
             for sec, h in g.has_section.items():
-                blocked = self.inst.section_blocked.get(sec, frozenset())
                 for (t0, _r, _i), v in g.all_sessions():
-                    if blocked.intersection(range(t0, t0 + g.length)):
+                    if not self.inst.section_free_at(sec, t0, g.length):
                         self.model.add_bool_or([v.Not(), h.Not()])
 
     def _learner_unavailability(self) -> None:
-        """No session while a member has a LearnerUnavailability row."""
-        data = self.inst.data
+        """No session while a member's LearnerUnavailability row touches it (gaps included)."""
+        inst = self.inst
         for g in self.vars.groups:
             for m, x in g.member.items():
-                own = self.inst.learner_blocked[m] - self.inst.section_blocked.get(
-                    data.learner_by_id[m].section, frozenset()
-                )
-                if not own:
+                if not self._own_rows(m):
                     continue
+                sec = inst.data.learner_by_id[m].section
                 for (t0, _r, _i), v in g.all_sessions():
-                    if own.intersection(range(t0, t0 + g.length)):
+                    # a start the regime blocks is already ruled out for the whole section
+                    regime_ok = inst.section_free_at(sec, t0, g.length)
+                    if regime_ok and not inst.learner_free_at(m, t0, g.length):
                         self.model.add_bool_or([v.Not(), x.Not()])
+
+    def _own_rows(self, m: str) -> bool:
+        """The learner has LearnerUnavailability rows that block more than their regime."""
+        inst = self.inst
+        sec = inst.data.learner_by_id[m].section
+        return inst.learner_blocked[m] != inst.section_blocked.get(
+            sec, frozenset()
+        ) or inst.learner_gaps[m] != inst.section_gaps.get(sec, frozenset())
 
     def _compatible_sessions(self) -> None:
         """Redundant, for the linear relaxation: a group with a member from section σ (or with
         learner l) holds all its weekly sessions at times σ (or l) can come. The pairwise
         rules above say the same for integers; summed, they stop the LP from placing a learner
         in a half-formed group whose sessions mostly fall in the learner's work or yard."""
-        data = self.inst.data
+        inst = self.inst
         for g in self.vars.groups:
-            c = data.course_by_id[g.cand.course]
+            c = inst.data.course_by_id[g.cand.course]
             sessions = list(g.all_sessions())
             for sec, h in g.has_section.items():
-                blocked = self.inst.section_blocked.get(sec, frozenset())
-                ok = [
-                    v
-                    for (t0, _r, _i), v in sessions
-                    if not blocked.intersection(range(t0, t0 + g.length))
-                ]
+                ok = [v for (t0, _r, _i), v in sessions if inst.section_free_at(sec, t0, g.length)]
                 if len(ok) < len(sessions):
                     self.model.add(sum(ok) >= c.sessions_per_week * h)
             for m, x in g.member.items():
-                blocked = self.inst.learner_blocked[m]
-                sec_blocked = self.inst.section_blocked.get(
-                    data.learner_by_id[m].section, frozenset()
-                )
-                if blocked == sec_blocked:
+                if not self._own_rows(m):
                     continue
-                ok = [
-                    v
-                    for (t0, _r, _i), v in sessions
-                    if not blocked.intersection(range(t0, t0 + g.length))
-                ]
+                ok = [v for (t0, _r, _i), v in sessions if inst.learner_free_at(m, t0, g.length)]
                 self.model.add(sum(ok) >= c.sessions_per_week * x)
 
     def _learner_no_two_groups_at_once(self) -> None:
@@ -372,44 +366,56 @@ class Constraints:
                     self.model.add(sum(vs) + sum(booked[(m, t)]) <= 1)
 
     def _locks(self) -> None:
-        """A locked session stays where it is (each lock is a named assumption, so an
-        impossible lock is reported by its row).
+        """A locked session stays where it is, and a pinned learner is in their group (each lock
+        is a named assumption, so an impossible lock is reported by its row).
 
         A lock on a group id ``C-n`` is held by one specific group: ``named[(C, n)][g]`` says
         that candidate ``g`` is the group called ``C-n``. Exactly one candidate carries each
         locked id, no candidate carries two, and every lock on that id is met by that one
-        group's sessions, and groups ``C-1`` .. ``C-n`` all exist. A lock without a group id may
-        be met by any group of its course.
+        group (its sessions, or its members for a ``member`` lock), and groups ``C-1`` .. ``C-n``
+        all exist. A session lock without a group id may be met by any group of its course.
         """
         data = self.inst.data
         for i, lock in enumerate(data.locks):
             lit = self.lock_literals.setdefault(i, self.model.new_bool_var(f"lock[{i}]"))
-            groups = [g for g in self.vars.groups if lock.course in (None, g.cand.course)]
             if lock.group:
-                key = parse_group_id(lock.group, (c.course for c in data.courses))
-                if key is None or (lock.course not in (None, key[0])):
-                    self.model.add_bool_or([lit.Not()])  # no group can ever have that id
-                    continue
-                named = self._named(key)
-                # Ids are given in activation order, so C-n needs groups C-1 .. C-n formed.
-                actives = [g.active for g in self.vars.groups if g.cand.course == key[0]]
-                self.model.add(sum(actives) >= key[1]).only_enforce_if(lit)
-                for g in groups:
-                    if g.cand.index not in named:
-                        continue
-                    matching = self._lock_matches(g, lock)
-                    carrier = named[g.cand.index]
-                    if matching:
-                        self.model.add_bool_or([*matching, carrier.Not()]).only_enforce_if(lit)
-                    else:
-                        self.model.add_implication(lit, carrier.Not())
-                self.model.add_exactly_one(named.values()).only_enforce_if(lit)
+                self._group_lock(lock, lit)
                 continue
+            if lock.kind == "member":  # a pin into no group can never hold
+                self.model.add_bool_or([lit.Not()])
+                continue
+            groups = [g for g in self.vars.groups if lock.course in (None, g.cand.course)]
             matching = [v for g in groups for v in self._lock_matches(g, lock)]
             if matching:
                 self.model.add_bool_or(matching).only_enforce_if(lit)
             else:
                 self.model.add_bool_or([lit.Not()])
+
+    def _group_lock(self, lock, lit: cp_model.IntVar) -> None:
+        """Under ``lit``, the group called ``lock.group`` exists and meets the lock."""
+        data = self.inst.data
+        key = parse_group_id(lock.group, (c.course for c in data.courses))
+        if key is None or (lock.course not in (None, key[0])):
+            self.model.add_bool_or([lit.Not()])  # no group can ever have that id
+            return
+        named = self._named(key)
+        # Ids are given in activation order, so C-n needs groups C-1 .. C-n formed.
+        actives = [g.active for g in self.vars.groups if g.cand.course == key[0]]
+        self.model.add(sum(actives) >= key[1]).only_enforce_if(lit)
+        for g in self.vars.groups:
+            if g.cand.index not in named:
+                continue
+            if lock.kind == "member":
+                member = g.member.get(lock.learner)
+                matching = [member] if member is not None else []
+            else:
+                matching = self._lock_matches(g, lock)
+            carrier = named[g.cand.index]
+            if matching:
+                self.model.add_bool_or([*matching, carrier.Not()]).only_enforce_if(lit)
+            else:
+                self.model.add_implication(lit, carrier.Not())
+        self.model.add_exactly_one(named.values()).only_enforce_if(lit)
 
     def _named(self, key: tuple[str, int]) -> dict[int, cp_model.IntVar]:
         """Candidate index -> "this candidate is the group ``course-n``", made once per id;

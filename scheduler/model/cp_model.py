@@ -18,7 +18,9 @@ from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 class TimetableModel(Constraints):
     """Builds the model on construction; ``solution_from`` reads a solution back."""
 
-    def __init__(self, data: ProblemData, inst: Instance | None = None):
+    def __init__(self, data: ProblemData, inst: Instance | None = None, objective: bool = True):
+        """``objective=False`` builds the variables and hard rules only, for questions of
+        feasibility (``scheduler explain``), where the objective would only cost time."""
         self.data = data
         self.inst = inst or build_instance(data)
         self.model = cp_model.CpModel()
@@ -28,8 +30,10 @@ class TimetableModel(Constraints):
         self.occupancy: dict[tuple[int, int], cp_model.IntVar] = {}
         self._make_variables()
         self.add_constraints()
-        self.objective: Objective = build_objective(self.model, self.inst, self.vars)
-        self.model.maximize(self.objective.expression())
+        self.objective: Objective = Objective()
+        if objective:
+            self.objective = build_objective(self.model, self.inst, self.vars)
+            self.model.maximize(self.objective.expression())
 
     # --- variables ----------------------------------------------------------------------
     def _make_variables(self) -> None:
@@ -65,16 +69,14 @@ class TimetableModel(Constraints):
             if not needs_intake(learner):
                 continue
             speakers = [c for c in counsellors if set(c.languages) & set(learner.languages)]
-            blocked = inst.learner_blocked[learner.learner]
             for week, t0 in self.intake_options(learner.learner):
-                cover = set(range(t0, t0 + length))
-                if cover & blocked:
+                if not inst.learner_free_at(learner.learner, t0, length):
                     continue
                 for c in speakers:
-                    if not cover <= inst.staff_free[c.staff]:
+                    if not inst.staff_free_at(c.staff, t0, length):
                         continue
                     for r in rooms:
-                        if cover & inst.room_blocked[r.room]:
+                        if not inst.room_free_at(r.room, t0, length):
                             continue
                         if r.sections and learner.section not in r.sections:
                             continue
@@ -110,6 +112,11 @@ class TimetableModel(Constraints):
                 chosen = values.get(index)
                 self.model.add_hint(var, chosen is not None and chosen[2] == group_id(course_id, n))
         return len(values)
+
+    def matching_groups(self, solution: Solution) -> dict[int, tuple[tuple[str, ...], set, str]]:
+        """Candidate index -> (members, session keys, group id) of ``solution``'s groups that
+        a candidate can hold as they are (used to keep a timetable close to a given one)."""
+        return self._hint_values(solution)
 
     def _hint_values(self, solution: Solution) -> dict[int, tuple[tuple[str, ...], set, str]]:
         """Candidate index -> (members, session keys, group id) of the solution's groups."""

@@ -6,11 +6,16 @@ a start is only kept when the whole session fits in one day and is possible for 
 staff member and at least one room. Candidate groups are formed per course, per clique of
 mutually compatible sections (no Separations row between any two of them) and per eligible
 staff member, so that staff assignment is fixed per candidate and staff rules become linear.
+
+A session or intake of several periods is one appointment: its people stay through any gap
+between its periods (lunch, a break). So every blocked-slot set has a twin over *gaps* (gap
+``t`` lies between slot ``t`` and slot ``t + 1`` of the same day): a blocking row that overlaps
+the gap by a minute or more blocks it, and a window must contain it, exactly as if the gap were
+a period. ``*_free_at(.., t0, length)`` apply both to a whole appointment.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -52,6 +57,13 @@ class Instance:
     room_blocked: dict[str, frozenset[int]] = field(default_factory=dict)
     staff_free: dict[str, frozenset[int]] = field(default_factory=dict)
     internet_slots: frozenset[int] = frozenset()
+    # Gaps (see module docstring): only gaps of one minute or more exist.
+    gap_slots: frozenset[int] = frozenset()
+    section_gaps: dict[str, frozenset[int]] = field(default_factory=dict)  # blocked
+    learner_gaps: dict[str, frozenset[int]] = field(default_factory=dict)  # blocked
+    room_gaps: dict[str, frozenset[int]] = field(default_factory=dict)  # blocked
+    staff_gaps: dict[str, frozenset[int]] = field(default_factory=dict)  # available
+    internet_gaps: frozenset[int] = frozenset()  # inside an internet window
     candidates: list[Candidate] = field(default_factory=list)
     eligible: dict[str, tuple[str, ...]] = field(default_factory=dict)  # course -> learners
 
@@ -64,6 +76,53 @@ class Instance:
 
     def covered(self, start: int, length: int) -> range:
         return range(start, start + length)
+
+    def inner_gaps(self, start: int, length: int) -> list[int]:
+        """The gaps an appointment of ``length`` periods from ``start`` spans."""
+        return [t for t in range(start, start + length - 1) if t in self.gap_slots]
+
+    def clear_at(
+        self, start: int, length: int, slots: frozenset[int], gaps: frozenset[int]
+    ) -> bool:
+        """No period and no inner gap of the appointment is in the blocked ``slots``/``gaps``."""
+        return not slots.intersection(self.covered(start, length)) and not gaps.intersection(
+            self.inner_gaps(start, length)
+        )
+
+    def within_at(
+        self, start: int, length: int, slots: frozenset[int], gaps: frozenset[int]
+    ) -> bool:
+        """Every period and every inner gap of the appointment is in the open ``slots``/``gaps``."""
+        return slots.issuperset(self.covered(start, length)) and gaps.issuperset(
+            self.inner_gaps(start, length)
+        )
+
+    def learner_free_at(self, learner: str, start: int, length: int) -> bool:
+        """Neither the learner's regime nor their own unavailability touches the appointment."""
+        return self.clear_at(
+            start, length, self.learner_blocked[learner], self.learner_gaps[learner]
+        )
+
+    def section_free_at(self, section: str, start: int, length: int) -> bool:
+        """The section's regime leaves the whole appointment free."""
+        return self.clear_at(
+            start,
+            length,
+            self.section_blocked.get(section, frozenset()),
+            self.section_gaps.get(section, frozenset()),
+        )
+
+    def room_free_at(self, room: str, start: int, length: int) -> bool:
+        """No RoomUnavailability row touches the appointment."""
+        return self.clear_at(start, length, self.room_blocked[room], self.room_gaps[room])
+
+    def staff_free_at(self, staff: str, start: int, length: int) -> bool:
+        """The staff member is on site and available over the whole appointment, gaps included."""
+        return self.within_at(start, length, self.staff_free[staff], self.staff_gaps[staff])
+
+    def internet_at(self, start: int, length: int) -> bool:
+        """Internet is on over the whole appointment, gaps included."""
+        return self.within_at(start, length, self.internet_slots, self.internet_gaps)
 
     def slot_name(self, t: int) -> tuple[str, str]:
         return self.days[t // self.n_periods], self.data.periods[t % self.n_periods].period
@@ -89,15 +148,18 @@ class Instance:
 def build_instance(data: ProblemData) -> Instance:
     """Precompute blocked slots, windows, eligibility and candidate groups."""
     inst = Instance(data=data, days=data.teaching_days, n_periods=len(data.periods))
-    inst.section_blocked = {
-        s.section: _section_blocked(data, inst, s.regime) for s in data.sections
-    }
-    inst.learner_blocked = _learner_blocked(data, inst)
-    inst.room_blocked = _room_blocked(data, inst)
-    inst.staff_free = {s.staff: _staff_free(data, inst, s.staff) for s in data.staff}
-    inst.internet_slots = _window_slots(
-        inst, [(w.day, w.start, w.end) for w in data.internet_windows]
-    )
+    inst.gap_slots = _gap_slots(inst)
+    for sec in data.sections:
+        rows = _regime_rows(data, sec.regime)
+        inst.section_blocked[sec.section] = _blocked_slots(inst, rows)
+        inst.section_gaps[sec.section] = _blocked_gaps(inst, rows)
+    _learner_blocked(data, inst)
+    _room_blocked(data, inst)
+    for s in data.staff:
+        inst.staff_free[s.staff], inst.staff_gaps[s.staff] = _staff_free(data, inst, s.staff)
+    windows = [(w.day, w.start, w.end) for w in data.internet_windows]
+    inst.internet_slots = _window_slots(inst, windows)
+    inst.internet_gaps = _window_gaps(inst, windows)
     for course in data.courses:
         inst.eligible[course.course] = eligible_learners(data, course, inst)
     inst.candidates = _candidates(data, inst)
@@ -129,38 +191,80 @@ def _window_slots(inst: Instance, rows: list[tuple[str, int, int]]) -> frozenset
     return frozenset(out)
 
 
-def _section_blocked(data: ProblemData, inst: Instance, regime: str) -> frozenset[int]:
-    rows = [(r.day, r.start, r.end) for r in data.regimes if r.regime == regime]
-    return _blocked_slots(inst, rows)
+def _gap_slots(inst: Instance) -> frozenset[int]:
+    """Slots followed, on the same day, by a gap of one minute or more."""
+    periods = inst.data.periods
+    after = [p for p in range(len(periods) - 1) if periods[p].end < periods[p + 1].start]
+    return frozenset(d * inst.n_periods + p for d in range(len(inst.days)) for p in after)
 
 
-def _learner_blocked(data: ProblemData, inst: Instance) -> dict[str, frozenset[int]]:
+def _gap_times(inst: Instance, t: int) -> tuple[str, int, int]:
+    """(day, start, end) of gap ``t``."""
+    p = t % inst.n_periods
+    periods = inst.data.periods
+    return inst.days[inst.day_of(t)], periods[p].end, periods[p + 1].start
+
+
+def _blocked_gaps(inst: Instance, rows: list[tuple[str, int, int]]) -> frozenset[int]:
+    """Gaps that a blocking row overlaps by one minute or more (as it would a period)."""
+    out = set()
+    for t in inst.gap_slots:
+        day, g_start, g_end = _gap_times(inst, t)
+        if any(d in (day, "all") and overlaps(s, e, g_start, g_end) for d, s, e in rows):
+            out.add(t)
+    return frozenset(out)
+
+
+def _window_gaps(inst: Instance, rows: list[tuple[str, int, int]]) -> frozenset[int]:
+    """Gaps wholly inside one of the windows (as a period must be)."""
+    out = set()
+    for t in inst.gap_slots:
+        day, g_start, g_end = _gap_times(inst, t)
+        if any(d == day and s <= g_start and g_end <= e for d, s, e in rows):
+            out.add(t)
+    return frozenset(out)
+
+
+def _regime_rows(data: ProblemData, regime: str) -> list[tuple[str, int, int]]:
+    return [(r.day, r.start, r.end) for r in data.regimes if r.regime == regime]
+
+
+def _learner_blocked(data: ProblemData, inst: Instance) -> None:
+    """Each learner's blocked slots and gaps: their section's regime plus their own rows."""
     own: dict[str, list[tuple[str, int, int]]] = {}
     for u in data.learner_unavailability:
         own.setdefault(u.learner, []).append((u.day, u.start, u.end))
-    out = {}
     for learner in data.learners:
+        rows = own.get(learner.learner, [])
         base = inst.section_blocked.get(learner.section, frozenset())
-        out[learner.learner] = base | _blocked_slots(inst, own.get(learner.learner, []))
-    return out
+        inst.learner_blocked[learner.learner] = base | _blocked_slots(inst, rows)
+        base_gaps = inst.section_gaps.get(learner.section, frozenset())
+        inst.learner_gaps[learner.learner] = base_gaps | _blocked_gaps(inst, rows)
 
 
-def _room_blocked(data: ProblemData, inst: Instance) -> dict[str, frozenset[int]]:
+def _room_blocked(data: ProblemData, inst: Instance) -> None:
+    """Each room's slots and gaps taken by its RoomUnavailability rows."""
     rows: dict[str, list[tuple[str, int, int]]] = {}
     for u in data.room_unavailability:
         rows.setdefault(u.room, []).append((u.day, u.start, u.end))
-    return {r.room: _blocked_slots(inst, rows.get(r.room, [])) for r in data.rooms}
+    for r in data.rooms:
+        inst.room_blocked[r.room] = _blocked_slots(inst, rows.get(r.room, []))
+        inst.room_gaps[r.room] = _blocked_gaps(inst, rows.get(r.room, []))
 
 
-def _staff_free(data: ProblemData, inst: Instance, staff_id: str) -> frozenset[int]:
+def _staff_free(
+    data: ProblemData, inst: Instance, staff_id: str
+) -> tuple[frozenset[int], frozenset[int]]:
+    """Slots and gaps in which the staff member is on site and inside a window of theirs."""
     staff = data.staff_by_id[staff_id]
     days = set(staff.days) if staff.days else set(inst.days)
     windows = [(a.day, a.start, a.end) for a in data.staff_availability if a.staff == staff_id]
     if windows:
-        allowed = _window_slots(inst, windows)
+        allowed, gaps = _window_slots(inst, windows), _window_gaps(inst, windows)
     else:
-        allowed = frozenset(range(inst.n_slots))
-    return frozenset(t for t in allowed if inst.days[inst.day_of(t)] in days)
+        allowed, gaps = frozenset(range(inst.n_slots)), inst.gap_slots
+    on_site = {t for t in range(inst.n_slots) if inst.days[inst.day_of(t)] in days}
+    return allowed & on_site, gaps & on_site
 
 
 def present(data: ProblemData, learner_id: str) -> bool:
@@ -252,19 +356,20 @@ def _feasible_starts(
     staff_id: str,
     rooms: list[Room],
     members: list[str],
-    window: frozenset[int] | None,
+    internet: bool,
 ) -> list[int]:
-    """Starts where the staff member, some room and at least min_size members are all free."""
+    """Starts where the staff member, some room and at least min_size members are all free
+    over the whole session (gaps included), inside an internet window when ``internet``."""
     length = course.session_periods
-    free = inst.staff_free[staff_id]
     out = []
     for t0 in inst.valid_starts(length):
-        cover = set(inst.covered(t0, length))
-        if not cover <= free or (window is not None and not cover <= window):
+        if not inst.staff_free_at(staff_id, t0, length):
             continue
-        if not any(not (cover & inst.room_blocked[r.room]) for r in rooms):
+        if internet and not inst.internet_at(t0, length):
             continue
-        n_free = sum(1 for m in members if not (cover & inst.learner_blocked[m]))
+        if not any(inst.room_free_at(r.room, t0, length) for r in rooms):
+            continue
+        n_free = sum(1 for m in members if inst.learner_free_at(m, t0, length))
         if n_free >= course.min_size:
             out.append(t0)
     return out
@@ -310,10 +415,10 @@ def _course_candidates(
         if r.kind == "computer_lab"
         and _room_fits(inst, r, clique, course.min_size, min(r.seats, r.internet_seats))
     ]
-    starts = _feasible_starts(inst, course, staff_id, rooms, members, None) if normal else []
+    starts = _feasible_starts(inst, course, staff_id, rooms, members, False) if normal else []
     istarts: list[int] = []
     if course.internet_sessions:
-        istarts = _feasible_starts(inst, course, staff_id, labs, members, inst.internet_slots)
+        istarts = _feasible_starts(inst, course, staff_id, labs, members, True)
         if not istarts:
             return []
     if normal and not starts:
@@ -352,11 +457,10 @@ def _member_possible(
     inst: Instance, learner_id: str, course: Course, starts: list[int], istarts: list[int]
 ) -> bool:
     """The learner is free for at least one ordinary and (if needed) one internet start."""
-    blocked = inst.learner_blocked[learner_id]
     length = course.session_periods
 
     def any_free(ts: list[int]) -> bool:
-        return any(not (set(inst.covered(t, length)) & blocked) for t in ts)
+        return any(inst.learner_free_at(learner_id, t, length) for t in ts)
 
     normal = course.sessions_per_week - course.internet_sessions
     return (normal == 0 or any_free(starts)) and (
@@ -384,17 +488,3 @@ def release_fraction(data: ProblemData, learner_id: str) -> float:
         return 0.0
     span = max((s.term_end - s.term_start).days, 1)
     return max(0.0, min(1.0, (s.term_end - max(release, s.term_start)).days / span))
-
-
-def intake_dates(data: ProblemData, learner_id: str) -> list[tuple[int, str, dt.date]]:
-    """(week, day, date) on which the learner's intake may take place."""
-    first, last = learner_window(data, learner_id)
-    section = data.learner_by_id[learner_id].section
-    out = []
-    for d in term_dates(data):
-        week = (d - data.settings.term_start).days // 7 + 1
-        if week > data.settings.intake_weeks:
-            break
-        if first <= d <= last and not closed_for(data, d, (section,)):
-            out.append((week, weekday(d), d))
-    return out

@@ -71,12 +71,12 @@ def make_group_vars(model: cp_model.CpModel, inst: Instance) -> list[GroupVars]:
             g.member[m] = model.new_bool_var(f"x[{m},{name}]")
         for t in cand.starts:
             for r in cand.rooms:
-                if not _room_free(inst, r, t, g.length):
+                if not inst.room_free_at(r, t, g.length):
                     continue
                 g.session[(t, r)] = model.new_bool_var(f"z[{name},{t},{r}]")
         for t in cand.internet_starts:
             for r in cand.labs:
-                if not _room_free(inst, r, t, g.length):
+                if not inst.room_free_at(r, t, g.length):
                     continue
                 g.internet[(t, r)] = model.new_bool_var(f"zi[{name},{t},{r}]")
         rooms = {r for (_t, r), _v in g.session.items()} | {r for (_t, r) in g.internet}
@@ -84,7 +84,3 @@ def make_group_vars(model: cp_model.CpModel, inst: Instance) -> list[GroupVars]:
             g.uses_room[r] = model.new_bool_var(f"use[{name},{r}]")
         out.append(g)
     return out
-
-
-def _room_free(inst: Instance, room: str, t0: int, length: int) -> bool:
-    return not (set(range(t0, t0 + length)) & inst.room_blocked[room])

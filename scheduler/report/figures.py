@@ -150,7 +150,7 @@ class KeyFigures:
 
     def blocks(self) -> list[tuple[str, list[tuple[str, float | int]]]]:
         """The figures in titled blocks, as the Overview sheet shows them."""
-        placement = []
+        placement: list[tuple[str, float | int]] = []
         for kind in COURSE_KINDS:
             placement += [
                 (f"{kind} asked", self.asked[kind]),
@@ -325,7 +325,7 @@ def room_blocked_slots(data: ProblemData, room_id: str) -> set[tuple[str, int]]:
 
 def occupied_slots(data: ProblemData, solution: Solution, room_id: str) -> set[tuple[str, int]]:
     """(day, period index) slots of the week in which sessions or internet bookings use a room."""
-    out = set()
+    out: set[tuple[str, int]] = set()
     for s in solution.sessions:
         first = data.period_index.get(s.period)
         if s.room == room_id and first is not None:
@@ -345,7 +345,7 @@ def _use(data: ProblemData, solution: Solution) -> dict:
     week = len(data.teaching_days) * len(data.periods)
     room_use: dict[str, float] = {}
     totals = {k: [0, 0] for k in ("classroom", "computer_lab", "interview")}
-    intake_periods = Counter()
+    intake_periods: Counter[str] = Counter()
     for i in solution.intakes:
         intake_periods[i.room] += i.periods
     weeks = max(1, data.settings.intake_weeks)
@@ -374,7 +374,7 @@ def staff_periods(data: ProblemData, solution: Solution) -> dict[str, int]:
     out = {s.staff: 0 for s in data.staff}
     for s in solution.sessions:
         out[s.staff] = out.get(s.staff, 0) + s.periods
-    per_week = Counter()
+    per_week: Counter[tuple[str, int]] = Counter()
     for i in solution.intakes:
         per_week[(i.staff, i.week)] += i.periods
     for (staff, _), n in per_week.items():

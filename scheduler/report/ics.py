@@ -1,12 +1,18 @@
 """iCalendar files per staff member, from a timetable workbook alone.
 
-``export_ics(timetable, out_dir)`` reads only the Term, Sessions and Intakes sheets of a
-timetable workbook written by ``scheduler.report.timetable`` and writes one ``.ics`` file per staff member:
-every weekly session on each of its real dates in the term (dates closed for the prison, or for
-a section one of the group's members lives in, left out), and every intake a counsellor holds on
-its date. Times are local to Europe/Brussels and the file carries its VTIMEZONE. UIDs are built
-from the group, day, period and date (or the intake's learner), so that exporting the same
-timetable again gives the same UIDs and calendar clients update events instead of doubling them.
+``export_ics(timetable, out_dir)`` reads the timetable through the one timetable reader
+(``scheduler.report.read``) and writes one ``.ics`` file per staff member: every weekly session
+on each of its real dates in the term (dates closed for the prison, or for a section one of the
+group's members lives in, left out), and every intake a counsellor holds on its date. Times are
+local to Europe/Brussels and each file carries its VTIMEZONE.
+
+Calendars follow re-plans (replan.md, Calendars): an event's UID names the group, the session's
+place in the group's week and the term week (an intake: its learner), so a session that moves
+keeps its UID. Files already in the folder are read first: an event whose content changed gets
+a SEQUENCE one higher, and an event that no longer belongs to a staff member is written to their
+file as STATUS:CANCELLED. Files are never deleted: a staff member with nothing left gets a file
+of cancellations. The whole set is written into a temporary folder first and the files are
+renamed into place only when every one was written, so a full disk leaves the old set whole.
 """
 
 from __future__ import annotations
@@ -14,233 +20,309 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import zipfile
+import shutil
+import tempfile
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-from openpyxl import load_workbook
+from icalendar import Calendar, Event, vText
 
-from scheduler.errors import SchedulerError, UnreadableFileError
-from scheduler.excel import save_atomic
+from scheduler.data import fmt_time
+from scheduler.errors import Problem, SchedulerError, WorkbookError
+from scheduler.report.read import IntakeRow, SessionRow, TermInfo, Timetable, read_timetable
 
 TIME_ZONE = "Europe/Brussels"
 PRODID = "-//scheduler//prison education timetable//EN"
-WRITTEN_BY = "written by scheduler solve"
+# What an event's SEQUENCE follows: a change in any of these is an update of the event.
+CONTENT = ("dtstart", "dtend", "summary", "location", "description", "status")
 
 
-@dataclass(frozen=True)
-class TermDate:
-    date: dt.date
-    day: str
-    week: int
-    closed: frozenset[str]  # {"all"}, or the closed sections, or empty
+@dataclass
+class Planned:
+    """One event to write: its UID, its owner, and its properties."""
+
+    uid: str
+    staff: str
+    start: dt.datetime
+    end: dt.datetime
+    summary: str
+    location: str
+    description: str
+    category: str
+    status: str = "CONFIRMED"
+    sequence: int = 0
 
 
-@dataclass(frozen=True)
-class TermSheet:
-    prison: str
-    dates: tuple[TermDate, ...]
+def export_ics(
+    timetable_path: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    timetable: Timetable | None = None,
+) -> list[Path]:
+    """Write one ``<staff>.ics`` per staff member with events (now or in an earlier export into
+    ``out_dir``); return the paths written, sorted. ``timetable`` is the workbook already read,
+    when the caller has it. Raises SchedulerError (or WorkbookError, naming the cell) when the
+    timetable cannot be read or a session has no date in the term."""
+    out = _out_folder(Path(out_dir))
+    if timetable is None:
+        timetable = read_timetable(timetable_path)
+    events = planned_events(timetable)
+    previous = read_previous(out)
+    by_staff = merge_previous(events, previous)
+    names = ics_file_names(sorted(by_staff))
+    calendars = {
+        names[staff]: staff_calendar(timetable.term, staff, planned).to_ical()
+        for staff, planned in by_staff.items()
+    }
+    return write_set(out, calendars)
 
 
-def export_ics(timetable_path: str | os.PathLike, out_dir: str | os.PathLike) -> list[Path]:
-    """Write one ``<staff>.ics`` per staff member with sessions or intakes into ``out_dir``;
-    return the paths written, sorted. Raises SchedulerError when the workbook is not a
-    timetable this program wrote."""
-    term, sessions, intakes = read_timetable(timetable_path)
-    events: dict[str, list[Event]] = {}
-    for row in sessions:
-        for event in session_events(term, row):
-            events.setdefault(_text(row["staff"]), []).append(event)
-    for row in intakes:
-        event = intake_event(term, row)
-        if event is not None:
-            events.setdefault(_text(row["staff"]), []).append(event)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    names = ics_file_names(sorted(events))
-    written = []
-    for staff in sorted(events):
-        cal = staff_calendar(term, staff, events[staff])
-        written.append(save_atomic(_IcsFile(cal.to_ical()), out / names[staff]))
-    return written
-
-
-def read_timetable(path: str | os.PathLike) -> tuple[TermSheet, list[dict], list[dict]]:
-    """The Term sheet and the rows of Sessions and Intakes (column name -> value)."""
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UnreadableFileError(
-            f"{path} is not an Excel workbook ({exc}); give a timetable {WRITTEN_BY}"
-        ) from exc
-    try:
-        for name in ("Term", "Sessions", "Intakes"):
-            if name not in wb.sheetnames:
-                raise SchedulerError(
-                    f"{path} is not a timetable workbook (it has no sheet {name});"
-                    f" give a timetable {WRITTEN_BY}"
-                )
-        term = _read_term(wb["Term"])
-        sessions = _read_rows(
-            wb["Sessions"], ("group", "course", "day", "period", "start", "end", "room", "staff")
+def _out_folder(out: Path) -> Path:
+    """The calendars' folder: it may be new, but its parent must exist and it is no file."""
+    if out.exists() and not out.is_dir():
+        raise SchedulerError(f"{out} is a file; give a folder for the calendars (--ics DIR)")
+    if not out.exists() and not out.parent.is_dir():
+        raise SchedulerError(
+            f"the folder {out.parent} does not exist; create it first or give another --ics folder"
         )
-        intakes = _read_rows(
-            wb["Intakes"], ("learner", "week", "day", "start", "end", "room", "staff")
-        )
-    finally:
-        wb.close()
-    return term, sessions, intakes
-
-
-def _read_rows(ws, required: tuple[str, ...]) -> list[dict]:
-    rows = ws.iter_rows(values_only=True)
-    header = [str(h).strip().lower() if h is not None else "" for h in next(rows, ())]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise SchedulerError(f"sheet {ws.title} lacks column(s) {', '.join(missing)}")
-    out = []
-    for values in rows:
-        if values and any(v is not None for v in values):
-            out.append(dict(zip(header, values, strict=False)))
     return out
 
 
-def _read_term(ws) -> TermSheet:
-    """Prison name (key/value block) and the teaching dates with their closures."""
-    rows = list(ws.iter_rows(values_only=True))
-    header = [str(h).strip().lower() if h is not None else "" for h in (rows[0] if rows else ())]
-    try:
-        key, value = header.index("key"), header.index("value")
-        date_col = header.index("date")
-        day, week, closed = date_col + 1, date_col + 2, date_col + 3
-    except ValueError as exc:
-        raise SchedulerError(f"sheet Term lacks a column: {exc}") from exc
-    prison = ""
-    dates = []
-    for r in rows[1:]:
-        r = tuple(r) + (None,) * (len(header) - len(r))
-        if r[key] == "prison":
-            prison = _text(r[value])
-        if r[date_col] is not None:
-            dates.append(
-                TermDate(
-                    _date(r[date_col]),
-                    _text(r[day]),
-                    _int(r[week], "Term week"),
-                    _closed(r[closed]),
-                )
-            )
-    return TermSheet(prison, tuple(dates))
+# ---------------------------------------------------------------------------------------------
+# Events of the timetable
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+def _clock(date: dt.date, minutes: int) -> dt.datetime:
+    return dt.datetime(
+        date.year, date.month, date.day, minutes // 60, minutes % 60, tzinfo=ZoneInfo(TIME_ZONE)
+    )
 
 
-def _date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(_text(value)[:10])
-    except ValueError as exc:
-        raise SchedulerError(f"sheet Term: {value!r} is not a date") from exc
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]+", "_", text).strip("_") or "x"
 
 
-def _int(value, what: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise SchedulerError(f"{what}: {value!r} is not a whole number") from exc
+def _uid(term: TermInfo, *parts: object) -> str:
+    prison = re.sub(r"[^A-Za-z0-9]+", "-", term.prison).strip("-").lower() or "prison"
+    return f"{'-'.join(_slug(str(p)) for p in parts)}@scheduler.{prison}"
 
 
-def _closed(value) -> frozenset[str]:
-    return frozenset(s.strip() for s in _text(value).split(",") if s.strip())
+def planned_events(timetable: Timetable) -> list[Planned]:
+    """Every event of the timetable's sessions and intakes in force. A session whose day has
+    no date in the term is a WorkbookError naming its row (never silently left out)."""
+    term = timetable.term
+    live = [s for s in timetable.sessions if not s.dated.history(term.valid_from)]
+    ordinal = _session_ordinals(live)
+    sizes = {g.group: g.size for g in timetable.solution.groups}
+    problems: list[Problem] = []
+    out: list[Planned] = []
+    for row in live:
+        if row.session.day not in term.teaching_days:
+            problems.append(Problem("Sessions", row.dated.row, "day", f"{row.session.day} is not "
+                                    f"a teaching day of the term ({', '.join(term.teaching_days)})"
+                                    "; correct the day"))  # fmt: skip
+            continue
+        size = sizes.get(row.session.group)
+        out += session_events(term, row, ordinal[id(row)], size)
+    for intake in timetable.intakes:
+        if not intake.dated.history(term.valid_from):
+            out.append(intake_event(term, intake))
+    if problems:
+        raise WorkbookError(problems)
+    return out
 
 
-def _clock(date: dt.date, value) -> dt.datetime:
-    """``date`` at the ``HH:MM`` time ``value``, in Brussels time."""
-    if isinstance(value, dt.time):
-        hh, mm = value.hour, value.minute
-    else:
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::\d{2})?", _text(value))
-        if not match:
-            raise SchedulerError(f"{value!r} is not a time (HH:MM)")
-        hh, mm = int(match.group(1)), int(match.group(2))
-    return dt.datetime(date.year, date.month, date.day, hh, mm, tzinfo=ZoneInfo(TIME_ZONE))
+def _session_ordinals(rows: list[SessionRow]) -> dict[int, int]:
+    """Each session's place (1, 2, ...) in its group's week, by the order of the rows: a
+    session moved to another day or period keeps its place, so its events keep their UIDs."""
+    seen: dict[str, int] = defaultdict(int)
+    out = {}
+    for row in rows:
+        seen[row.session.group] += 1
+        out[id(row)] = seen[row.session.group]
+    return out
 
 
-def session_dates(term: TermSheet, day: str, sections: frozenset[str]) -> list[dt.date]:
-    """Term dates on weekday ``day`` not closed for the prison or any of ``sections``."""
+def session_dates(term: TermInfo, day: str, sections: frozenset[str]) -> list[tuple[dt.date, int]]:
+    """(date, week) of the term on weekday ``day``, not closed for the prison or ``sections``."""
     return [
-        t.date
+        (t.date, t.week)
         for t in term.dates
         if t.day == day and "all" not in t.closed and not (t.closed & sections)
     ]
 
 
-def _uid(term: TermSheet, *parts) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", term.prison).strip("-").lower() or "prison"
-    body = "-".join(re.sub(r"[^A-Za-z0-9.-]+", "_", str(p)) for p in parts)
-    return f"{body}@scheduler.{slug}"
+def session_events(
+    term: TermInfo, row: SessionRow, ordinal: int, size: int | None = None
+) -> list[Planned]:
+    """One event per real date of a weekly session (the gap between its periods included)."""
+    s = row.session
+    times = term.times(s.period, s.periods)
+    assert times is not None  # the reader refuses a session that does not fit in the day
+    name = row.course_name or s.course
+    where = f"; sections {', '.join(sorted(row.sections))}" if row.sections else ""
+    learners = f", {size} learners" if size is not None else ""
+    return [
+        Planned(
+            uid=_uid(term, s.group, f"s{ordinal}", f"w{week}"),
+            staff=s.staff,
+            start=_clock(date, times[0]),
+            end=_clock(date, times[1]),
+            summary=f"{name} ({s.group})",
+            location=s.room,
+            description=f"group {s.group}{learners}{where}",
+            category=row.kind or "session",
+        )
+        for date, week in session_dates(term, s.day, row.sections)
+    ]
 
 
-def session_events(term: TermSheet, row: dict) -> list[Event]:
-    """One VEVENT per real date of a weekly session."""
-    sections = _closed(row.get("sections"))
-    name = _text(row.get("course_name")) or _text(row["course"])
-    out = []
-    for date in session_dates(term, _text(row["day"]), sections):
-        event = Event()
-        event.add("uid", _uid(term, row["group"], row["day"], row["period"], date.isoformat()))
-        event.add("dtstamp", dt.datetime.now(dt.UTC))
-        event.add("dtstart", _clock(date, row["start"]))
-        event.add("dtend", _clock(date, row["end"]))
-        event.add("summary", f"{name} ({_text(row['group'])})")
-        event.add("location", _text(row["room"]))
-        size = _text(row.get("size"))
-        where = f"; sections {', '.join(sorted(sections))}" if sections else ""
-        event.add("description", f"group {_text(row['group'])}, {size} learners{where}")
-        event.add("categories", [_text(row.get("kind")) or "session"])
-        out.append(event)
-    return out
+def intake_event(term: TermInfo, row: IntakeRow) -> Planned:
+    """The event of one intake on its date (the reader refuses a week outside the term)."""
+    x = row.intake
+    date = term.date_of(x.week, x.day)
+    times = term.times(x.period, x.periods)
+    assert date is not None and times is not None
+    language = f" ({x.language})" if x.language else ""
+    return Planned(
+        uid=_uid(term, "intake", x.learner),
+        staff=x.staff,
+        start=_clock(date, times[0]),
+        end=_clock(date, times[1]),
+        summary=f"Intake {x.learner}{language}",
+        location=x.room,
+        description=f"intake interview of {x.learner}, week {x.week}, {x.day} {fmt_time(times[0])}",
+        category="intake",
+    )
 
 
-def intake_event(term: TermSheet, row: dict) -> Event | None:
-    """The VEVENT of one intake on its date (None when the date is not in the term)."""
-    day, week = _text(row["day"]), _int(row["week"], "Intakes week")
-    date = next((t.date for t in term.dates if t.day == day and t.week == week), None)
-    if date is None:
-        return None
+# ---------------------------------------------------------------------------------------------
+# Earlier exports in the folder
+
+
+@dataclass(frozen=True)
+class Previous:
+    """An event as an earlier export wrote it."""
+
+    staff: str
+    event: Event
+
+    @property
+    def uid(self) -> str:
+        return str(self.event["uid"])
+
+    @property
+    def sequence(self) -> int:
+        return int(self.event.get("sequence", 0))
+
+
+def read_previous(out: Path) -> dict[str, list[Previous]]:
+    """UID -> the events of earlier exports into ``out`` (files this program wrote only)."""
+    found: dict[str, list[Previous]] = defaultdict(list)
+    if not out.is_dir():
+        return found
+    for path in sorted(out.glob("*.ics")):
+        try:
+            cal = Calendar.from_ical(path.read_bytes())
+        except (OSError, ValueError):
+            continue  # not a calendar of ours: left as it is
+        if str(cal.get("prodid", "")) != PRODID:
+            continue
+        staff = str(cal.get("x-scheduler-staff", "")) or path.stem
+        for event in cal.walk("VEVENT"):
+            if isinstance(event, Event) and "uid" in event:
+                found[str(event["uid"])].append(Previous(staff, event))
+    return found
+
+
+def _same(planned: Planned, event: Event) -> bool:
+    """True when ``event`` says what ``planned`` says (then its SEQUENCE stays)."""
+    fresh = _event(planned)
+    return all(
+        str(fresh.get(k, "")) == str(event.get(k, ""))
+        if k not in ("dtstart", "dtend")
+        else fresh.decoded(k) == event.decoded(k)
+        for k in CONTENT
+    )
+
+
+def merge_previous(events: list[Planned], previous: dict[str, list[Previous]]):
+    """Events per staff member: this timetable's, with SEQUENCE carried on from earlier exports,
+    and CANCELLED copies of earlier events that are no longer that staff member's."""
+    by_staff: dict[str, list[Planned]] = defaultdict(list)
+    kept: set[tuple[str, str]] = set()
+    for p in events:
+        before = previous.get(p.uid, [])
+        if before:
+            top = max(before, key=lambda b: b.sequence)
+            p.sequence = top.sequence if _same(p, top.event) else top.sequence + 1
+        by_staff[p.staff].append(p)
+        kept.add((p.staff, p.uid))
+    for uid, before in previous.items():
+        for b in before:
+            if (b.staff, uid) not in kept:
+                by_staff[b.staff].append(_cancelled(b))
+    return by_staff
+
+
+def _cancelled(b: Previous) -> Planned:
+    """An earlier event, cancelled (its SEQUENCE goes up unless it was cancelled already)."""
+    e = b.event
+    was = str(e.get("status", "")).upper() == "CANCELLED"
+    categories = e.get("categories")
+    return Planned(
+        uid=b.uid,
+        staff=b.staff,
+        start=e.decoded("dtstart"),
+        end=e.decoded("dtend"),
+        summary=str(e.get("summary", "")),
+        location=str(e.get("location", "")),
+        description=str(e.get("description", "")),
+        category=str(categories.cats[0]) if categories is not None else "session",
+        status="CANCELLED",
+        sequence=b.sequence if was else b.sequence + 1,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Calendars and files
+
+
+def _event(p: Planned) -> Event:
     event = Event()
-    event.add("uid", _uid(term, "intake", row["learner"], date.isoformat()))
-    event.add("dtstamp", dt.datetime.now(dt.UTC))
-    event.add("dtstart", _clock(date, row["start"]))
-    event.add("dtend", _clock(date, row["end"]))
-    language = _text(row.get("language"))
-    event.add("summary", f"Intake {_text(row['learner'])}" + (f" ({language})" if language else ""))
-    event.add("location", _text(row["room"]))
-    event.add("categories", ["intake"])
+    event.add("uid", p.uid)
+    event.add("dtstart", p.start)
+    event.add("dtend", p.end)
+    event.add("summary", p.summary)
+    event.add("location", p.location)
+    event.add("description", p.description)
+    event.add("categories", [p.category])
+    event.add("status", p.status)
+    event.add("sequence", p.sequence)
     return event
 
 
-def staff_calendar(term: TermSheet, staff: str, events: list[Event]) -> Calendar:
-    """A calendar of ``events`` with the Europe/Brussels VTIMEZONE."""
+def staff_calendar(term: TermInfo, staff: str, events: list[Planned]) -> Calendar:
+    """A calendar of ``events`` with the Europe/Brussels VTIMEZONE. Every text property is
+    a vText, so line breaks, commas and semicolons are escaped and long lines folded."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{term.prison}: {staff}")
-    cal.add("x-wr-timezone", TIME_ZONE)
-    for event in sorted(events, key=lambda e: (e.decoded("dtstart"), str(e["uid"]))):
+    cal.add("x-wr-calname", vText(f"{term.prison}: {staff}"))
+    cal.add("x-wr-timezone", vText(TIME_ZONE))
+    cal.add("x-scheduler-staff", vText(staff))
+    stamp = dt.datetime.now(dt.UTC)
+    for p in sorted(events, key=lambda e: (e.start, e.uid)):
+        if p.end <= p.start:
+            raise SchedulerError(f"the event {p.uid} would end before it starts; this is a bug")
+        event = _event(p)
+        event.add("dtstamp", stamp)
         cal.add_component(event)
     # The VTIMEZONE covers the term with a year's margin, rather than 1970-2038.
-    dates = [t.date for t in term.dates] or [dt.date.today()]
     margin = dt.timedelta(days=366)
-    cal.add_missing_timezones(first_date=min(dates) - margin, last_date=max(dates) + margin)
+    cal.add_missing_timezones(first_date=term.term_start - margin, last_date=term.term_end + margin)
     return cal
 
 
@@ -258,12 +340,23 @@ def ics_file_names(staff_ids: list[str]) -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
-class _IcsFile:
-    """Calendar bytes with the ``save(path)`` that ``save_atomic`` expects of a workbook, so
-    calendars get the same temporary-file-and-rename write."""
-
-    content: bytes
-
-    def save(self, path: str | os.PathLike) -> None:
-        Path(path).write_bytes(self.content)
+def write_set(out: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write every file into a temporary folder inside ``out``, then rename them into place:
+    a failure (a full disk) leaves the folder as it was and says so in one sentence."""
+    out.mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".calendars-", dir=out))
+    try:
+        for name, content in files.items():
+            (staging / name).write_bytes(content)
+        written = []
+        for name in sorted(files):
+            os.replace(staging / name, out / name)
+            written.append(out / name)
+        return written
+    except OSError as exc:
+        raise SchedulerError(
+            f"the calendars could not be written to {out} ({exc.strerror or exc}); no calendar "
+            "was changed: free some space or choose another --ics folder"
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -19,14 +19,21 @@ Weekly slots are numbered as in ``scheduler.model.instance``: ``t = day_index * 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scheduler.data import COURSE_KINDS, Course, Learner, ProblemData, fmt_time
-from scheduler.model.instance import Instance, build_instance, intake_dates, section_cliques
+from scheduler.model.instance import Instance, build_instance, section_cliques
 from scheduler.report.figures import group_hours, placed_kinds, sessions_by_group
-from scheduler.rules import ROLE_WORD, listing, needs_intake, plural, role_for
+from scheduler.rules import (
+    ROLE_WORD,
+    intake_dates,
+    intake_window,
+    listing,
+    needs_intake,
+    plural,
+    role_for,
+)
 from scheduler.solution import Group, Session, Solution
 from scheduler.term import closed_for, learner_window, session_hours, term_dates, weekday
 
@@ -1056,7 +1063,7 @@ def _no_intake_date(ctx: _Context, lr: Learner) -> Verdict:
     weeks end against their arrival or release."""
     data = ctx.data
     weeks = data.settings.intake_weeks
-    end = min(data.settings.term_start + dt.timedelta(days=7 * weeks - 1), data.settings.term_end)
+    end = min(intake_window(data, lr.learner)[1], data.settings.term_end)
     first, last = learner_window(data, lr.learner)
     if first > end:
         why = f"arrives {lr.arrival}, after the intake {_weeks(weeks)} (until {end})"

@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Color, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -32,6 +32,8 @@ from scheduler.errors import SchedulerError
 from scheduler.excel import (
     HEADER_FILL,
     HEADER_FONT,
+    empty_workbook,
+    print_setup,
     save_atomic,
     set_cell,
     sheet_title,
@@ -45,6 +47,7 @@ from scheduler.report.figures import (
     room_blocked_slots,
     sessions_by_group,
 )
+from scheduler.report.identity import DIGEST_SHEETS, GENERATOR, digest
 from scheduler.report.reasons import WaitingRow, waiting
 from scheduler.rules import needs_intake, plural
 from scheduler.solution import Result, Solution
@@ -71,6 +74,9 @@ INTAKE_COLUMNS = ["learner", "week", "day", "period", "room", "staff", "language
 INTAKE_EXTRA = ["date", "start", "end", "periods"]
 INTERNET_COLUMNS = ["learner", "day", "period", "room"]
 INTERNET_EXTRA = ["start", "end", "seats_in_use", "internet_seats"]
+# When a row holds (replan.md, Clarifications): right after the contract columns.
+DATED = ["valid_from", "valid_to"]
+MEMBERSHIP_COLUMNS = ["group", "learner", "from", "to"]
 WAITING_COLUMNS = ["learner", "wants", "reason", "reason_code", "unblock"]
 WAITING_EXTRA = ["section"]
 LEARNER_COLUMNS = [
@@ -172,13 +178,20 @@ class _Book:
     solution: Solution
     checks: Sequence[Any] | None
     waiting: Sequence[WaitingRow]
+    valid_from: dt.date | None = None
     figures: KeyFigures = field(init=False)
     items: list[Item] = field(init=False)
     titles: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        if self.valid_from is None:
+            self.valid_from = self.data.settings.term_start
         self.figures = key_figures(self.data, self.solution, self.waiting)
         self.items = grid_items(self.data, self.solution)
+
+    def dates(self) -> tuple[dt.date | None, None]:
+        """``valid_from`` and ``valid_to`` of a row of this timetable: from its start, open."""
+        return self.valid_from, None
 
     def sheet(self, wb: Workbook, name: str) -> Worksheet:
         """A new sheet with a valid title, unique in this workbook."""
@@ -221,10 +234,9 @@ def build_workbook(
     if waiting_rows is None:
         waiting_rows = waiting(data, result.solution)
     book = _Book(data, result, result.solution, checks, waiting_rows)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = empty_workbook()
     for writer in (
-        _overview, _week, _rooms, _staff, _sections, _groups, _learners,
+        _overview, _week, _rooms, _staff, _sections, _groups, _memberships, _learners,
         _sessions, _intakes, _internet, _waiting, _diagnostics, _term,
     ):  # fmt: skip
         writer(book, wb)
@@ -366,7 +378,9 @@ def _grid_cell(ws, row: int, col: int, entries: list[tuple[str, str]], blocked, 
         value: Any = CellRichText()
         for i, (kind, line) in enumerate(entries):
             value.append(
-                TextBlock(InlineFont(color=KIND_MARKS[kind], b=True, sz=style.font_size), "■ ")
+                TextBlock(
+                    InlineFont(color=Color(KIND_MARKS[kind]), b=True, sz=style.font_size), "■ "
+                )
             )
             value.append(
                 TextBlock(
@@ -413,17 +427,7 @@ def _grid_sheet_setup(ws: Worksheet, n_days: int, freeze: str = "B1") -> None:
     for c in range(2, n_days + 2):
         ws.column_dimensions[get_column_letter(c)].width = GRID_WIDTH
     ws.freeze_panes = freeze
-    _printable(ws)
-
-
-def _printable(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    print_setup(ws)
 
 
 def _legend(ws: Worksheet, n_days: int) -> int:
@@ -561,7 +565,7 @@ def _table(
     ws = book.sheet(wb, name)
     write_table(ws, header, rows)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
-    _printable(ws)
+    print_setup(ws)
     ws.print_title_rows = "1:1"
     return ws
 
@@ -585,12 +589,12 @@ def _sessions(book: _Book, wb: Workbook) -> None:
         minutes = sum(p.minutes for p in data.periods[first : first + s.periods])
         rows.append(
             [s.group, s.course, s.day, s.period, s.periods, start, end, s.room, s.staff,
-             group.size if group else 0, "yes" if s.internet else "no",
+             group.size if group else 0, "yes" if s.internet else "no", *book.dates(),
              ", ".join(group_sections(data, group)) if group else "",
              course.name if course else s.course, course.kind if course else "",
              round(minutes / 60, 2)]
         )  # fmt: skip
-    _table(book, wb, "Sessions", SESSION_COLUMNS + SESSION_EXTRA, rows)
+    _table(book, wb, "Sessions", SESSION_COLUMNS + DATED + SESSION_EXTRA, rows)
 
 
 def _groups(book: _Book, wb: Workbook) -> None:
@@ -606,6 +610,12 @@ def _groups(book: _Book, wb: Workbook) -> None:
              book.figures.group_hours.get(g.group, 0.0)]
         )  # fmt: skip
     _table(book, wb, "Groups", GROUP_COLUMNS + GROUP_EXTRA, rows)
+
+
+def _memberships(book: _Book, wb: Workbook) -> None:
+    """Every membership with its dates; a plain solve's run from valid_from, open-ended."""
+    rows = [[g.group, m, *book.dates()] for g in book.solution.groups for m in g.members]
+    _table(book, wb, "Memberships", MEMBERSHIP_COLUMNS, rows)
 
 
 def _learners(book: _Book, wb: Workbook) -> None:
@@ -645,12 +655,13 @@ def _intakes(book: _Book, wb: Workbook) -> None:
     for i in book.solution.intakes:
         start, end = book.period_text(book.data.period_index[i.period], i.periods)
         rows.append(
-            [i.learner, i.week, i.day, i.period, i.room, i.staff, i.language,
+            [i.learner, i.week, i.day, i.period, i.room, i.staff, i.language, *book.dates(),
              date_of(book.data, i.week, i.day), start, end, i.periods]
         )  # fmt: skip
-    ws = _table(book, wb, "Intakes", INTAKE_COLUMNS + INTAKE_EXTRA, rows)
+    ws = _table(book, wb, "Intakes", INTAKE_COLUMNS + DATED + INTAKE_EXTRA, rows)
     for r in range(2, len(rows) + 2):
-        ws.cell(row=r, column=len(INTAKE_COLUMNS) + 1).number_format = "yyyy-mm-dd"
+        for c in range(len(INTAKE_COLUMNS) + 1, len(INTAKE_COLUMNS) + len(DATED) + 2):
+            ws.cell(row=r, column=c).number_format = "yyyy-mm-dd"
 
 
 def _internet(book: _Book, wb: Workbook) -> None:
@@ -663,10 +674,10 @@ def _internet(book: _Book, wb: Workbook) -> None:
         start, end = book.period_text(data.period_index[b.period])
         room = data.room_by_id.get(b.room)
         rows.append(
-            [b.learner, b.day, b.period, b.room, start, end, in_use[(b.room, b.day, b.period)],
-             room.internet_seats if room else 0]
+            [b.learner, b.day, b.period, b.room, *book.dates(), start, end,
+             in_use[(b.room, b.day, b.period)], room.internet_seats if room else 0]
         )  # fmt: skip
-    _table(book, wb, "Internet", INTERNET_COLUMNS + INTERNET_EXTRA, rows)
+    _table(book, wb, "Internet", INTERNET_COLUMNS + DATED + INTERNET_EXTRA, rows)
 
 
 def _waiting(book: _Book, wb: Workbook) -> None:
@@ -707,7 +718,10 @@ def _term(book: _Book, wb: Workbook) -> None:
         ("prison", s.prison), ("term_start", s.term_start), ("term_end", s.term_end),
         ("teaching_days", ",".join(data.teaching_days)), ("weeks", n_weeks(data)),
         ("intake_weeks", s.intake_weeks), ("intake_periods", s.intake_periods),
-        ("time_zone", "Europe/Brussels"),
+        ("time_zone", "Europe/Brussels"), ("valid_from", book.valid_from),
+        ("generator", GENERATOR), ("language", getattr(s, "language", "nl")),
+        ("completion_share", getattr(s, "completion_share", 0.8)),
+        ("digest", _digest(wb)),
     ]  # fmt: skip
     _column_block(ws, 1, facts)
     closed = [
@@ -725,7 +739,13 @@ def _term(book: _Book, wb: Workbook) -> None:
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
-    _printable(ws)
+    print_setup(ws)
+
+
+def _digest(wb: Workbook) -> str:
+    """SHA-256 of the machine-readable sheets as written (see report/identity.py)."""
+    sheets = [(ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets]
+    return digest((name, rows) for name, rows in sheets if name in DIGEST_SHEETS)
 
 
 def _column_block(ws: Worksheet, col: int, rows: list[tuple]) -> None:
@@ -769,8 +789,7 @@ def _overview(book: _Book, wb: Workbook) -> None:
     ws.column_dimensions["C"].width = 10
     ws.freeze_panes = "A3"
     _section_chart(book, ws)
-    _printable(ws)
-    ws.page_setup.orientation = "portrait"
+    print_setup(ws, landscape=False)
 
 
 def _overview_block(ws: Worksheet, row: int, title: str, pairs) -> int:

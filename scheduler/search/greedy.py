@@ -17,8 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from scheduler.data import Lock, ProblemData
-from scheduler.model.instance import Candidate, Instance, build_instance, intake_dates, present
-from scheduler.rules import group_id, needs_intake, parse_group_id
+from scheduler.model.instance import Candidate, Instance, build_instance, present
+from scheduler.rules import group_id, intake_dates, needs_intake, parse_group_id
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 
 
@@ -41,13 +41,15 @@ def greedy(data: ProblemData, inst: Instance | None = None, hand: bool = False) 
     busy = _Busy()
     made: list[tuple[Group, list[Session], str | None]] = []  # group, sessions, locked id
     used: set[int] = set()
-    for locked_id, course_id, locks in _lock_requirements(data):
+    for locked_id, course_id, all_locks in _lock_requirements(data):
+        locks = [k for k in all_locks if k.kind != "member"]
+        pinned = [k.learner for k in all_locks if k.kind == "member" and k.learner]
         for cand in _candidate_order(inst, hand):
             if cand.index in used or cand.course != course_id:
                 continue
             if any(k.staff not in (None, cand.staff) for k in locks):
                 continue
-            formed = _form_group(inst, cand, busy, hand, locks)
+            formed = _form_group(inst, cand, busy, hand, locks, pinned)
             if formed:
                 used.add(cand.index)
                 made.append((*formed, locked_id))
@@ -69,15 +71,17 @@ def _lock_requirements(data: ProblemData) -> list[tuple[str | None, str, list[Lo
     (the solver reports them)."""
     courses = {c.course for c in data.courses}
     by_id: dict[str, list[Lock]] = defaultdict(list)
+    course_of: dict[str, str] = {}
     out: list[tuple[str | None, str, list[Lock]]] = []
     for lock in data.locks:
         if lock.group:
             key = parse_group_id(lock.group, courses)
             if key is not None and lock.course in (None, key[0]):
                 by_id[lock.group].append(lock)
-        elif lock.course in courses:
+                course_of[lock.group] = key[0]
+        elif lock.course in courses and lock.kind != "member":
             out.append((None, lock.course, [lock]))
-    grouped = [(gid, parse_group_id(gid, courses)[0], ks) for gid, ks in sorted(by_id.items())]
+    grouped = [(gid, course_of[gid], ks) for gid, ks in sorted(by_id.items())]
     return grouped + out
 
 
@@ -120,7 +124,9 @@ def _learner_order(inst: Instance, learners: list[str], hand: bool) -> list[str]
     return sorted(learners, key=key)
 
 
-def _form_group(inst: Instance, cand: Candidate, busy: _Busy, hand: bool, locks=()):
+def _form_group(inst: Instance, cand: Candidate, busy: _Busy, hand: bool, locks=(), pinned=()):
+    """The group ``cand`` with its sessions and members, or None; ``locks`` are session locks
+    it must meet and ``pinned`` learners it must hold (member locks)."""
     data = inst.data
     course = data.course_by_id[cand.course]
     staff = data.staff_by_id[cand.staff]
@@ -130,25 +136,29 @@ def _form_group(inst: Instance, cand: Candidate, busy: _Busy, hand: bool, locks=
     if staff.max_periods_per_week is not None:
         if busy.staff_load[cand.staff] + weekly > staff.max_periods_per_week:
             return None
-    pool = [
+    pinned = list(dict.fromkeys(pinned))
+    if any(m not in cand.learners or (m, course.kind) in busy.placed for m in pinned):
+        return None
+    pool = pinned + [
         m
         for m in _learner_order(inst, list(cand.learners), hand)
-        if (m, course.kind) not in busy.placed
+        if (m, course.kind) not in busy.placed and m not in pinned
     ]
     if len(pool) < course.min_size:
         return None
-    plan = _choose_slots(inst, cand, course, busy, pool, hand, locks)
+    plan = _choose_slots(inst, cand, course, busy, pool, hand, locks, pinned)
     if plan is None:
         return None
     members = _choose_members(inst, cand, course, busy, pool, plan)
-    if members is None:
+    if members is None or not set(pinned) <= set(members):
         return None
     return _commit(inst, cand, course, busy, plan, members)
 
 
-def _choose_slots(inst, cand, course, busy: _Busy, pool, hand, locks=()):
+def _choose_slots(inst, cand, course, busy: _Busy, pool, hand, locks=(), pinned=()):
     """Pick (start, room, internet) for every weekly session, one by one: first a session
-    for each lock (ordinary if one fits, else online), then the rest, online ones first."""
+    for each lock (ordinary if one fits, else online), then the rest, online ones first;
+    every session at a time the ``pinned`` learners are free."""
     plan: list[tuple[int, str, bool]] = []
     alive = list(pool)
     left = {
@@ -158,7 +168,7 @@ def _choose_slots(inst, cand, course, busy: _Busy, pool, hand, locks=()):
     for lock in locks:
         for internet in (False, True):
             pick = left[internet] and _pick(
-                inst, cand, course, busy, plan, alive, hand, internet, lock
+                inst, cand, course, busy, plan, alive, hand, internet, lock, pinned
             )
             if pick:
                 break
@@ -168,7 +178,7 @@ def _choose_slots(inst, cand, course, busy: _Busy, pool, hand, locks=()):
         alive = pick[1]
         left[internet] -= 1
     for internet in [True] * left[True] + [False] * left[False]:
-        pick = _pick(inst, cand, course, busy, plan, alive, hand, internet, None)
+        pick = _pick(inst, cand, course, busy, plan, alive, hand, internet, None, pinned)
         if pick is None:
             return None
         plan.append(pick[0])
@@ -176,16 +186,16 @@ def _choose_slots(inst, cand, course, busy: _Busy, pool, hand, locks=()):
     return plan
 
 
-def _pick(inst, cand, course, busy: _Busy, plan, alive, hand, internet: bool, lock):
+def _pick(inst, cand, course, busy: _Busy, plan, alive, hand, internet: bool, lock, pinned=()):
     """The best (start, room, internet) for the next session and the learners still free,
-    or None; with ``lock``, only starts and rooms that meet it."""
+    or None; with ``lock``, only starts and rooms that meet it; only starts at which every
+    ``pinned`` learner is free."""
     best, best_free, best_score = None, [], (0, 0)
     for t0, room in _slot_options(inst, cand, course, busy, plan, internet):
         if lock is not None and not _meets(inst, lock, t0, room):
             continue
-        cover = set(range(t0, t0 + course.session_periods))
-        free = [m for m in alive if _learner_free(inst, busy, m, cover)]
-        if len(free) < course.min_size:
+        free = [m for m in alive if _learner_free(inst, busy, m, t0, course.session_periods)]
+        if len(free) < course.min_size or not set(pinned) <= set(free):
             continue
         if hand:
             return (t0, room, internet), free
@@ -213,18 +223,21 @@ def _slot_options(inst: Instance, cand, course, busy: _Busy, plan, internet: boo
         if limit is not None and busy.starting[t0] >= limit:
             continue
         for r in rooms:
-            if cover & busy.room[r] or cover & inst.room_blocked[r]:
+            if cover & busy.room[r] or not inst.room_free_at(r, t0, course.session_periods):
                 continue
             yield t0, r
 
 
-def _learner_free(inst: Instance, busy: _Busy, m: str, cover: set[int]) -> bool:
-    return not (cover & inst.learner_blocked[m]) and not (cover & busy.learner[m])
+def _learner_free(inst: Instance, busy: _Busy, m: str, t0: int, length: int) -> bool:
+    """The learner's regime and own rows leave the appointment free (gaps included) and
+    nothing placed so far takes its periods."""
+    return inst.learner_free_at(m, t0, length) and not busy.learner[m].intersection(
+        range(t0, t0 + length)
+    )
 
 
 def _choose_members(inst, cand, course, busy: _Busy, pool, plan):
     data = inst.data
-    cover = {t for t0, _r, _i in plan for t in range(t0, t0 + course.session_periods)}
     cap = course.max_size
     for _t0, r, internet in plan:
         room = data.room_by_id[r]
@@ -237,7 +250,7 @@ def _choose_members(inst, cand, course, busy: _Busy, pool, plan):
             break
         if allowed is not None and data.learner_by_id[m].section not in allowed:
             continue
-        if not _learner_free(inst, busy, m, cover):
+        if not all(_learner_free(inst, busy, m, t0, course.session_periods) for t0, _r, _i in plan):
             continue
         if partners.get(m, set()) & set(members):
             continue
@@ -288,7 +301,7 @@ def _book_internet(inst: Instance, busy: _Busy, hand: bool) -> list[InternetBook
         for t in sorted(inst.internet_slots):
             if booked >= learner.internet_periods:
                 break
-            if inst.day_of(t) in days_used or not _learner_free(inst, busy, m, {t}):
+            if inst.day_of(t) in days_used or not _learner_free(inst, busy, m, t, 1):
                 continue
             for lab in labs:
                 here = seats_used[(lab.room, t)]
@@ -338,11 +351,11 @@ def _one_intake(inst, busy, learner, length, rooms, counsellors, taken, load):
         for p in range(inst.n_periods - length + 1):
             t0 = d * inst.n_periods + p
             cover = set(range(t0, t0 + length))
-            if not _learner_free(inst, busy, m, cover):
+            if not _learner_free(inst, busy, m, t0, length):
                 continue
             for c in counsellors:
                 common = [lang for lang in learner.languages if lang in c.languages]
-                if not common or not cover <= inst.staff_free[c.staff]:
+                if not common or not inst.staff_free_at(c.staff, t0, length):
                     continue
                 limit = c.max_periods_per_week
                 if limit is not None and load[(c.staff, week)] + length > limit:
@@ -350,7 +363,7 @@ def _one_intake(inst, busy, learner, length, rooms, counsellors, taken, load):
                 if any((c.staff, week, t) in taken for t in cover):
                     continue
                 for r in rooms:
-                    if cover & inst.room_blocked[r.room]:
+                    if not inst.room_free_at(r.room, t0, length):
                         continue
                     if r.sections and learner.section not in r.sections:
                         continue

@@ -11,6 +11,7 @@ guarantee does not hold for that run.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from scheduler.model.instance import build_instance
 from scheduler.model.objective import SCALE
 from scheduler.search.greedy import greedy
 from scheduler.search.lns import Incumbent, improve
-from scheduler.solution import Result, Solution
+from scheduler.solution import Result, Solution, SolveStatus
 
 WALL_CLOCK_FACTOR = 3.0
 
@@ -115,8 +116,8 @@ def solve(
     solver = cp_model.CpSolver()
     _set_parameters(solver, limit * FULL_MODEL_SHARE, seed, workers, deterministic, log)
     status = solver.solve(tm.model, callback)
-    result = _result(data, tm, solver, status, callback, start)
-    stats = {
+    result = _result(data, tm, solver, status)
+    stats: dict[str, float] = {
         "build_seconds": build_time,
         "candidate_groups": len(tm.vars.groups),
         "variables": len(tm.model.proto.variables),
@@ -136,13 +137,23 @@ def solve(
         found = Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
         if first is None or found.objective >= first.objective:
             begin = found
+    # The incumbent each phase hands on, so that "never worse" can be checked phase by phase.
+    if first is not None:
+        stats["incumbent_warm_start"] = first.objective / SCALE
+    if begin is not None:
+        stats["incumbent_whole_model"] = begin.objective / SCALE
     if begin is not None and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
-        _neighbourhood_phase(
+        result = _neighbourhood_phase(
             tm, begin, solver, result, stats, limit, seed, workers, deterministic, callback
         )
-    result.wall_time = time.perf_counter() - start
-    result.stats.update(stats)
-    return result
+    events = callback.events
+    return dataclasses.replace(
+        result,
+        wall_time=time.perf_counter() - start,
+        first_solution_time=events[0].elapsed if events else None,
+        progress=tuple((e.elapsed, e.objective) for e in events),
+        stats=stats,
+    )
 
 
 def _complete(tm: TimetableModel) -> Incumbent | None:
@@ -192,8 +203,9 @@ FULL_MODEL_SHARE = 0.3
 def _neighbourhood_phase(
     tm: TimetableModel, first: Incumbent, solver, result: Result, stats: dict, limit: float,
     seed: int, workers: int, deterministic: bool, callback: _Callback,
-) -> None:  # fmt: skip
-    """Improve ``first`` with LNS for the rest of the limit; update ``result``."""
+) -> Result:  # fmt: skip
+    """Improve ``first`` with LNS for the rest of the limit; the result of the better of the
+    two (``stats`` updated in place)."""
     start = callback.start
     # CP-SAT's bound only counts when it found a timetable itself; otherwise use the trivial
     # bound (every reward, no penalty), which is always valid.
@@ -221,14 +233,16 @@ def _neighbourhood_phase(
         }
     )
     if best is first and result.solution is not None:
-        return
+        return result
     final = _fixed_solve(tm, best)
-    result.status = "feasible"
-    result.solution = tm.solution_from(final.boolean_value)
-    result.objective = final.objective_value / SCALE
-    result.bound = bound / SCALE
-    result.objective_terms = tm.objective_terms(final.value)
-    result.stats["progress"] = [(e.elapsed, e.objective) for e in callback.events]
+    return dataclasses.replace(
+        result,
+        status=SolveStatus.FEASIBLE,
+        solution=tm.solution_from(final.boolean_value),
+        objective=final.objective_value / SCALE,
+        bound=bound / SCALE,
+        objective_terms=tm.objective_terms(final.value),
+    )
 
 
 def _fixed_solve(tm: TimetableModel, best: Incumbent):
@@ -255,28 +269,28 @@ def _set_parameters(solver, limit: float, seed: int, workers: int, deterministic
 
 
 _STATUS = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.MODEL_INVALID: "invalid",
-    cp_model.UNKNOWN: "unknown",
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.MODEL_INVALID: SolveStatus.INVALID,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
 }
 
 
-def _result(data, tm: TimetableModel, solver, status, callback: _Callback, start) -> Result:
-    name = _STATUS.get(status, "unknown")
-    result = Result(status=name, wall_time=time.perf_counter() - start)
-    if callback.events:
-        result.first_solution_time = callback.events[0].elapsed
-        result.stats["progress"] = [(e.elapsed, e.objective) for e in callback.events]
+def _result(data, tm: TimetableModel, solver, status) -> Result:
+    """The whole-model phase's result (its timings are filled in at the end of ``solve``)."""
+    name = _STATUS.get(status, SolveStatus.UNKNOWN)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        result.solution = tm.solution_from(solver.boolean_value)
-        result.objective = solver.objective_value / SCALE
-        result.bound = solver.best_objective_bound / SCALE
-        result.objective_terms = tm.objective_terms(solver.value)
-    elif status == cp_model.INFEASIBLE:
-        result.conflicts = _conflicts(data, tm, solver)
-    return result
+        return Result(
+            status=name,
+            solution=tm.solution_from(solver.boolean_value),
+            objective=solver.objective_value / SCALE,
+            bound=solver.best_objective_bound / SCALE,
+            objective_terms=tm.objective_terms(solver.value),
+        )
+    if status == cp_model.INFEASIBLE:
+        return Result(status=name, conflicts=tuple(_conflicts(data, tm, solver)))
+    return Result(status=name)
 
 
 # Seconds for each feasibility check while shrinking the set of conflicting locks.
@@ -325,7 +339,7 @@ def _conflicts(data: ProblemData, tm: TimetableModel, solver) -> list[str]:
         where = f"Locks row {lock.row}" if lock.row else f"lock {i + 1}"
         fields = ", ".join(
             f"{k}={getattr(lock, k)}"
-            for k in ("course", "group", "day", "period", "room", "staff")
+            for k in ("course", "group", "day", "period", "room", "staff", "learner")
             if getattr(lock, k)
         )
         out.append(f"{where} ({fields}) cannot be honoured together with the other rules")

@@ -37,7 +37,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scheduler import pipeline
 from scheduler.data import ProblemData
 from scheduler.errors import SchedulerError
-from scheduler.excel import HEADER_FILL, HEADER_FONT, save_atomic, set_cell, sheet_title
+from scheduler.excel import (
+    HEADER_FILL,
+    HEADER_FONT,
+    first_sheet,
+    print_setup,
+    save_atomic,
+    set_cell,
+    sheet_title,
+)
 from scheduler.report.figures import placed_kinds
 from scheduler.solution import Result, Solution
 from scheduler.whatif.scenarios import BASE, Scenario
@@ -425,7 +433,7 @@ def write_comparison(
     title of its sheet.
     """
     wb = Workbook()
-    summary = wb.active
+    summary = first_sheet(wb)
     summary.title = "Summary"
     taken = {"Summary"}
     _summary(summary, outcomes, title, path.parent)
@@ -471,16 +479,6 @@ def _fit_height(ws: Worksheet, row: int, texts: Sequence, widths: Sequence[float
         ws.row_dimensions[row].height = 15 * lines
 
 
-def _print_setup(ws: Worksheet, title_rows: str, title_cols: str | None = None) -> None:
-    """Landscape, one page wide, the header (and figure names) repeated on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
-    if title_cols:
-        ws.print_title_cols = title_cols
-
-
 def _delta(value: float | int | None, base: float | int | None) -> float | int | None:
     """``value - base`` when both are numbers (floats to two decimals), else None."""
     numbers = (int, float)
@@ -502,11 +500,11 @@ def _value_cell(ws: Worksheet, row: int, col: int, value, signed: bool = False) 
 def _summary_numbers(o: Outcome, base: Outcome | None) -> list:
     """The values of one Summary row from ``status`` to ``solve time``."""
     res = o.result
-    solved = res is not None and res.solution is not None
-    compared = o.scenario != BASE and base is not None
 
     def vs(label: str) -> float | int | None:
-        return _delta(o.figure(label), base.figure(label)) if compared else None
+        if o.scenario == BASE or base is None:
+            return None
+        return _delta(o.figure(label), base.figure(label))
 
     return [
         o.status,
@@ -514,9 +512,9 @@ def _summary_numbers(o: Outcome, base: Outcome | None) -> list:
         vs(LEARNERS_PLACED),
         o.figure(COURSES_PLACED),
         vs(COURSES_PLACED),
-        o.moved if compared else None,
-        res.objective if solved else None,
-        res.gap if solved else None,
+        o.moved if o.scenario != BASE and base is not None else None,
+        res.objective if res is not None and res.solution is not None else None,
+        res.gap if res is not None and res.solution is not None else None,
         res.wall_time if res else None,
     ]
 
@@ -543,7 +541,7 @@ def _summary(ws: Worksheet, outcomes: Sequence[Outcome], title: str, here: Path)
         _fit_height(ws, r, texts, SUMMARY_WIDTHS)
     ws.freeze_panes = "C4"
     _placed_chart(ws, outcomes)
-    _print_setup(ws, "3:3")
+    print_setup(ws, "3:3")
 
 
 def _placed_chart(ws: Worksheet, outcomes: Sequence[Outcome]) -> None:
@@ -563,7 +561,8 @@ def _placed_chart(ws: Worksheet, outcomes: Sequence[Outcome]) -> None:
     chart.set_categories(
         Reference(ws, min_col=1 if several else 2, max_col=2, min_row=first, max_row=last)
     )
-    chart.height, chart.width = 8, max(12, 2.5 * len(outcomes))
+    chart.height = 8
+    chart.width = max(12, round(2.5 * len(outcomes)))
     ws.add_chart(chart, f"A{last + 3}")
 
 
@@ -585,7 +584,7 @@ def _term_sheet(ws: Worksheet, outcomes: Sequence[Outcome], heading: str, here: 
     for k, o in enumerate(others):
         _term_column(ws, 3 + 2 * k, o, base, rows, here)
     ws.freeze_panes = "C3"
-    _print_setup(ws, "2:2", "A:A")
+    print_setup(ws, "2:2", "A:A")
 
 
 def _term_column(

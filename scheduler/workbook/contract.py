@@ -260,6 +260,7 @@ SHEETS: dict[str, SheetSpec] = {
             _c("period", ID),
             _c("room", ID),
             _c("staff", ID),
+            _c("learner", ID),
             optional=True,
         ),
         _sheet("Weights", None, *_KEY_VALUE, optional=True),

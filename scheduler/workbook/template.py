@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from scheduler.data import DEFAULT_WEIGHTS
-from scheduler.excel import save_atomic, write_table
+from scheduler.excel import first_sheet, save_atomic, write_table
 from scheduler.workbook.write import (
     OPTIONAL_SHEETS,
     SETTINGS_KEYS,
@@ -43,7 +43,7 @@ SHEET_HELP: dict[str, str] = {
     "Courses": "NT2 levels and MO languages on offer.",
     "Learners": "Detainees asking NT2 and/or MO; identified by an id, never by name.",
     "LearnerUnavailability": "Weekly times a learner cannot attend (hearing, work, medical).",
-    "Locks": "Sessions that must stay where they are when re-planning a term.",
+    "Locks": "Sessions that must stay where they are, and learners pinned into a group, when re-planning a term.",
     "Weights": "Objective weights, one key per row; a blank value keeps the default.",
     "Scenarios": "What-if patches of this workbook, one named scenario per group of rows.",
 }
@@ -129,13 +129,14 @@ COLUMN_HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("LearnerUnavailability", "start"): ("start time, HH:MM", "08:30"),
     ("LearnerUnavailability", "end"): ("end time, HH:MM", "11:30"),
     ("LearnerUnavailability", "reason"): ("why (information only)", "court hearing"),
-    ("Locks", "kind"): ("session", "session"),
+    ("Locks", "kind"): ("session, or member to pin a learner into a group", "session"),
     ("Locks", "course"): ("course id", "NT2-1.1"),
     ("Locks", "group"): ("group id <course>-<n>; blank = any", "NT2-1.1-1"),
     ("Locks", "day"): ("day; blank = free", "Tue"),
     ("Locks", "period"): ("first period id; blank = free", "P1"),
     ("Locks", "room"): ("room id; blank = free", "CL1"),
     ("Locks", "staff"): ("staff id; blank = free", "T02"),
+    ("Locks", "learner"): ("kind member only: learner id to pin into the group", "L0042"),
     ("Weights", "key"): ("name of the weight (the keys below)", "served"),
     ("Weights", "value"): ("its value; blank keeps the default", "100"),
     ("Scenarios", "scenario"): ("scenario name", "extra-classroom"),
@@ -164,7 +165,7 @@ SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
     "time_limit_s": ("solver time limit in seconds", "60", "60"),
     "seed": ("random seed: same workbook and seed give the same timetable", "0", "0"),
     "intake_periods": ("length of one intake interview, in periods", "1", "1"),
-    "intake_weeks": ("intakes take place in weeks 1..intake_weeks", "2", "2"),
+    "intake_weeks": ("a learner's intake falls in this many weeks from their arrival", "2", "2"),
 }
 
 WEIGHTS_HELP: dict[str, str] = {
@@ -194,9 +195,9 @@ def about_rows() -> list[tuple[str, str, str, str, str]]:
                 meaning, example, default = SETTINGS_HELP[key]
                 rows.append((sheet, f"key = {key}", meaning, example, default))
         if sheet == "Weights":
-            for key, default in DEFAULT_WEIGHTS.items():
+            for key, weight in DEFAULT_WEIGHTS.items():
                 rows.append(
-                    (sheet, f"key = {key}", WEIGHTS_HELP[key], "", str(excel_number(default)))
+                    (sheet, f"key = {key}", WEIGHTS_HELP[key], "", str(excel_number(weight)))
                 )
     return rows
 
@@ -220,7 +221,7 @@ def _prefilled(sheet: str) -> list[tuple]:
 def write_template(path: str | os.PathLike) -> Path:
     """Write the blank input workbook to ``path`` and return the path."""
     wb = Workbook()
-    about = wb.active
+    about = first_sheet(wb)
     about.title = ABOUT
     write_table(about, ABOUT_COLUMNS, about_rows(), widths={"meaning": 70, "column": 26})
     for row in about.iter_rows(min_row=2):

@@ -26,6 +26,7 @@ from scheduler.data import (
     NT2_LEVELS,
     SCENARIO_ACTIONS,
     Course,
+    Learner,
     ProblemData,
     ScenarioRow,
     fmt_time,
@@ -277,6 +278,7 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("Locks", "period", "Periods"),
     ("Locks", "room", "Rooms"),
     ("Locks", "staff", "Staff"),
+    ("Locks", "learner", "Learners"),
 )
 
 
@@ -692,9 +694,18 @@ _GROUP_ID = re.compile(r"^(?P<course>.+)-(?P<n>[1-9]\d*)$")
 
 
 def locks(ctx: Context) -> Iterator[Problem]:
-    """A lock fixes something, on a teaching day, with a group id of a known course."""
+    """A lock fixes something, on a teaching day, with a group id of a known course; a member
+    lock names a group and a learner who may join it."""
     teaching = ctx.data.teaching_days
     for k in ctx.data.locks:
+        if k.kind == "member":
+            yield from _member_lock(ctx, k)
+            continue
+        if k.learner is not None:
+            yield At("Locks", k).error(
+                "learner",
+                "a learner is only pinned by a lock of kind member; set kind to member (with a group) or clear the learner",
+            )
         fields = (k.course, k.group, k.day, k.period, k.room, k.staff)
         if all(f is None for f in fields):
             yield At("Locks", k).error(
@@ -713,6 +724,47 @@ def locks(ctx: Context) -> Iterator[Problem]:
                 "room",
                 f"room {k.room} is an interview room; a session takes place in a classroom or computer_lab",
             )
+
+
+_SESSION_ONLY = ("day", "period", "room", "staff")
+
+
+def _member_lock(ctx: Context, k: Any) -> Iterator[Problem]:
+    """A member lock: a group id and a learner who asked for and fits the group's course."""
+    at = At("Locks", k)
+    if k.group is None:
+        yield at.error(
+            "group", "a member lock needs the group to pin the learner into (e.g. NT2-1.1-1)"
+        )
+    else:
+        yield from _lock_group(ctx, k)
+    if k.learner is None:
+        yield at.error("learner", "a member lock needs the learner to pin (e.g. L0042)")
+    for column in _SESSION_ONLY:
+        if getattr(k, column) is not None:
+            yield at.error(
+                column,
+                f"a member lock pins a learner into a group, not a session; clear the {column} (use a separate session lock)",
+            )
+    m = _GROUP_ID.match(k.group or "")
+    course = ctx.data.course_by_id.get(m["course"]) if m else None
+    learner = ctx.data.learner_by_id.get(k.learner or "")
+    if course is not None and learner is not None and not fits(learner, course):
+        yield at.error(
+            "learner",
+            f"{learner.learner} cannot join a group of {course.course}: {_unfit(learner, course)}; correct the learner or the group, or change the learner's row on Learners",
+        )
+
+
+def _unfit(learner: Learner, course: Course) -> str:
+    """Why ``learner`` does not fit ``course`` (see ``fits``)."""
+    if course.kind not in learner.wants:
+        return f"they did not ask for {course.kind} (wants: {listing(learner.wants) or 'nothing'})"
+    if course.kind == "NT2":
+        return (
+            f"their NT2 level is {learner.nt2_level or 'blank'}, the course is level {course.level}"
+        )
+    return f"they do not speak {course.language}"
 
 
 def _lock_group(ctx: Context, k: Any) -> Iterator[Problem]:

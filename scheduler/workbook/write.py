@@ -10,11 +10,11 @@ becomes a formula) and the file is saved atomically.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -34,7 +34,7 @@ from scheduler.data import (
     Settings,
     fmt_time,
 )
-from scheduler.excel import save_atomic, write_table
+from scheduler.excel import empty_workbook, save_atomic, write_table
 from scheduler.workbook.contract import SETTINGS_KINDS
 from scheduler.workbook.contract import SHEETS as CONTRACT
 
@@ -84,7 +84,7 @@ def add_dropdowns(ws: Worksheet, sheet: str) -> None:
     for (name, column), values in VOCABULARIES.items():
         if name != sheet:
             continue
-        letter = ws.cell(row=1, column=columns.index(column) + 1).column_letter
+        letter = get_column_letter(columns.index(column) + 1)
         allowed = ", ".join(values)
         dv = DataValidation(
             type="list",
@@ -137,7 +137,7 @@ def settings_rows(settings: Settings) -> list[tuple[str, Any]]:
     return [(key, values[key]) for key in SETTINGS_KEYS]
 
 
-def weight_rows(weights: dict[str, float]) -> list[tuple[str, Any]]:
+def weight_rows(weights: Mapping[str, float]) -> list[tuple[str, Any]]:
     """The Weights sheet: documented keys in their documented order, then any others."""
     keys = [k for k in DEFAULT_WEIGHTS if k in weights]
     keys += [k for k in weights if k not in DEFAULT_WEIGHTS]
@@ -215,7 +215,7 @@ _ROW: dict[str, Callable[[Any], tuple]] = {
         *_block(u.day, u.start, u.end),
         _text(u.reason),
     ),
-    "Locks": lambda k: (k.kind, k.course, k.group, k.day, k.period, k.room, k.staff),
+    "Locks": lambda k: (k.kind, k.course, k.group, k.day, k.period, k.room, k.staff, k.learner),
     "Scenarios": lambda s: (
         s.scenario,
         s.sheet,
@@ -263,8 +263,7 @@ def write_workbook(data: ProblemData, path: str | os.PathLike) -> Path:
     Required sheets are always written (with only their header when empty); optional sheets
     only when they have rows, except Weights, which always shows the weights in force.
     """
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = empty_workbook()
     for sheet, rows in sheet_rows(data).items():
         if sheet in OPTIONAL_SHEETS and sheet != "Weights" and not rows:
             continue

@@ -41,7 +41,15 @@ from scheduler.data import (
     Settings,
     Staff,
 )
-from scheduler.solution import Group, Intake, InternetBooking, Result, Session, Solution
+from scheduler.solution import (
+    Group,
+    Intake,
+    InternetBooking,
+    Result,
+    Session,
+    Solution,
+    SolveStatus,
+)
 
 
 def tiny_data() -> ProblemData:
@@ -126,7 +134,7 @@ def tiny_solution() -> Solution:
 def tiny_result() -> Result:
     """A feasible Result around the hand-made timetable."""
     return Result(
-        status="feasible",
+        status=SolveStatus.FEASIBLE,
         solution=tiny_solution(),
         objective=1234.0,
         bound=1300.0,

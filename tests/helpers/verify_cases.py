@@ -322,8 +322,9 @@ CASES: tuple[Case, ...] = (
     # session_count
     case("a session missing", "session_count", "NT2-1.1-1", drop_session(NT2_WED)),
     case("a session too many", "session_count staff_load", "NT2-1.1-1", add(sessions=(
-        Session("NT2-1.1-1", "NT2-1.1", "Mon", "P3", 2, "C2", "T1"),
+        Session("NT2-1.1-1", "NT2-1.1", "Mon", "P5", 2, "C2", "T1"),
     ))),  # T1 already works their maximum
+    case("a session across the meal gap", "learner_regime", "the gap Mon 11:20-13:00", session(NT2_WED, day="Mon", period="P3", room="C2")),  # R1's meal 12:00-13:00 lies in the gap P3-P4
     case("session too short", "session_count", "NT2-1.1-1", session(NT2_WED, periods=1)),
     case("session past the end of the day", "session_count", "P6", session(NT2_WED, period="P6")),
     case("session at an unknown period", "session_count", "P9", session(NT2_WED, period="P9")),
@@ -336,7 +337,7 @@ CASES: tuple[Case, ...] = (
     # internet_sessions
     case("no internet session", "internet_sessions", "NT2-1.1-1", session(NT2_TUE, internet=False)),
     case("two internet sessions", "internet_sessions", "NT2-1.1-1", session(NT2_WED, internet=True)),
-    case("internet session outside the windows", "internet_sessions", "Mon P3", session(NT2_TUE, day="Mon", period="P3")),
+    case("internet session outside the windows", "internet_sessions", "Mon P5", session(NT2_TUE, day="Mon", period="P5")),
     case("internet session in a classroom", "internet_sessions", "C1", session(NT2_TUE, room="C1")),
     case("internet session with too few internet seats", "internet_sessions", "LAB", data_row("rooms", "LAB", internet_seats=2)),
     # session_room
@@ -344,7 +345,7 @@ CASES: tuple[Case, ...] = (
     case("session in an interview room", "session_room", "I1", session(NT2_WED, room="I1")),
     case("session room too small", "session_room", "C1", data_row("rooms", "C1", seats=2)),
     case("session room closed to the section", "session_room", "C2", session(MO_THU, room="C2")),
-    case("session room unavailable", "session_room", "C1", session(NT2_WED, day="Mon", period="P3")),
+    case("session room unavailable", "session_room", "C1", session(NT2_WED, day="Mon", period="P5")),
     # room_clash
     case("two sessions in one room", "room_clash", "MO-fr-1", mo_fr("Thu", "P2", "C1")),
     case("internet booking during a session", "room_clash", "L0006", booking(BOOK_L0006_TUE, period="P2")),

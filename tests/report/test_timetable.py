@@ -27,8 +27,8 @@ from scheduler.verify import RULES
 from tests.helpers.timetable_fixture import tiny_data, tiny_result
 
 SHEETS = [
-    "Overview", "Week", "Rooms", "Staff", "Sections", "Groups", "Learners", "Sessions",
-    "Intakes", "Internet", "Waiting", "Diagnostics", "Term",
+    "Overview", "Week", "Rooms", "Staff", "Sections", "Groups", "Memberships", "Learners",
+    "Sessions", "Intakes", "Internet", "Waiting", "Diagnostics", "Term",
 ]  # fmt: skip
 CHECKS: list = []  # where the Diagnostics sheet is not what a test looks at
 
@@ -133,7 +133,9 @@ def test_diagnostics_show_a_broken_rule_with_its_details(tmp_path):
     sol = result.solution
     # MO-ar-1 moved onto NT2-1.1-1's Tuesday afternoon in the same room.
     moved = dataclasses.replace(sol.sessions[2], period="P3")
-    result.solution = dataclasses.replace(sol, sessions=sol.sessions[:2] + (moved,))
+    result = dataclasses.replace(
+        result, solution=dataclasses.replace(sol, sessions=sol.sessions[:2] + (moved,))
+    )
     wb = load_workbook(write_timetable(tiny_data(), result, tmp_path / "t.xlsx"))
     rows = {r["rule"]: r for r in _records(wb["Diagnostics"])}
     assert rows["room_clash"]["violations"] > 0
@@ -240,7 +242,9 @@ def _renamed(result, room: str, staff: str):
     groups = tuple(
         dataclasses.replace(g, staff=staff if g.staff == "T1" else g.staff) for g in sol.groups
     )
-    result.solution = dataclasses.replace(sol, sessions=sessions, groups=groups)
+    result = dataclasses.replace(
+        result, solution=dataclasses.replace(sol, sessions=sessions, groups=groups)
+    )
     return result
 
 

@@ -50,7 +50,7 @@ def test_same_seed_and_workers_give_the_same_timetable(busy_term, workers, monke
     monkeypatch.setattr(scheduler.search.solve, "WALL_CLOCK_FACTOR", 100.0)
     first, second = twice(busy_term, workers, seed=3)
     assert first.status == "feasible", "the term must not be solved to optimality in the limit"
-    found = [obj for _t, obj in first.stats["progress"]]
+    found = [obj for _t, obj in first.progress]
     assert first.objective > min(found), "the search must improve on its first timetable"
     assert first.stats["lns_steps"] > 0, "the neighbourhood search must take part"
     assert first.solution == second.solution

@@ -41,8 +41,14 @@ def test_search_without_a_whole_model_timetable_keeps_a_true_bound(term, monkeyp
 
 
 @pytest.mark.slow
-def test_the_neighbourhood_search_never_returns_a_worse_timetable(term):
+@pytest.mark.parametrize("seed", [2, 3])
+def test_no_phase_hands_on_a_worse_timetable_than_it_was_given(term, seed):
+    """Warm start <= whole-model phase <= neighbourhood search, and the result is the best
+    timetable reported on the way."""
     events = []
-    result = solve(term, time_limit=1.0, seed=2, progress=events.append)
+    result = solve(term, time_limit=1.0, seed=seed, progress=events.append)
+    warm = result.stats["incumbent_warm_start"]
+    whole = result.stats["incumbent_whole_model"]
+    assert warm <= whole <= result.objective
     assert result.objective == max(e.objective for e in events)
     assert result.bound >= result.objective

@@ -1,0 +1,78 @@
+"""What every command shares on the console: exit codes, problems printed one per line, a
+workbook read or the command stopped with exit 2.
+
+Command modules (``scheduler.cli`` and those it registers) import from here, never from each
+other, so that no import cycle runs through the command line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from scheduler.data import ProblemData
+from scheduler.errors import Problem, UnreadableFileError
+from scheduler.rules import plural
+
+EXIT_BUG = 1
+EXIT_BAD_INPUT = 2
+EXIT_NO_TIMETABLE = 3
+
+
+def debug_enabled() -> bool:
+    """``SCHEDULER_DEBUG=1`` shows tracebacks instead of one sentence."""
+    return os.environ.get("SCHEDULER_DEBUG", "") not in ("", "0")
+
+
+def print_problems(name: str, problems: list[Problem], err: bool = True) -> None:
+    """Errors, then warnings, one per line: ``sheet, row R, column C: message``. On stderr
+    unless ``err`` is False (for ``validate`` the problems are the report itself)."""
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    for kind, group, heading in (
+        ("error", errors, "to correct"),
+        ("warning", warnings, "(legal, but check)"),
+    ):
+        if group:
+            click.echo(f"{name}: {plural(len(group), kind)} {heading}:", err=err)
+            for p in group:
+                click.echo(f"{p.where()}: {p.message}", err=err)
+
+
+def bad_input(message: str) -> NoReturn:
+    """Print ``message`` and stop with the bad-input exit code."""
+    click.echo(f"Error: {message}", err=True)
+    raise click.exceptions.Exit(EXIT_BAD_INPUT)
+
+
+def check_or_exit(path: Path, err: bool = True) -> tuple[ProblemData, list[Problem]]:
+    """The valid data in ``path`` and its warnings; on any error print every problem and
+    exit 2. An unexpected failure while reading is reported as one sentence, also exit 2."""
+    from scheduler.workbook.validate import check_workbook
+
+    try:
+        data, problems = check_workbook(path)
+    except UnreadableFileError as exc:
+        bad_input(str(exc))
+    except Exception as exc:
+        if debug_enabled():
+            raise
+        bad_input(
+            f"{path} could not be read ({type(exc).__name__}: {exc}); this is a bug in "
+            "scheduler, please report it with the workbook"
+        )
+    if data is None:
+        print_problems(path.name, problems, err)
+        raise click.exceptions.Exit(EXIT_BAD_INPUT)
+    return data, problems
+
+
+def load_or_exit(path: str | os.PathLike) -> ProblemData:
+    """The valid term in ``path``; warnings are printed, errors printed and exit 2."""
+    path = Path(path)
+    data, problems = check_or_exit(path)
+    print_problems(path.name, problems)
+    return data

@@ -1,0 +1,1 @@
+"""Why a learner waits, and what it would take (``scheduler explain``)."""

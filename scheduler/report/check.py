@@ -1,0 +1,105 @@
+"""``scheduler check``: every hard rule a timetable breaks, in plain words.
+
+The verdict is the independent verifier's (``scheduler.verify``); this module only says it so a
+coordinator can act: the rule in one sentence, then each violation with the session, learners,
+room or staff it concerns, and for a learner blocked by their wing the Regimes row that blocks
+them (or the LearnerUnavailability row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scheduler.data import ProblemData, RegimeBlock, fmt_time
+from scheduler.report.read import Timetable
+from scheduler.solution import Session, Solution
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule: its id, its sentence, how often it is broken and the details."""
+
+    rule: str
+    description: str
+    violations: int
+    details: tuple[str, ...]
+
+
+def check_timetable(data: ProblemData, timetable: Timetable) -> list[Finding]:
+    """Every rule ``timetable`` breaks under the term ``data`` (empty when all hold)."""
+    from scheduler.verify import verify
+
+    out = []
+    for c in verify(data, timetable.solution):
+        if c.violations:
+            details = tuple(c.details)
+            if c.rule == "learner_regime":
+                details += tuple(blocking_rows(data, timetable.solution))
+            out.append(Finding(c.rule, c.description, c.violations, details))
+    return out
+
+
+def _span(data: ProblemData, s: Session) -> tuple[int, int] | None:
+    """First minute and last minute of a session, the gap between its periods included."""
+    first = data.period_index.get(s.period)
+    if first is None or first + s.periods > len(data.periods):
+        return None
+    return data.periods[first].start, data.periods[first + s.periods - 1].end
+
+
+def _regime_words(r: RegimeBlock) -> str:
+    return f"{r.regime} {r.day} {fmt_time(r.start)}-{fmt_time(r.end)} {r.activity}"
+
+
+def blocking_rows(data: ProblemData, solution: Solution) -> list[str]:
+    """For each session whose time a member's regime or unavailability overlaps, the input
+    row that blocks it: ``Regimes, row 7 (R1 Mon 08:30-10:00 work) blocks NT2-1.1-1 on Mon
+    P1 for section A (L0001, L0003)``. The gap between a session's periods counts as part of
+    it (workbook.md, Clarifications)."""
+    members = {g.group: g.members for g in solution.groups}
+    out = []
+    for s in solution.sessions:
+        span = _span(data, s)
+        if span is None:
+            continue
+        who = members.get(s.group, ())
+        out += _regime_lines(data, s, span, who)
+        out += _unavailability_lines(data, s, span, who)
+    return out
+
+
+def _regime_lines(data, s: Session, span: tuple[int, int], members) -> list[str]:
+    out = []
+    by_section: dict[str, list[str]] = {}
+    for m in members:
+        learner = data.learner_by_id.get(m)
+        if learner is not None:
+            by_section.setdefault(learner.section, []).append(m)
+    for section_id, who in sorted(by_section.items()):
+        section = data.section_by_id.get(section_id)
+        if section is None:
+            continue
+        for r in data.regimes:
+            if r.regime == section.regime and r.day in (s.day, "all") and _overlap(r, span):
+                where = f"Regimes, row {r.row}" if r.row else "Regimes"
+                out.append(
+                    f"{where} ({_regime_words(r)}) blocks {s.group} on {s.day} {s.period} "
+                    f"for section {section_id} ({', '.join(sorted(who))})"
+                )
+    return out
+
+
+def _unavailability_lines(data, s: Session, span: tuple[int, int], members) -> list[str]:
+    out = []
+    for u in data.learner_unavailability:
+        if u.learner in members and u.day == s.day and _overlap(u, span):
+            where = f"LearnerUnavailability, row {u.row}" if u.row else "LearnerUnavailability"
+            out.append(
+                f"{where} ({u.learner} {u.day} {fmt_time(u.start)}-{fmt_time(u.end)}"
+                f"{' ' + u.reason if u.reason else ''}) blocks {s.group} on {s.day} {s.period}"
+            )
+    return out
+
+
+def _overlap(row, span: tuple[int, int]) -> bool:
+    return row.start < span[1] and row.end > span[0]
