@@ -3,18 +3,21 @@
 ``read_solution`` turns the Groups, Sessions, Intakes and Internet sheets of a timetable
 workbook (as ``scheduler solve`` or the web page writes it) back into a Solution, so that the
 independent verifier can check what the browser downloaded against the term workbook.
-``running_server`` starts ``scheduler serve`` in a subprocess on a free loopback port.
+``running_server`` starts ``scheduler serve`` in a subprocess on a free loopback port;
+``zip_bomb`` makes a workbook that unpacks to far more than it seems.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -127,3 +130,26 @@ def running_server(*args: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def zip_bomb(source: Path, target: Path, rows: int = 2_000_000) -> Path:
+    """A copy of the workbook ``source`` whose first sheet unpacks to ``rows`` rows of data
+    (hundreds of MB from a file under 1 MB) while its declared size says two rows."""
+    row = b'<row><c t="inlineStr"><is><t>L0001</t></is></c></row>'
+    with (
+        zipfile.ZipFile(source) as original,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
+    ):
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                bomb.writestr(item, data)
+                continue
+            head, rest = data.split(b"<sheetData>", 1)
+            head = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', head)
+            with bomb.open(item.filename, "w", force_zip64=True) as sheet:
+                sheet.write(head + b"<sheetData>")
+                for _ in range(rows // 100_000):
+                    sheet.write(row * 100_000)
+                sheet.write(b"</sheetData>" + rest.split(b"</sheetData>", 1)[1])
+    return target

@@ -22,7 +22,7 @@ from scheduler.web import jobs
 from scheduler.web.app import CSP, Config, create_app
 from scheduler.web.jobs import JobManager
 from tests.helpers import wbfactory
-from tests.helpers.web import free_port, violations
+from tests.helpers.web import free_port, violations, zip_bomb
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "instances" / "small.xlsx"
@@ -255,6 +255,18 @@ def test_a_broken_workbook_shows_the_problems_table(client, tmp_path):
     assert "<td>Rooms</td>" in row and ">2</td>" in row and "<td>seats</td>" in row
     assert "many" in row
     assert 'id="solve-form"' not in html  # nothing runs on a workbook with errors
+
+
+@pytest.mark.slow
+def test_a_zip_bomb_gets_one_sentence_and_the_server_keeps_serving(client, tmp_path):
+    bomb = zip_bomb(SMALL, tmp_path / "bomb.xlsx")
+    assert bomb.stat().st_size < 2 * 2**20
+    job = upload(client, bomb.read_bytes(), "bomb.xlsx")
+    wait(client, job)
+    html = client.get(f"/job/{job}?lang=en").text
+    assert 'id="unreadable"' in html and "bomb.xlsx" in html
+    assert "rows" in html and 'id="solve-form"' not in html
+    assert client.get("/").status_code == 200
 
 
 def test_a_workbook_reading_too_long_is_stopped(client, monkeypatch, tmp_path):
