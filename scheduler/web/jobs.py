@@ -14,6 +14,7 @@ an upload is checked while a solve runs. Jobs live in memory: a server restart f
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import queue as queue_module
 import secrets
@@ -210,7 +211,13 @@ class JobManager:
         )
         task.state, task.started, task.process = "running", time.monotonic(), process
         self._clear_outputs(job, task)
-        process.start()
+        try:
+            process.start()
+        except OSError as exc:  # no process could be made (out of memory, process limit)
+            task.error = f"the process could not start ({exc})"
+            self._finish(job, task, "failed")
+            self.running[self._pool(task)] -= 1
+            return
         threading.Thread(
             target=self._watch, args=(job, task, process, channel), daemon=True
         ).start()
@@ -227,7 +234,8 @@ class JobManager:
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
             else:
-                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # Windows: a file still being downloaded
+                    path.unlink(missing_ok=True)
 
     def _watch(self, job: Job, task: Task, process: Any, channel: Any) -> None:
         """Relay the child's messages until it ends; stop it when it overruns."""

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -102,6 +103,8 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) ->
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
+        except urllib.error.HTTPError:
+            return  # it answers (403 without the token)
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"the server did not answer at {url} within {seconds} s")

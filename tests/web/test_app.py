@@ -465,3 +465,17 @@ def test_running_out_of_memory_while_reading_is_one_sentence(monkeypatch, tmp_pa
     monkeypatch.setattr(scheduler.workbook.validate, "check_workbook", explode)
     out = work.check(tmp_path, {"name": "bomb.xlsx"}, lambda d: None)
     assert out["unreadable"].startswith("bomb.xlsx unpacks to far more data")
+
+
+def test_a_process_that_cannot_start_fails_its_task_and_frees_the_slot(monkeypatch, tmp_path):
+    manager = JobManager(workers=1)
+    try:
+        monkeypatch.setattr(
+            manager.context.Process, "start", lambda self: (_ for _ in ()).throw(OSError("no"))
+        )
+        job_id, folder = manager.reserve()
+        job = manager.add(job_id, folder, "a.xlsx")
+        assert job.check.state == "failed" and "could not start" in (job.check.error or "")
+        assert manager.running == {"check": 0, "solve": 0} and not job.busy
+    finally:
+        manager.shutdown()

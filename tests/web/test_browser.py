@@ -205,3 +205,22 @@ def test_compare_two_scenarios_shows_the_summary(page, server, shots, tmp_path):
     with page.expect_download() as info:
         page.click("#download-comparison")
     assert info.value.suggested_filename == "medium-scenarios.xlsx"
+
+
+def test_with_a_token_the_browser_needs_the_link_once(browser, tmp_path):
+    """The link with ?token= stores the token in a cookie; the page, its script, the
+    upload and the job page work from then on, and nothing works without it."""
+    with running_server("--workers", "1", "--token", "browser-test-token") as url:
+        context = browser.new_context()
+        page = context.new_page()
+        try:
+            response = page.goto(url + "/")
+            assert response is not None and response.status == 403
+            assert "token" in page.inner_text("body")
+            page.goto(url + "/?token=browser-test-token")
+            notes = tmp_path / "notes.xlsx"
+            notes.write_text("not a workbook\n")
+            _upload(page, url, notes)
+            page.wait_for_selector("#unreadable", timeout=60_000)
+        finally:
+            context.close()
