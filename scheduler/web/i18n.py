@@ -114,6 +114,7 @@ NL: dict[str, str] = {
     "download_comparison_zip": "Vergelijking met alle roosters (zip)",
     "print_hint": "Open het lesrooster in Excel en druk het tabblad Sections af: één pagina per "
     "afdeling, om uit te hangen.",
+    "calendars_failed": "De agenda's konden niet gemaakt worden: {error}",
     "calendars_none": "Er zijn geen agenda's: niemand van het personeel heeft lessen of intakes.",
     "summary_title": "Samenvatting",
     "col_scenario": "Scenario",
@@ -231,6 +232,7 @@ EN: dict[str, str] = {
     "download_comparison_zip": "Comparison with every timetable (zip)",
     "print_hint": "Open the timetable in Excel and print its Sections sheet: one page per wing, "
     "for the notice board.",
+    "calendars_failed": "The calendars could not be made: {error}",
     "calendars_none": "There are no calendars: no staff member has sessions or intakes.",
     "summary_title": "Summary",
     "col_scenario": "Scenario",
@@ -354,6 +356,7 @@ FR: dict[str, str] = {
     "download_comparison_zip": "Comparaison avec tous les horaires (zip)",
     "print_hint": "Ouvrez l'horaire dans Excel et imprimez sa feuille Sections : une page par "
     "section, pour le panneau d'affichage.",
+    "calendars_failed": "Les agendas n'ont pas pu être faits : {error}",
     "calendars_none": "Pas d'agendas : aucun membre du personnel n'a de cours ni d'entretiens.",
     "summary_title": "Résumé",
     "col_scenario": "Scénario",

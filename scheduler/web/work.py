@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from scheduler.errors import Problem, UnreadableFileError, WorkbookError
+from scheduler.errors import Problem, SchedulerError, UnreadableFileError, WorkbookError
 
 WORKBOOK = "term.xlsx"
 TIMETABLE = "timetable.xlsx"
@@ -168,8 +168,12 @@ def solve(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any
         details = [f"{c.rule}: {d}" for c in verified.checks for d in c.details]
         return {"outcome": "verify_failed", "details": details[:50]}
     pipeline.write(verified, folder / TIMETABLE)
-    calendars = _calendars(folder)
-    return {"outcome": "timetable", "calendars": calendars, **_result_figures(verified)}
+    out: dict[str, Any] = {"outcome": "timetable", **_result_figures(verified)}
+    try:
+        out["calendars"] = _calendars(folder)
+    except SchedulerError as exc:  # the timetable stands on its own; say why no calendars
+        out["calendars"], out["calendars_error"] = 0, str(exc)
+    return out
 
 
 def _result_figures(verified) -> dict[str, Any]:

@@ -479,3 +479,21 @@ def test_a_process_that_cannot_start_fails_its_task_and_frees_the_slot(monkeypat
         assert manager.running == {"check": 0, "solve": 0} and not job.busy
     finally:
         manager.shutdown()
+
+
+@pytest.mark.slow
+def test_calendars_that_cannot_be_made_leave_the_timetable(monkeypatch, tmp_path):
+    """A failing calendar export is said on the page; the verified timetable still stands."""
+    import scheduler.report.ics
+    from scheduler.errors import SchedulerError
+    from scheduler.web import work
+
+    def fail(*args, **kwargs):
+        raise SchedulerError("session G1 has no date in the term")
+
+    monkeypatch.setattr(scheduler.report.ics, "export_ics", fail)
+    (tmp_path / work.WORKBOOK).write_bytes(SMALL.read_bytes())
+    out = work.solve(tmp_path, {"time_limit": 1.0, "workers": 1}, lambda d: None)
+    assert out["outcome"] == "timetable" and (tmp_path / work.TIMETABLE).is_file()
+    assert out["calendars"] == 0 and "no date in the term" in out["calendars_error"]
+    assert not (tmp_path / work.CALENDARS).exists()
