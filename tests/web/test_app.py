@@ -497,3 +497,81 @@ def test_calendars_that_cannot_be_made_leave_the_timetable(monkeypatch, tmp_path
     assert out["outcome"] == "timetable" and (tmp_path / work.TIMETABLE).is_file()
     assert out["calendars"] == 0 and "no date in the term" in out["calendars_error"]
     assert not (tmp_path / work.CALENDARS).exists()
+
+
+FACTS = {
+    "prison": "P",
+    "start": "2027-01-11",
+    "end": "2027-04-30",
+    "weeks": 16,
+    "learners": 3,
+    "courses": 1,
+    "staff": 1,
+    "rooms": 1,
+    "time_limit_s": 10.0,
+    "scenarios": ["s1"],
+}
+TIMETABLE = {
+    "outcome": "timetable",
+    "status": "optimal",
+    "objective": 1.0,
+    "gap": 0.0,
+    "wall_time": 1.0,
+    "groups": 1,
+    "sessions": 2,
+    "kinds": [["NT2", 3, 3]],
+    "intakes": [0, 0],
+    "internet": [0, 0],
+    "verifier_violations": 0,
+    "calendars": 0,
+    "calendars_error": "no date",
+}
+ROW = {
+    "scenario": "base",
+    "status": "feasible",
+    "learners_placed": 3,
+    "learners_delta": None,
+    "courses_placed": 3,
+    "courses_delta": None,
+    "moved": None,
+    "gap": 2.5,
+    "changes": [],
+    "note": "a note",
+}
+# (kind, state, result, error) -> what the English page says
+OUTCOMES = [
+    (("solve", "done", TIMETABLE, None), "the best timetable (proven)"),
+    (("solve", "done", {"outcome": "infeasible", "conflicts": ["rule X"]}, None), "rule X"),
+    (("solve", "done", {"outcome": "none", "status": "unknown"}, None), "No timetable found"),
+    (("solve", "done", {"outcome": "verify_failed", "details": ["d1"]}, None), "breaks hard"),
+    (
+        ("compare", "done", {"outcome": "bad_scenarios", "problems": [
+            {"severity": "error", "sheet": "Scenarios", "row": 2, "column": "value",
+             "message": "s1: bad"}]}, None),
+        "s1: bad",
+    ),
+    (("compare", "done", {"outcome": "comparison", "rows": [ROW]}, None), "a note"),
+    (("solve", "queued", None, None), "Queued: position"),
+    (("compare", "running", None, None), "Solves done"),
+    (("solve", "failed", None, "timeout"), "stopped unexpectedly (timeout)"),
+    (("solve", "cancelled", None, None), "Cancelled"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "fr"])
+@pytest.mark.parametrize(("task", "shown"), OUTCOMES)
+def test_every_outcome_renders_in_every_language(client, lang, task, shown):
+    from scheduler.web.jobs import Job, Task
+
+    kind, state, result, error = task
+    manager = client.manager  # type: ignore[attr-defined]
+    check = Task("check", state="done", result={"problems": [], "valid": True, "facts": FACTS})
+    job = Job("fixedtestjob", manager.root, "t.xlsx", check)
+    job.task = Task(kind, {"time_limit": 5.0, "scenarios": ["s1"]}, state, result=result)
+    job.task.error = error
+    with manager.lock:
+        manager.jobs[job.id] = job
+    html = client.get(f"/job/{job.id}?lang={lang}").text
+    assert 'id="task"' in html and "{" not in html.split("<main>")[1]
+    if lang == "en":
+        assert shown in html
