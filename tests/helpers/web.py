@@ -15,6 +15,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -112,27 +113,33 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) ->
 
 @contextlib.contextmanager
 def running_server(*args: str) -> Iterator[str]:
-    """``scheduler serve`` on a free loopback port; yields its base URL, stops it after."""
+    """``scheduler serve`` on a free loopback port; yields its base URL, stops it after.
+    Its output goes to a file (a pipe nobody reads could fill up and stop the server)."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scheduler", "serve", "--port", str(port), *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/", process)
-        yield url
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scheduler", "serve", "--port", str(port), *args],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            try:
+                wait_until_up(url + "/", process)
+            except RuntimeError as exc:
+                log.seek(0)
+                raise RuntimeError(f"{exc}; its output:\n{log.read()}") from None
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def zip_bomb(source: Path, target: Path, rows: int = 2_000_000) -> Path:
