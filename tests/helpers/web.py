@@ -22,7 +22,9 @@ import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
+import pytest
 from openpyxl import load_workbook
 
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
@@ -88,6 +90,14 @@ def violations(workbook: Path, timetable: Path) -> int:
     solution = read_solution(timetable)
     assert solution.groups, "the timetable has no groups"
     return total_violations(verify(read_workbook(workbook), solution))
+
+
+def browser_unavailable(reason: str) -> NoReturn:
+    """Skip a browser test, saying how to install what is missing; in CI (``CI`` set) fail
+    instead, because CI must run the browser tests."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run the browser tests (run bash .ci/browser first)")
+    pytest.skip(f"{reason} (install it with: bash .ci/browser)")
 
 
 def free_port() -> int:

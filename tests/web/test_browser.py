@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import wbfactory
-from tests.helpers.web import running_server, violations
+from tests.helpers.web import browser_unavailable, running_server, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,20 +39,14 @@ LAUNCH_ARGS = [
 SOLVE_SECONDS = "5"
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the browser tests (run bash .ci/browser first)")
-    pytest.skip(f"{reason} (install it with: bash .ci/browser)")
-
-
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing")
+        browser_unavailable(f"{CHROMIUM} is missing")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover
-        _unavailable("the playwright package is missing (pip install -e '.[test]')")
+        browser_unavailable("the playwright package is missing (pip install -e '.[test]')")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield chromium
