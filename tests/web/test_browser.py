@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 MEDIUM = ROOT / "instances" / "medium.xlsx"
+SMALL = ROOT / "instances" / "small.xlsx"
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -218,3 +219,31 @@ def test_with_a_token_the_browser_needs_the_link_once(browser, tmp_path):
             page.wait_for_selector("#unreadable", timeout=60_000)
         finally:
             context.close()
+
+
+def test_a_workbook_dropped_on_the_page_is_checked(browser, server):
+    """Drag and drop: the page's script puts the dropped file in the form and sends it.
+    (This context lets Playwright build the drop event in the page: bypass_csp.)"""
+    import base64
+
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(server + "/")
+        data = base64.b64encode(SMALL.read_bytes()).decode()
+        transfer = page.evaluate_handle(
+            """(data) => {
+                const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+                const transfer = new DataTransfer();
+                transfer.items.add(new File([bytes], "dropped.xlsx"));
+                return transfer;
+            }""",
+            data,
+        )
+        page.dispatch_event("#dropzone", "dragover", {"dataTransfer": transfer})
+        assert "over" in (page.get_attribute("#dropzone", "class") or "")
+        page.dispatch_event("#dropzone", "drop", {"dataTransfer": transfer})
+        page.wait_for_selector("#valid", timeout=60_000)
+        assert page.inner_text("h1").endswith("dropped.xlsx")
+    finally:
+        context.close()
