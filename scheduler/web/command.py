@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
 import webbrowser
 
@@ -117,11 +118,15 @@ def serve(
     )
     if open_browser:
         threading.Thread(target=_open_when_up, args=(server, url), daemon=True).start()
+    from scheduler.interrupt import Interrupted
+
     try:
         server.run(sockets=[listening])
-    except KeyboardInterrupt:  # uvicorn stops cleanly, then raises the signal again
+    except (KeyboardInterrupt, Interrupted):  # uvicorn stops cleanly, then raises the signal
         click.echo("The server has stopped; its files are deleted.", err=True)
-        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        # SystemExit, not click's Exit: an Exception raised after a signal would be reported
+        # as the interruption a second time.
+        sys.exit(EXIT_INTERRUPTED)
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -107,6 +107,7 @@ class JobManager:
         self.queues: dict[str, list[tuple[Job, Task]]] = {"check": [], "solve": []}
         self.running: dict[str, int] = {"check": 0, "solve": 0}
         self.context = multiprocessing.get_context("spawn")
+        self.watchers: list[threading.Thread] = []
 
     @property
     def root(self) -> Path:
@@ -218,9 +219,11 @@ class JobManager:
             self._finish(job, task, "failed")
             self.running[self._pool(task)] -= 1
             return
-        threading.Thread(
+        watcher = threading.Thread(
             target=self._watch, args=(job, task, process, channel), daemon=True
-        ).start()
+        )
+        self.watchers.append(watcher)
+        watcher.start()
         self._bump(job)
 
     def _clear_outputs(self, job: Job, task: Task) -> None:
@@ -263,7 +266,10 @@ class JobManager:
             process.join(STOP_GRACE_S)  # let it exit on its own after its last word
         _stop(process)
         channel.close()
+        channel.join_thread()
         self._settle(job, task, outcome, process.exitcode)
+        with self.lock:
+            self.watchers.remove(threading.current_thread())
 
     def _settle(self, job: Job, task: Task, outcome: tuple[str, Any] | None, code) -> None:
         """Record how the task ended and let the next one start."""
@@ -329,6 +335,10 @@ class JobManager:
                         t.cancel_requested = True
         for process in processes:
             _stop(process)
+        # Each watcher releases its queue (and the queue's semaphores) as it ends; the
+        # process may leave without Python's clean-up (os._exit) right after this.
+        for watcher in list(self.watchers):
+            watcher.join(STOP_GRACE_S)
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
 

@@ -13,7 +13,6 @@ only a timetable in which every hard rule holds is written (atomically, like eve
 from __future__ import annotations
 
 import os
-import signal
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -51,7 +50,9 @@ def prepare(kind: str) -> None:
     """Set up a fresh child: Ctrl-C in the server's terminal reaches the whole process group,
     but only the server decides when a child ends (it terminates them as it stops); a check
     gets its memory cap."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from scheduler.interrupt import ignore_in_child
+
+    ignore_in_child()
     if kind == "check":
         limit_memory(CHECK_MEMORY_BYTES)
 
