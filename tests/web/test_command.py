@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 import uvicorn
 from click.testing import CliRunner
 
 from scheduler.cli import main
 from scheduler.web.app import is_loopback
+from tests.helpers.web import free_port, wait_until_up
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -90,3 +99,45 @@ def test_ctrl_c_stops_with_a_sentence_and_exit_130(monkeypatch):
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code == 130
     assert "The server has stopped" in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and process groups")
+def test_ctrl_c_at_the_terminal_stops_server_and_solve_cleanly(tmp_path):
+    """Ctrl-C reaches the whole process group (server and solving child): the server stops
+    the child, deletes its files and leaves with exit 130 and one sentence."""
+    port = free_port()
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "scheduler", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal gives it
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/", server)
+        client = httpx.Client(base_url=url, follow_redirects=False, timeout=30)
+        medium = (ROOT / "instances" / "medium.xlsx").read_bytes()
+        job = client.post("/upload", files={"workbook": ("m.xlsx", medium)}).headers["location"]
+        deadline = time.monotonic() + 60
+        while client.get(job + "/state").json()["check"] != "done":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        client.post(job + "/solve", data={"time_limit": "300"})
+        while client.get(job + "/state").json()["task"]["state"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        time.sleep(1)
+        os.killpg(server.pid, signal.SIGINT)
+        output, _ = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    assert server.returncode == 130, output
+    assert "The server has stopped" in output
+    assert "Traceback" not in output and "leaked" not in output
+    assert not list(tmp_path.glob("scheduler-web-*"))  # its files are gone
