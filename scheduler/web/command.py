@@ -11,6 +11,7 @@ import socket
 import sys
 import threading
 import webbrowser
+from typing import NoReturn
 
 import click
 
@@ -91,6 +92,7 @@ def serve(
     """
     import uvicorn
 
+    from scheduler.interrupt import Interrupted
     from scheduler.web.app import Config, Server, create_app, is_loopback, new_token
 
     if not is_loopback(host) and not token:
@@ -118,15 +120,19 @@ def serve(
     )
     if open_browser:
         threading.Thread(target=_open_when_up, args=(server, url), daemon=True).start()
-    from scheduler.interrupt import Interrupted
-
     try:
         server.run(sockets=[listening])
-    except (KeyboardInterrupt, Interrupted):  # uvicorn stops cleanly, then raises the signal
-        click.echo("The server has stopped; its files are deleted.", err=True)
-        # SystemExit, not click's Exit: an Exception raised after a signal would be reported
-        # as the interruption a second time.
-        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:  # uvicorn stops cleanly, then raises the signal again
+        _stopped(EXIT_INTERRUPTED)
+    except Interrupted as exc:  # the same, under the command line's signal handling
+        _stopped(exc.exit_code)  # 130 for Ctrl-C, 143 for SIGTERM
+
+
+def _stopped(code: int) -> NoReturn:
+    """Say that the server stopped and leave with ``code``. SystemExit, not click's Exit: an
+    Exception raised after a signal would be reported as the interruption a second time."""
+    click.echo("The server has stopped; its files are deleted.", err=True)
+    sys.exit(code)
 
 
 def _bind(host: str, port: int) -> socket.socket:

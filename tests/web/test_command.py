@@ -103,9 +103,11 @@ def test_ctrl_c_stops_with_a_sentence_and_exit_130(monkeypatch):
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and process groups")
-def test_ctrl_c_at_the_terminal_stops_server_and_solve_cleanly(tmp_path):
-    """Ctrl-C reaches the whole process group (server and solving child): the server stops
-    the child, deletes its files and leaves with exit 130 and one sentence."""
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_to_the_process_group_stops_server_and_solve_cleanly(tmp_path, signum, code):
+    """Ctrl-C (or SIGTERM) reaches the whole process group, server and solving child: the
+    server stops the child, deletes its files and leaves with 128 + the signal and one
+    sentence."""
     port = free_port()
     env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(
@@ -131,13 +133,13 @@ def test_ctrl_c_at_the_terminal_stops_server_and_solve_cleanly(tmp_path):
             assert time.monotonic() < deadline
             time.sleep(0.1)
         time.sleep(1)
-        os.killpg(server.pid, signal.SIGINT)
+        os.killpg(server.pid, signum)
         output, _ = server.communicate(timeout=30)
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-    assert server.returncode == 130, output
+    assert server.returncode == code, output
     assert "The server has stopped" in output
     assert "Traceback" not in output and "leaked" not in output
     assert not list(tmp_path.glob("scheduler-web-*"))  # its files are gone
