@@ -103,7 +103,6 @@ class JobManager:
         self.stopping = threading.Event()  # set when the server begins to shut down
         self.jobs: dict[str, Job] = {}
         self.lock = threading.RLock()
-        self.changed = threading.Condition(self.lock)
         self.queues: dict[str, list[tuple[Job, Task]]] = {"check": [], "solve": []}
         self.running: dict[str, int] = {"check": 0, "solve": 0}
         self.context = multiprocessing.get_context("spawn")
@@ -175,6 +174,7 @@ class JobManager:
             if task.state == "queued":
                 self.queues["solve"] = [(j, t) for j, t in self.queues["solve"] if t is not task]
                 self._finish(job, task, "cancelled")
+                self._dispatch()  # the jobs behind it move up a place
                 return
             process = task.process
         if process is not None:
@@ -297,8 +297,7 @@ class JobManager:
         self._bump(job)
 
     def _bump(self, job: Job) -> None:
-        job.version += 1
-        self.changed.notify_all()
+        job.version += 1  # the event stream polls it
 
     # -- housekeeping -------------------------------------------------------------------------
 

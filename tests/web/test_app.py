@@ -575,3 +575,22 @@ def test_every_outcome_renders_in_every_language(client, lang, task, shown):
     assert 'id="task"' in html and "{" not in html.split("<main>")[1]
     if lang == "en":
         assert shown in html
+
+
+@pytest.mark.slow
+def test_cancelling_a_queued_solve_moves_the_next_one_up(client):
+    jobs_ = [upload(client, SMALL.read_bytes(), f"{n}.xlsx") for n in "abc"]
+    for job in jobs_:
+        wait(client, job)
+    first, second, third = jobs_
+    client.post(f"/job/{first}/solve", data={"time_limit": "300"})
+    wait_state(client, first, "running")
+    client.post(f"/job/{second}/solve", data={"time_limit": "1"})
+    client.post(f"/job/{third}/solve", data={"time_limit": "1"})
+    assert client.get(f"/job/{third}/state").json()["task"]["position"] == 2
+    version = client.get(f"/job/{third}/state").json()["version"]
+    client.post(f"/job/{second}/cancel")
+    state = client.get(f"/job/{third}/state").json()
+    assert state["task"]["position"] == 1 and state["version"] > version  # its page hears it
+    client.post(f"/job/{first}/cancel")
+    wait(client, third)
