@@ -579,7 +579,10 @@ def test_every_outcome_renders_in_every_language(client, lang, task, shown):
 
 @pytest.mark.slow
 def test_cancelling_a_queued_solve_moves_the_next_one_up(client):
-    jobs_ = [upload(client, SMALL.read_bytes(), f"{n}.xlsx") for n in "abc"]
+    # The first solve (medium, 300 s) is still running when the others queue behind it.
+    jobs_ = [
+        upload(client, (MEDIUM if n == "a" else SMALL).read_bytes(), f"{n}.xlsx") for n in "abc"
+    ]
     for job in jobs_:
         wait(client, job)
     first, second, third = jobs_
