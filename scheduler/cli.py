@@ -828,6 +828,16 @@ def _register_records_commands() -> None:
 _register_records_commands()
 
 
+def _register_web_commands() -> None:
+    """serve (the web page) lives in scheduler.web.command, which imports only click."""
+    from scheduler.web.command import serve
+
+    main.add_command(serve)
+
+
+_register_web_commands()
+
+
 def run() -> NoReturn:
     """The console entry point: ``main`` with signals handled until the process ends.
 
