@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model_helper import FlatIntExpr
 
+from scheduler import interrupt
 from scheduler.model.cp_model import TimetableModel
 from scheduler.search.params import SolveParams
 
@@ -161,6 +162,8 @@ def improve(
     size = {name: 2 for name, _pool in kinds}
     with ThreadPoolExecutor(max_workers=params.workers) as pool:
         while stats.deterministic_time < budget and params.left() > 0:
+            if interrupt.stop_requested() is not None:  # Ctrl-C: keep the best so far
+                break
             jobs = []
             for _w in range(params.workers):
                 name, options = kinds[rng.randrange(len(kinds))]
@@ -229,13 +232,13 @@ def _step(
     hint = sub.proto.solution_hint
     hint.vars.extend(range(len(best.values)))
     hint.values.extend(best.values)
-    solver = cp_model.CpSolver()
+    solver = interrupt.new_solver()
     p = solver.parameters
     p.num_workers = 1
     p.random_seed = seed
     p.max_deterministic_time = params.lns_step_budget
     p.max_time_in_seconds = max(0.01, params.left())
-    status = solver.solve(sub)
+    status = interrupt.solve(solver, sub)
     dtime = solver.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, False, dtime

@@ -22,10 +22,13 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler import interrupt
 from scheduler.data import ProblemData
+from scheduler.errors import SchedulerError
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import build_instance
 from scheduler.model.objective import SCALE
+from scheduler.rules import check as check_range
 from scheduler.search.greedy import greedy
 from scheduler.search.lns import Incumbent, improve, release_memory
 from scheduler.search.memory import check_memory
@@ -111,6 +114,7 @@ def solve(
             data.settings, time_limit, seed, workers, reproducible=reproducible
         )
     params = params.with_start()
+    _check_ranges(params.time_limit, params.seed)
     start = time.perf_counter()
     inst = build_instance(data)
     size = check_memory(inst, params.workers, params.memory_mb)
@@ -141,6 +145,8 @@ def solve(
     release_memory()
     result, stats = _search(tm, first, params, callback, log)
     stats.update(common)
+    if interrupt.stop_requested() is not None:
+        stats["interrupted"] = float(interrupt.stop_requested() or 0)
     if result.solution is None and result.status == SolveStatus.UNKNOWN:
         found = _warm_result(data, warm, start, {**stats, "no_search_timetable": 1.0})
         if found is not None:
@@ -161,12 +167,12 @@ def _search(
 ) -> tuple[Result, dict[str, float]]:  # fmt: skip
     """Phase 1, CP-SAT on the whole model (better timetables and the bound), then phase 2,
     the neighbourhood search from the best timetable unless it is proven optimal."""
-    solver = cp_model.CpSolver()
+    solver = interrupt.new_solver()
     # Without a completed warm start the neighbourhood search has nothing to start from
     # (an impossible term, or locks the greedy could not meet): CP-SAT gets the whole time.
     share = params.full_model_share if first is not None else 1.0
     _set_parameters(solver, params, share, log)
-    status = solver.solve(tm.model, callback)
+    status = interrupt.solve(solver, tm.model, callback)
     result = _result(tm.data, tm, solver, status)
     stats: dict[str, float] = {
         "candidate_groups": len(tm.vars.groups),
@@ -224,6 +230,14 @@ def _warm_result(
     )
 
 
+def _check_ranges(limit: float, seed: int) -> None:
+    """The limits validation applies (``scheduler.rules.RANGES``) are the solver's too: a
+    seed CP-SAT cannot take or a limit that is not a number never reaches it."""
+    for column, value in (("time_limit_s", limit), ("seed", seed)):
+        if message := check_range("Settings", column, value):
+            raise SchedulerError(message)
+
+
 def _complete(tm: TimetableModel, params: SolveParams) -> Incumbent | None:
     """The hinted warm start as a value for every variable (the auxiliary ones solved for),
     or None when the hint does not fit the model (it then only guides the search)."""
@@ -236,13 +250,13 @@ def _complete(tm: TimetableModel, params: SolveParams) -> Incumbent | None:
 def _solve_hinted(tm: TimetableModel, params: SolveParams):
     """A solver that holds the model's hint, every hinted variable fixed to its value and the
     others solved for; None when the hint does not fit (or the time ran out)."""
-    solver = cp_model.CpSolver()
+    solver = interrupt.new_solver()
     p = solver.parameters
     p.fix_variables_to_their_hinted_value = True
     p.num_workers = 1
     p.max_deterministic_time = params.complete_hint_seconds
     p.max_time_in_seconds = max(0.01, params.left())
-    status = solver.solve(tm.model)
+    status = interrupt.solve(solver, tm.model)
     return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
@@ -355,12 +369,12 @@ def _locks_status(tm: TimetableModel, locks: list[int], workers: int, seed: int)
     """Whether the model with only ``locks`` enforced has a timetable (first one suffices)."""
     tm.model.clear_assumptions()
     tm.model.add_assumptions([tm.lock_literals[i] for i in locks])
-    solver = cp_model.CpSolver()
+    solver = interrupt.new_solver()
     p = solver.parameters
     p.num_workers, p.random_seed = max(1, workers), seed
     p.stop_after_first_solution = True
     p.max_time_in_seconds = SHRINK_CHECK_SECONDS
-    return solver.solve(tm.model)
+    return interrupt.solve(solver, tm.model)
 
 
 def _conflicts(data: ProblemData, tm: TimetableModel, solver) -> list[str]:
