@@ -110,11 +110,15 @@ def solve(
     is estimated not to fit in memory (scheduler/search/memory.py).
     """
     if params is None:
+        _check_ranges(
+            float(time_limit if time_limit is not None else data.settings.time_limit_s),
+            int(seed if seed is not None else data.settings.seed),
+        )
         params = SolveParams.for_term(
             data.settings, time_limit, seed, workers, reproducible=reproducible
         )
-    params = params.with_start()
     _check_ranges(params.time_limit, params.seed)
+    params = params.with_start()
     start = time.perf_counter()
     inst = build_instance(data)
     size = check_memory(inst, params.workers, params.memory_mb)
