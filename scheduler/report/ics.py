@@ -109,15 +109,18 @@ def _uid(term: TermInfo, *parts: object) -> str:
 
 
 def planned_events(timetable: Timetable) -> list[Planned]:
-    """Every event of the timetable's sessions and intakes in force. A session whose day has
-    no date in the term is a WorkbookError naming its row (never silently left out)."""
+    """Every event of the timetable's sessions and intakes, each row on the dates it holds
+    (``valid_from`` .. ``valid_to``): a re-planned timetable keeps the events before its
+    valid_from as they were and gives a moved session's later events their new time under
+    the same UIDs. A session whose day has no date in the term is a WorkbookError naming its
+    row (never silently left out)."""
     term = timetable.term
-    live = [s for s in timetable.sessions if not s.dated.history(term.valid_from)]
-    ordinal = _session_ordinals(live)
+    rows = list(timetable.sessions)
+    ordinal = _session_ordinals(rows, term.term_start)
     sizes = {g.group: g.size for g in timetable.solution.groups}
     problems: list[Problem] = []
     out: list[Planned] = []
-    for row in live:
+    for row in rows:
         if row.session.day not in term.teaching_days:
             problems.append(Problem("Sessions", row.dated.row, "day", f"{row.session.day} is not "
                                     f"a teaching day of the term ({', '.join(term.teaching_days)})"
@@ -126,21 +129,30 @@ def planned_events(timetable: Timetable) -> list[Planned]:
         size = sizes.get(row.session.group)
         out += session_events(term, row, ordinal[id(row)], size)
     for intake in timetable.intakes:
-        if not intake.dated.history(term.valid_from):
+        when = term.date_of(intake.intake.week, intake.intake.day)
+        if when is not None and _holds(intake.dated, when, term.term_start):
             out.append(intake_event(term, intake))
     if problems:
         raise WorkbookError(problems)
     return out
 
 
-def _session_ordinals(rows: list[SessionRow]) -> dict[int, int]:
-    """Each session's place (1, 2, ...) in its group's week, by the order of the rows: a
-    session moved to another day or period keeps its place, so its events keep their UIDs."""
-    seen: dict[str, int] = defaultdict(int)
+def _holds(dated, date: dt.date, term_start: dt.date) -> bool:
+    """The row holds on ``date`` (open ends: from the term's start, to its end)."""
+    first = dated.valid_from or term_start
+    return first <= date and (dated.valid_to is None or date <= dated.valid_to)
+
+
+def _session_ordinals(rows: list[SessionRow], term_start: dt.date) -> dict[int, int]:
+    """Each session's place (1, 2, ...) in its group's week: one more than the rows of its
+    group above it that hold on its first date. A session moved by a re-plan is written as
+    its old row (ended) and its new row at the same place, so both get the same place and
+    the events keep their UIDs."""
     out = {}
-    for row in rows:
-        seen[row.session.group] += 1
-        out[id(row)] = seen[row.session.group]
+    for i, row in enumerate(rows):
+        first = row.dated.valid_from or term_start
+        before = [r for r in rows[:i] if r.session.group == row.session.group]
+        out[id(row)] = 1 + sum(1 for r in before if _holds(r.dated, first, term_start))
     return out
 
 
@@ -175,6 +187,7 @@ def session_events(
             category=row.kind or "session",
         )
         for date, week in session_dates(term, s.day, row.sections)
+        if _holds(row.dated, date, term.term_start)
     ]
 
 
