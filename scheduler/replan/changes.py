@@ -139,10 +139,11 @@ class Builder:
             times = "; ".join(_slot_words(s) for s in self.p.extra.get(gid, []))
             self.change("new group", gid, gid, "", f"{g.staff}: {times}",
                         f"{len(g.members)} learners placed")  # fmt: skip
-        for gid, why in sorted(self.update.staff_why.items()):
+        for gid in sorted(self.update.continuing):
             old = self.current.groups[gid].staff
             new = groups[gid].staff if gid in groups else ""
             if new and new != old:
+                why = self.update.staff_why.get(gid, "makes room for the sessions that must move")
                 self.change("staff changed", new, gid, old, new, why)
 
     # --- memberships --------------------------------------------------------------------

@@ -110,21 +110,26 @@ def instance_without_candidates(data: ProblemData) -> Instance:
     return inst
 
 
-def build(update: Update, current: Current, allow_moves: bool, inst: Instance) -> Built:
-    """The re-plan model of ``update`` over ``inst`` (see the module docstring)."""
+def build(
+    update: Update, current: Current, allow_moves: bool, inst: Instance, move_sessions: bool
+) -> Built:
+    """The re-plan model of ``update`` over ``inst`` (see the module docstring). With
+    ``move_sessions`` every kept session may move at its cost (used when the sessions that
+    must move find no place while the others stay, and with --allow-moves)."""
+    move_sessions = move_sessions or allow_moves
     group_locks = [lk for lk in update.data.locks if lk.group]
     data = update.data.replace(locks=tuple(lk for lk in update.data.locks if not lk.group))
     inst.data = data
     kept = _kept_groups(update, current, inst, allow_moves)
     free = _free_learners(update, inst)
-    cands, owner = _kept_candidates(update, inst, kept, free, allow_moves)
+    cands, owner = _kept_candidates(update, inst, kept, free, allow_moves, move_sessions)
     cands += candidates_for(data, inst, free, first=len(cands))
     inst.candidates = cands
     tm = ReplanModel(data, inst, set(owner))
     built = Built(tm, kept, owner, [])
     by_index = {g.cand.index: g for g in tm.vars.groups}
     _keep_places(built, by_index, allow_moves)
-    _fix_sessions(built, by_index, allow_moves)
+    _fix_sessions(built, by_index, move_sessions)
     _lock_groups(built, by_index, group_locks)
     _objective(built, update, current, by_index)
     return built
@@ -180,7 +185,9 @@ def _free_learners(update: Update, inst: Instance) -> dict[str, tuple[str, ...]]
     return out
 
 
-def _kept_candidates(update, inst: Instance, kept: dict[str, Kept], free, allow_moves: bool):
+def _kept_candidates(
+    update, inst: Instance, kept: dict[str, Kept], free, allow_moves: bool, move_sessions: bool
+):
     data = update.data
     cands: list[Candidate] = []
     owner: dict[int, str] = {}
@@ -197,12 +204,16 @@ def _kept_candidates(update, inst: Instance, kept: dict[str, Kept], free, allow_
                 for m in ko.members
                 if data.learner_by_id[m].section in clique
             ]
+        # Another staff member only when the group's own cannot teach it any more, or (at the
+        # moved_staff cost) when sessions may move: a new teacher can be what makes room.
         staff_options = [k.group.staff]
         if gid in update.staff_why:
             staff_options = list(inst.course_staff[course.course])
+        elif move_sessions:
+            staff_options += [s for s in inst.course_staff[course.course] if s != k.group.staff]
         for staff in staff_options:
             index = len(cands)
-            cands.append(_candidate(inst, k, course, clique, staff, learners, index, allow_moves))
+            cands.append(_candidate(inst, k, course, clique, staff, learners, index, move_sessions))
             owner[index] = gid
             k.indices.append(index)
     return cands, owner
@@ -216,15 +227,18 @@ def _clique(data: ProblemData, members: list[str], free: tuple[str, ...]) -> tup
     return max(fitting, key=len) if fitting else tuple(sorted(own))
 
 
-def _candidate(inst, k: Kept, course, clique, staff, learners, index, allow_moves) -> Candidate:
+def _candidate(inst, k: Kept, course, clique, staff, learners, index, move) -> Candidate:
     """One candidate for kept group ``k`` with ``staff``: its current sessions, and every
     feasible start and room when one of them may move."""
     data = inst.data
-    moving = bool(k.free) or allow_moves or staff != k.group.staff
+    moving = bool(k.free) or move or staff != k.group.staff
     rooms = [r for r in data.rooms if r.kind in ("classroom", "computer_lab")]
     labs = [r for r in data.rooms if r.kind == "computer_lab" and r.internet_seats > 0]
-    normal = [s for s in k.sessions if not s.internet]
-    online = [s for s in k.sessions if s.internet]
+    # Only sessions still valid under their own staff member are options as they are; the
+    # rest come from the feasible starts (the variables do not check staff or members).
+    valid = [s for i, s in enumerate(k.sessions) if i not in k.free and staff == k.group.staff]
+    normal = [s for s in valid if not s.internet]
+    online = [s for s in valid if s.internet]
     starts = {_slot(inst, s) for s in normal} - {-1}
     istarts = {_slot(inst, s) for s in online} - {-1}
     room_ids = {s.room for s in normal if s.room in data.room_by_id}
@@ -296,9 +310,9 @@ def _keep_places(built: Built, by_index: dict[int, GroupVars], allow_moves: bool
             built.assumptions.append((lit, f"{m} cannot keep a place in {gid}"))
 
 
-def _fix_sessions(built: Built, by_index: dict[int, GroupVars], allow_moves: bool) -> None:
-    """Sessions that need not move stay (hard), unless --allow-moves."""
-    if allow_moves:
+def _fix_sessions(built: Built, by_index: dict[int, GroupVars], move_sessions: bool) -> None:
+    """Sessions that need not move stay (hard), unless every session may move."""
+    if move_sessions:
         return
     model = built.tm.model
     for k in built.kept.values():
@@ -354,21 +368,26 @@ def _objective(built: Built, update: Update, current: Current, by_index) -> None
     built.tidy = sum(c * e for name in TIDY for c, e in obj.terms.get(name, []))
     cost: list[tuple[int, object]] = []  # (cost, literal that is 1 when kept)
     w = {key: round(data.weight(key) * SCALE) for key in data.weights if key.startswith("moved")}
-    for k in built.kept.values():
-        for index in k.indices:
-            g = by_index[index]
-            if g.cand.staff != k.group.staff:
-                continue
-            for m in k.members:
-                if m in g.member:
-                    cost.append((w["moved_learner"], g.member[m]))
-            for s in k.sessions:
-                t0 = _slot(tm.inst, s)
-                same = [v for (t, _r, i), v in g.all_sessions() if t == t0 and i == s.internet]
-                exact = dict(g.all_sessions()).get((t0, s.room, s.internet))
-                cost.append((w["moved_session"], _any(tm, same)))
-                if exact is not None:
-                    cost.append((w["moved_room"], exact))
+    for gid, k in built.kept.items():
+        groups = [by_index[i] for i in k.indices]
+        for m in k.members:
+            cost.append(
+                (w["moved_learner"], _any(tm, [g.member[m] for g in groups if m in g.member]))
+            )
+        own = [g.active for g in groups if g.cand.staff == k.group.staff]
+        if gid not in update.staff_why:
+            cost.append((w["moved_staff"], _any(tm, own)))
+        for s in k.sessions:
+            t0 = _slot(tm.inst, s)
+            same, exact = [], []
+            for g in groups:
+                for (t, r, i), v in g.all_sessions():
+                    if t == t0 and i == s.internet:
+                        same.append(v)
+                        if r == s.room:
+                            exact.append(v)
+            cost.append((w["moved_session"], _any(tm, same)))
+            cost.append((w["moved_room"], _any(tm, exact)))
     built.intake_why = _keep_intakes(tm, update, current, cost, w["moved_intake"])
     _keep_bookings(tm, current, cost, w["moved_internet"])
     built.changes = sum(c * (1 - lit) for c, lit in cost)
@@ -438,6 +457,9 @@ def solve(built: Built, time_limit: float, seed: int, workers: int) -> Outcome:
     tm.model.add_assumptions(lits + [tm.lock_literals[i] for i in sorted(tm.lock_literals)])
     tm.model.maximize(built.stage_one)
     one = _solver(time_limit * STAGE_ONE_SHARE, seed, workers)
+    # The wall clock also caps each stage (a re-plan must feel small even on a busy machine);
+    # when it is what stops a stage, stats say so and the run is not reproducible.
+    one.parameters.max_time_in_seconds = max(0.5, time_limit * STAGE_ONE_SHARE)
     status = one.solve(tm.model)
     stats = {"stage_one_s": time.perf_counter() - start}
     if status == cp_model.INFEASIBLE:
@@ -449,8 +471,13 @@ def solve(built: Built, time_limit: float, seed: int, workers: int) -> Outcome:
     tm.model.add(built.stage_one >= best)
     tm.model.minimize(built.changes - built.tidy)
     left = max(0.5, time_limit - (time.perf_counter() - start))
-    two = _solver(left, seed, workers)
+    two = _solver(time_limit * (1 - STAGE_ONE_SHARE), seed, workers)
+    two.parameters.max_time_in_seconds = left
     status2 = two.solve(tm.model)
+    stats["stopped_by_wall_clock"] = float(
+        one.wall_time >= one.parameters.max_time_in_seconds * 0.99
+        or two.wall_time >= two.parameters.max_time_in_seconds * 0.99
+    )
     stats["stage_two_s"] = time.perf_counter() - start - stats["stage_one_s"]
     stats["placement_value"] = best / SCALE
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -22,6 +22,8 @@ from scheduler.report.read import Timetable, same_term
 from scheduler.report.timetable import Revision
 from scheduler.solution import Group, Result, Session, Solution, SolveStatus
 
+STRICT_SHARE = 0.5  # of the time limit for the first try, with only invalid sessions free
+
 
 @dataclass
 class Replanned:
@@ -49,11 +51,16 @@ def replan(
     same_term(timetable, data)
     current = current_on(timetable, date)
     seen = term_from(data, current)
-    built = _build(data, seen, current, allow_moves)
-    update = built[1]
-    model = built[0]
+    model, update = _build(data, seen, current, allow_moves, allow_moves)
     stats = {"build_s": time.perf_counter() - start}
-    outcome = solve(model, time_limit, seed, workers)
+    outcome = solve(model, time_limit * (1 if allow_moves else STRICT_SHARE), seed, workers)
+    if outcome.value is None and not allow_moves:
+        # The sessions that must move find no place while every other stays: let the others
+        # move too, each at its moved_* cost (so only those in the way move).
+        model, update = _build(data, seen, current, False, True)
+        left = max(1.0, time_limit - (time.perf_counter() - start))
+        outcome = solve(model, left, seed, workers)
+        stats["neighbourhood"] = 1
     stats.update(outcome.stats)
     if outcome.value is None:
         return Replanned(outcome.status, seen, conflicts=outcome.conflicts, stats=stats)
@@ -68,11 +75,11 @@ def replan(
     return Replanned(outcome.status, seen, verified, revision, kept_groups=kept, stats=stats)
 
 
-def _build(data: ProblemData, seen: ProblemData, current: Current, allow_moves: bool):
+def _build(data: ProblemData, seen: ProblemData, current: Current, allow_moves: bool, move: bool):
     inst = instance_without_candidates(seen)
     update = classify(seen, current, inst)
     update.original_arrival = {lr.learner: lr.arrival for lr in data.learners}
-    return build(update, current, allow_moves, inst), update
+    return build(update, current, allow_moves, inst, move), update
 
 
 def read_back(built: Built, outcome: Outcome, update: Update, current: Current) -> Placement:

@@ -111,8 +111,6 @@ def _leaves(data: ProblemData, m: str, group: Group, date: dt.date) -> str:
         return "removed from Learners"
     if learner.release is not None and learner.release <= date:
         return f"released {learner.release.isoformat()}"
-    if learner.arrival is not None and learner.arrival > date:
-        return f"arrival {learner.arrival.isoformat()}"
     course = data.course_by_id[group.course]
     if course.kind not in learner.wants:
         return f"no longer asks for {course.kind}"
