@@ -121,7 +121,11 @@ def measure(name: str, time_limit: float, base_limit: float, seed: int) -> dict:
     start = time.perf_counter()
     _r2, scratch = solve_and_verify(updated, time_limit=time_limit, seed=seed, workers=1)
     scratch_wall = time.perf_counter() - start
-    assert done.verified is not None and done.revision is not None and scratch is not None
+    row: dict = {"instance": name, "replan status": done.status}
+    if done.verified is None or done.revision is None or scratch is None:
+        row["note"] = "; ".join(done.conflicts[:3]) or "no timetable"
+        row["scratch placed"] = _placed(updated, scratch.solution) if scratch else None
+        return row
     new = done.verified.solution
     cont = continuing(updated, base.solution, date)
     kinds = {c.course: c.kind for c in updated.courses}
@@ -130,8 +134,7 @@ def measure(name: str, time_limit: float, base_limit: float, seed: int) -> dict:
     same = {(m, g.group) for g in new.groups for m in g.members}
     counts = dict(done.revision.counts)
     old_ids = {g.group for g in base.solution.groups}
-    return {
-        "instance": name,
+    return row | {
         "continuing": len(cont),
         "keep place %": 100 * sum((m, base_kind[g]) in has for m, g in cont) / max(1, len(cont)),
         "keep group %": 100 * sum((m, g) in same for m, g in cont) / max(1, len(cont)),
@@ -147,10 +150,11 @@ def measure(name: str, time_limit: float, base_limit: float, seed: int) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    head = list(rows[0])
+    head = list(dict.fromkeys(k for r in rows for k in r))
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        cells = [f"{v:.1f}" if isinstance(v, float) else str(v) for v in r.values()]
+        values = [r.get(k, "") for k in head]
+        cells = [f"{v:.1f}" if isinstance(v, float) else str(v) for v in values]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
 
