@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -37,7 +39,7 @@ from scheduler.model.variables import GroupVars
 from scheduler.replan.current import Current
 from scheduler.replan.update import HAND_EDIT, Update, clashes, session_problem
 from scheduler.rules import parse_group_id
-from scheduler.solution import Group, Session
+from scheduler.solution import Group, Session, Solution
 
 PLACEMENT = ("served", "early_release", "release_risk", "intake", "internet")
 TIDY = ("same_day", "staff_days", "room_changes")
@@ -93,11 +95,12 @@ class Built:
     tm: ReplanModel
     kept: dict[str, Kept]
     owner: dict[int, str]  # candidate index -> kept group id
-    assumptions: list[tuple[object, str]]  # (literal, what it keeps, in words)
-    stage_one: object = None
-    changes: object = None
-    tidy: object = None
+    assumptions: list[tuple[Any, str]]  # (literal, what it keeps, in words)
+    stage_one: Any = None  # placement terms (scaled), maximised in stage 1
+    changes: Any = None  # moved_* costs (scaled), minimised in stage 2
+    tidy: Any = None  # same_day, staff_days, room_changes (negative rewards)
     intake_why: dict[str, str] = field(default_factory=dict)
+    movable: frozenset[str] = frozenset()  # kept groups whose sessions may all move
 
 
 def instance_without_candidates(data: ProblemData) -> Instance:
@@ -111,25 +114,36 @@ def instance_without_candidates(data: ProblemData) -> Instance:
 
 
 def build(
-    update: Update, current: Current, allow_moves: bool, inst: Instance, move_sessions: bool
+    update: Update,
+    current: Current,
+    allow_moves: bool,
+    inst: Instance,
+    movable: frozenset[str] = frozenset(),
+    new_groups: bool = True,
+    restaff: frozenset[str] = frozenset(),
 ) -> Built:
-    """The re-plan model of ``update`` over ``inst`` (see the module docstring). With
-    ``move_sessions`` every kept session may move at its cost (used when the sessions that
-    must move find no place while the others stay, and with --allow-moves)."""
-    move_sessions = move_sessions or allow_moves
+    """The re-plan model of ``update`` over ``inst`` (see the module docstring). The kept
+    groups in ``movable`` (every one with --allow-moves) may move any session, and those in
+    ``restaff`` change teacher, each at its moved_* cost: the neighbourhood of the sessions
+    that must move, when those find no place while everything else stays. Without ``new_groups`` only the
+    kept groups are candidates: a small model that finds quickly whether (and how) every
+    continuing learner keeps a place, and gives the full model a complete start."""
+    if allow_moves:
+        movable = frozenset(update.continuing)
     group_locks = [lk for lk in update.data.locks if lk.group]
     data = update.data.replace(locks=tuple(lk for lk in update.data.locks if not lk.group))
     inst.data = data
     kept = _kept_groups(update, current, inst, allow_moves)
     free = _free_learners(update, inst)
-    cands, owner = _kept_candidates(update, inst, kept, free, allow_moves, move_sessions)
-    cands += candidates_for(data, inst, free, first=len(cands))
+    cands, owner = _kept_candidates(update, inst, kept, free, allow_moves, movable, restaff)
+    if new_groups:
+        cands += candidates_for(data, inst, free, first=len(cands))
     inst.candidates = cands
     tm = ReplanModel(data, inst, set(owner))
-    built = Built(tm, kept, owner, [])
+    built = Built(tm, kept, owner, [], movable=movable)
     by_index = {g.cand.index: g for g in tm.vars.groups}
     _keep_places(built, by_index, allow_moves)
-    _fix_sessions(built, by_index, move_sessions)
+    _fix_sessions(built, by_index, movable)
     _lock_groups(built, by_index, group_locks)
     _objective(built, update, current, by_index)
     return built
@@ -186,7 +200,13 @@ def _free_learners(update: Update, inst: Instance) -> dict[str, tuple[str, ...]]
 
 
 def _kept_candidates(
-    update, inst: Instance, kept: dict[str, Kept], free, allow_moves: bool, move_sessions: bool
+    update,
+    inst: Instance,
+    kept: dict[str, Kept],
+    free,
+    allow_moves: bool,
+    movable: frozenset[str],
+    restaff: frozenset[str],
 ):
     data = update.data
     cands: list[Candidate] = []
@@ -205,15 +225,16 @@ def _kept_candidates(
                 if data.learner_by_id[m].section in clique
             ]
         # Another staff member only when the group's own cannot teach it any more, or (at the
-        # moved_staff cost) when sessions may move: a new teacher can be what makes room.
+        # moved_staff cost) when a new teacher is what makes room (``restaff``).
         staff_options = [k.group.staff]
         if gid in update.staff_why:
             staff_options = list(inst.course_staff[course.course])
-        elif move_sessions:
+        elif gid in restaff:
             staff_options += [s for s in inst.course_staff[course.course] if s != k.group.staff]
         for staff in staff_options:
             index = len(cands)
-            cands.append(_candidate(inst, k, course, clique, staff, learners, index, move_sessions))
+            move = gid in movable
+            cands.append(_candidate(inst, k, course, clique, staff, learners, index, move))
             owner[index] = gid
             k.indices.append(index)
     return cands, owner
@@ -310,12 +331,12 @@ def _keep_places(built: Built, by_index: dict[int, GroupVars], allow_moves: bool
             built.assumptions.append((lit, f"{m} cannot keep a place in {gid}"))
 
 
-def _fix_sessions(built: Built, by_index: dict[int, GroupVars], move_sessions: bool) -> None:
-    """Sessions that need not move stay (hard), unless every session may move."""
-    if move_sessions:
-        return
+def _fix_sessions(built: Built, by_index: dict[int, GroupVars], movable: frozenset[str]) -> None:
+    """Sessions that need not move stay (hard), except in the movable groups."""
     model = built.tm.model
     for k in built.kept.values():
+        if k.gid in movable:
+            continue
         for index in k.indices:
             g = by_index[index]
             if g.cand.staff != k.group.staff:
@@ -364,9 +385,9 @@ def _objective(built: Built, update: Update, current: Current, by_index) -> None
     data = tm.data
     obj = build_objective(tm.model, tm.inst, tm.vars, update.credit)
     tm.objective = obj
-    built.stage_one = sum(c * e for name in PLACEMENT for c, e in obj.terms.get(name, []))
-    built.tidy = sum(c * e for name in TIDY for c, e in obj.terms.get(name, []))
-    cost: list[tuple[int, object]] = []  # (cost, literal that is 1 when kept)
+    built.stage_one = _weighted(obj.terms, PLACEMENT)
+    built.tidy = _weighted(obj.terms, TIDY)
+    cost: list[tuple[int, Any]] = []  # (cost, literal that is 1 when kept)
     w = {key: round(data.weight(key) * SCALE) for key in data.weights if key.startswith("moved")}
     for gid, k in built.kept.items():
         groups = [by_index[i] for i in k.indices]
@@ -391,6 +412,11 @@ def _objective(built: Built, update: Update, current: Current, by_index) -> None
     built.intake_why = _keep_intakes(tm, update, current, cost, w["moved_intake"])
     _keep_bookings(tm, current, cost, w["moved_internet"])
     built.changes = sum(c * (1 - lit) for c, lit in cost)
+
+
+def _weighted(terms: dict[str, list[tuple[int, Any]]], names: tuple[str, ...]) -> Any:
+    """The sum of the named objective terms (scaled coefficients)."""
+    return sum(c * e for name in names for c, e in terms.get(name, []))
 
 
 def _any(tm: TimetableModel, lits: list):
@@ -436,6 +462,50 @@ def _keep_bookings(tm: TimetableModel, current: Current, cost, weight: int) -> N
             cost.append((weight, tm.model.new_constant(0)))
 
 
+def stuck(built: Built) -> frozenset[str]:
+    """Kept groups with a session that must move."""
+    return frozenset(gid for gid, k in built.kept.items() if k.free)
+
+
+def first_timetable(built: Built, time_limit: float, seed: int, workers: int) -> Outcome:
+    """The timetable of ``built`` with the fewest changes, from the current one as the hint:
+    whether (and how) every continuing learner keeps a place with what ``built`` lets move."""
+    tm = built.tm
+    _hint(built)
+    tm.model.clear_assumptions()
+    tm.model.add_assumptions([lit for lit, _ in built.assumptions])
+    tm.model.add_assumptions([tm.lock_literals[i] for i in sorted(tm.lock_literals)])
+    # Fewest changes first: the groups this timetable moves are the ones the full search
+    # may move, so it should move only what it must.
+    tm.model.minimize(built.changes)
+    solver = _solver(time_limit, seed, workers)
+    solver.parameters.max_time_in_seconds = max(0.5, time_limit)
+    status = solver.solve(tm.model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Outcome("feasible", solver.value)
+    return Outcome("infeasible" if status == cp_model.INFEASIBLE else "unknown")
+
+
+def neighbours(built: Built, movable: frozenset[str]) -> frozenset[str]:
+    """The kept groups in the way of the groups whose sessions must move: every group with a
+    fixed session overlapping a start those could take (by room, staff or member, any of
+    them may be what blocks it)."""
+    inst = built.tm.inst
+    stuck = {gid for gid, k in built.kept.items() if k.free} | set(movable)
+    wanted: set[int] = set()
+    for g in built.tm.vars.groups:
+        if built.owner.get(g.cand.index) in stuck:
+            for t0 in (*g.cand.starts, *g.cand.internet_starts):
+                wanted.update(range(t0, t0 + g.length))
+    out = set(movable) | stuck
+    for gid, k in built.kept.items():
+        for i, s in enumerate(k.sessions):
+            t0 = _slot(inst, s)
+            if i not in k.free and t0 >= 0 and wanted & set(range(t0, t0 + s.periods)):
+                out.add(gid)
+    return frozenset(out)
+
+
 # ---------------------------------------------------------------------------------------------
 # Solving
 
@@ -443,16 +513,26 @@ def _keep_bookings(tm: TimetableModel, current: Current, cost, weight: int) -> N
 @dataclass
 class Outcome:
     status: str  # optimal, feasible, infeasible, unknown
-    value: object = None  # solver.value of the final stage
+    value: Callable[[Any], int] | None = None  # solver.value of the final stage
     conflicts: list[str] = field(default_factory=list)
     stats: dict[str, float] = field(default_factory=dict)
 
 
-def solve(built: Built, time_limit: float, seed: int, workers: int) -> Outcome:
-    """Stage 1 (placements) then stage 2 (changes), each with a deterministic limit."""
+def solve(
+    built: Built,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    hinted: bool = False,
+    explain: bool = True,
+) -> Outcome:
+    """Stage 1 (placements) then stage 2 (changes), each with a deterministic limit; the
+    current timetable is the hint unless ``hinted`` (see ``hint_solution``). An impossible
+    model names its minimal conflict set when ``explain``."""
     tm = built.tm
     start = time.perf_counter()
-    _hint(built)
+    if not hinted:
+        _hint(built)
     lits = [lit for lit, _ in built.assumptions]
     tm.model.add_assumptions(lits + [tm.lock_literals[i] for i in sorted(tm.lock_literals)])
     tm.model.maximize(built.stage_one)
@@ -463,7 +543,8 @@ def solve(built: Built, time_limit: float, seed: int, workers: int) -> Outcome:
     status = one.solve(tm.model)
     stats = {"stage_one_s": time.perf_counter() - start}
     if status == cp_model.INFEASIBLE:
-        return Outcome("infeasible", conflicts=_conflicts(built, one, seed, workers))
+        conflicts = _conflicts(built, one, seed, workers) if explain else []
+        return Outcome("infeasible", conflicts=conflicts, stats=stats)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Outcome("unknown", stats=stats)
     best = round(one.objective_value)
@@ -514,6 +595,60 @@ def _hint(built: Built) -> None:
     del by_index
 
 
+def hint_solution(built: Built, solution: Solution) -> None:
+    """Hint ``built`` with a timetable found by another re-plan model of the same update
+    (kept groups by id, new groups by course, staff, members and sessions), so that the
+    search starts from a complete, valid timetable."""
+    tm = built.tm
+    chosen: dict[int, tuple[Group, set]] = {}
+    by_group: dict[str, set] = defaultdict(set)
+    for s in solution.sessions:
+        by_group[s.group].add((_slot(tm.inst, s), s.room, s.internet))
+    for g in solution.groups:
+        for index in _hint_candidates(built, g):
+            gv = next(x for x in tm.vars.groups if x.cand.index == index)
+            keys = {k for k, _v in gv.all_sessions()}
+            fits = set(g.members) <= set(gv.member) and by_group[g.group] <= keys
+            if index not in chosen and fits:
+                chosen[index] = (g, by_group[g.group])
+                break
+    tm.model.clear_hints()
+    for gv in tm.vars.groups:
+        got = chosen.get(gv.cand.index)
+        tm.model.add_hint(gv.active, got is not None)
+        for m, x in gv.member.items():
+            tm.model.add_hint(x, got is not None and m in got[0].members)
+        for key, var in gv.all_sessions():
+            tm.model.add_hint(var, got is not None and key in got[1])
+    held = {(i.learner, i.week, _slot(tm.inst, _at(i.day, i.period)), i.staff, i.room)
+            for i in solution.intakes}  # fmt: skip
+    for key, var in tm.vars.intake.items():
+        tm.model.add_hint(var, key in held)
+    booked = {(b.learner, _slot(tm.inst, _at(b.day, b.period)), b.room) for b in solution.internet}
+    for key, var in tm.vars.booking.items():
+        tm.model.add_hint(var, key in booked)
+
+
+def _at(day: str, period: str) -> Session:
+    """A stand-in session at ``day``/``period`` (for ``_slot``)."""
+    return Session("", "", day, period, 1, "", "")
+
+
+def _hint_candidates(built: Built, g: Group) -> list[int]:
+    """Candidates that may carry ``g``: its own (same staff) when kept, else new ones."""
+    if g.group in built.kept:
+        return [
+            i
+            for i in built.kept[g.group].indices
+            if next(x for x in built.tm.vars.groups if x.cand.index == i).cand.staff == g.staff
+        ]
+    return [
+        x.cand.index
+        for x in built.tm.vars.groups
+        if x.cand.index not in built.owner and (x.cand.course, x.cand.staff) == (g.course, g.staff)
+    ]
+
+
 def _hint_from(tm: TimetableModel, solver: cp_model.CpSolver) -> None:
     """Every variable hinted with its value in ``solver``'s solution."""
     tm.model.clear_hints()
@@ -527,11 +662,11 @@ def _conflicts(built: Built, solver: cp_model.CpSolver, seed: int, workers: int)
     """A minimal set of continuing places and Locks rows that cannot all hold: CP-SAT's core,
     then each member dropped in turn while the rest stays infeasible."""
     tm = built.tm
-    words = {lit.index: text for lit, text in built.assumptions}  # type: ignore[attr-defined]
+    words = {lit.index: text for lit, text in built.assumptions}
     for i, lit in tm.lock_literals.items():
         lock = tm.data.locks[i]
         words[lit.index] = f"Locks row {lock.row} cannot be honoured" if lock.row else "a lock"
-    literals = {lit.index: lit for lit, _ in built.assumptions}  # type: ignore[attr-defined]
+    literals = {lit.index: lit for lit, _ in built.assumptions}
     literals.update({lit.index: lit for lit in tm.lock_literals.values()})
     core = [v for v in solver.sufficient_assumptions_for_infeasibility() if v in literals]
     keep = list(core)

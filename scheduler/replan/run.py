@@ -16,13 +16,23 @@ from scheduler.data import ProblemData
 from scheduler.pipeline import Verified, verify_result
 from scheduler.replan.changes import Builder, Placement
 from scheduler.replan.current import Current, current_on, next_ids
-from scheduler.replan.model import Built, Outcome, build, instance_without_candidates, solve
+from scheduler.replan.model import (
+    Built,
+    Outcome,
+    build,
+    first_timetable,
+    hint_solution,
+    instance_without_candidates,
+    neighbours,
+    solve,
+    stuck,
+)
 from scheduler.replan.update import Update, classify, term_from
 from scheduler.report.read import Timetable, same_term
 from scheduler.report.timetable import Revision
 from scheduler.solution import Group, Result, Session, Solution, SolveStatus
 
-STRICT_SHARE = 0.5  # of the time limit for the first try, with only invalid sessions free
+FIND_SHARE = 0.5  # of the time limit to find a first timetable keeping every place
 
 
 @dataclass
@@ -46,27 +56,38 @@ def replan(
     workers: int = 1,
 ) -> Replanned:
     """Re-plan ``timetable`` from ``date`` for the term ``data`` (see replan.md). Raises
-    SchedulerError for a timetable of another term or a date it cannot start on."""
+    SchedulerError for a timetable of another term or a date it cannot start on.
+
+    Search: a first timetable over the kept groups alone, with only the sessions that must
+    move free; when they find no place, the groups in their way may move too (wider and
+    wider), then change teacher. That timetable starts the full search (new groups, free
+    seats, and with ``allow_moves`` every session and continuing learner may move)."""
     start = time.perf_counter()
+    deadline = start + time_limit
     same_term(timetable, data)
     current = current_on(timetable, date)
     seen = term_from(data, current)
-    model, update = _build(data, seen, current, allow_moves, allow_moves)
-    stats = {"build_s": time.perf_counter() - start}
-    outcome = solve(model, time_limit * (1 if allow_moves else STRICT_SHARE), seed, workers)
-    if outcome.value is None and not allow_moves:
-        # The sessions that must move find no place while every other stays: let the others
-        # move too, each at its moved_* cost (so only those in the way move).
-        model, update = _build(data, seen, current, False, True)
-        left = max(1.0, time_limit - (time.perf_counter() - start))
-        outcome = solve(model, left, seed, workers)
-        stats["neighbourhood"] = 1
+    inst = instance_without_candidates(seen)
+    update = classify(seen, current, inst)
+    update.original_arrival = {lr.learner: lr.arrival for lr in data.learners}
+    stats: dict[str, float] = {"build_s": time.perf_counter() - start}
+    found = _widening(update, current, inst, start + FIND_SHARE * time_limit, seed, workers)
+    if isinstance(found, Outcome):  # no timetable keeps every continuing learner's place
+        if found.status == "infeasible":
+            found.conflicts = _explain(update, current, inst, deadline, seed, workers)
+        return Replanned(found.status, seen, conflicts=found.conflicts, stats=stats)
+    first, movable, restaff = found
+    stats["movable_groups"], stats["restaffed_groups"] = len(movable), len(restaff)
+    built = build(update, current, allow_moves, inst, movable, True, restaff)
+    hint_solution(built, first)
+    left = max(0.5, deadline - time.perf_counter())
+    outcome = solve(built, left, seed, workers, hinted=True, explain=False)
     stats.update(outcome.stats)
     if outcome.value is None:
-        return Replanned(outcome.status, seen, conflicts=outcome.conflicts, stats=stats)
-    placement = read_back(model, outcome, update, current)
+        return Replanned(outcome.status, seen, stats=stats)
+    placement = read_back(built, outcome, update, current)
     revision = Builder(seen, update, current, placement).revision()
-    kept = frozenset(model.kept)
+    kept = frozenset(built.kept)
     status = SolveStatus.OPTIMAL if outcome.status == "optimal" else SolveStatus.FEASIBLE
     wall = time.perf_counter() - start
     result = Result(status=status, solution=placement.solution, wall_time=wall, stats=stats)
@@ -75,17 +96,61 @@ def replan(
     return Replanned(outcome.status, seen, verified, revision, kept_groups=kept, stats=stats)
 
 
-def _build(data: ProblemData, seen: ProblemData, current: Current, allow_moves: bool, move: bool):
-    inst = instance_without_candidates(seen)
-    update = classify(seen, current, inst)
-    update.original_arrival = {lr.learner: lr.arrival for lr in data.learners}
-    return build(update, current, allow_moves, inst, move), update
+def _steps(update: Update, current: Current, inst, level0: Built):
+    """(movable, restaff) to try after the strict model: wider and wider neighbourhoods of
+    the sessions that must move, then new teachers for their groups, then for every group."""
+    everyone = frozenset(update.continuing)
+    movable: frozenset[str] = frozenset()
+    built = level0
+    while movable != everyone:
+        wider = neighbours(built, movable)
+        movable = wider if wider != movable else everyone
+        yield movable, frozenset()
+        built = build(update, current, False, inst, movable, False)
+    yield everyone, stuck(level0)
+    yield everyone, everyone
+
+
+def _widening(update: Update, current: Current, inst, until: float, seed: int, workers: int):
+    """The first timetable (over the kept groups only) in which every continuing learner keeps
+    a place, with the groups that had to move and to change teacher; or the Outcome saying
+    none exists (or none was found in time)."""
+    built = build(update, current, False, inst, frozenset(), False)
+    outcome = first_timetable(built, max(0.5, until - time.perf_counter()), seed, workers)
+    steps = _steps(update, current, inst, built)
+    movable: frozenset[str] = frozenset()
+    restaff: frozenset[str] = frozenset()
+    while outcome.value is None:
+        step = next(steps, None)
+        if step is None or time.perf_counter() >= until:
+            return outcome
+        movable, restaff = step
+        built = build(update, current, False, inst, movable, False, restaff)
+        outcome = first_timetable(built, max(0.5, until - time.perf_counter()), seed, workers)
+    first = read_back(built, outcome, update, current)
+    # Only the groups that did move (or change teacher) stay movable in the full search.
+    moved = frozenset(
+        gid
+        for gid, by_old in first.by_old.items()
+        if any(by_old.get(i) != s for i, s in enumerate(built.kept[gid].sessions))
+    )
+    return first.solution, moved & movable, moved & restaff
+
+
+def _explain(update: Update, current: Current, inst, deadline: float, seed: int, workers: int):
+    """The minimal set of continuing places (and Locks rows) that cannot all hold, on the
+    widest model (every session may move, every group may change teacher)."""
+    everyone = frozenset(update.continuing)
+    built = build(update, current, False, inst, everyone, False, everyone)
+    limit = max(1.0, deadline - time.perf_counter())
+    return solve(built, limit, seed, workers, explain=True).conflicts
 
 
 def read_back(built: Built, outcome: Outcome, update: Update, current: Current) -> Placement:
     """The solver's timetable: kept groups under their ids with each session matched to the
     one it replaces; new groups numbered after the highest id their course ever used."""
     tm, value = built.tm, outcome.value
+    assert value is not None  # read_back is only called with a timetable
     take = next_ids(current, [c.course for c in tm.data.courses])
     groups: list[Group] = []
     sessions: list[Session] = []
