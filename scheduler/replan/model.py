@@ -101,6 +101,8 @@ class Built:
     tidy: Any = None  # same_day, staff_days, room_changes (negative rewards)
     intake_why: dict[str, str] = field(default_factory=dict)
     movable: frozenset[str] = frozenset()  # kept groups whose sessions may all move
+    restaff: frozenset[str] = frozenset()  # kept groups that may change teacher
+    allow_moves: bool = False
 
 
 def instance_without_candidates(data: ProblemData) -> Instance:
@@ -140,7 +142,7 @@ def build(
         cands += candidates_for(data, inst, free, first=len(cands))
     inst.candidates = cands
     tm = ReplanModel(data, inst, set(owner))
-    built = Built(tm, kept, owner, [], movable=movable)
+    built = Built(tm, kept, owner, [], movable=movable, restaff=restaff, allow_moves=allow_moves)
     by_index = {g.cand.index: g for g in tm.vars.groups}
     _keep_places(built, by_index, allow_moves)
     _fix_sessions(built, by_index, movable)
@@ -516,6 +518,7 @@ class Outcome:
     value: Callable[[Any], int] | None = None  # solver.value of the final stage
     conflicts: list[str] = field(default_factory=list)
     stats: dict[str, float] = field(default_factory=dict)
+    best: int | None = None  # the placement value (scaled) of stage 1
 
 
 def solve(
@@ -525,10 +528,12 @@ def solve(
     workers: int,
     hinted: bool = False,
     explain: bool = True,
+    must_beat: int | None = None,
 ) -> Outcome:
     """Stage 1 (placements) then stage 2 (changes), each with a deterministic limit; the
     current timetable is the hint unless ``hinted`` (see ``hint_solution``). An impossible
-    model names its minimal conflict set when ``explain``."""
+    model names its minimal conflict set when ``explain``. With ``must_beat`` (a placement
+    value, scaled) stage 2 runs only when stage 1 places more than that ("no gain" else)."""
     tm = built.tm
     start = time.perf_counter()
     if not hinted:
@@ -548,6 +553,8 @@ def solve(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Outcome("unknown", stats=stats)
     best = round(one.objective_value)
+    if must_beat is not None and best <= must_beat:
+        return Outcome("no gain", stats=stats, best=best)
     _hint_from(tm, one)
     tm.model.add(built.stage_one >= best)
     tm.model.minimize(built.changes - built.tidy)
@@ -563,8 +570,8 @@ def solve(
     stats["placement_value"] = best / SCALE
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         proven = status == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL
-        return Outcome("optimal" if proven else "feasible", two.value, stats=stats)
-    return Outcome("feasible", one.value, stats=stats)
+        return Outcome("optimal" if proven else "feasible", two.value, stats=stats, best=best)
+    return Outcome("feasible", one.value, stats=stats, best=best)
 
 
 def _solver(limit: float, seed: int, workers: int) -> cp_model.CpSolver:

@@ -33,6 +33,7 @@ from scheduler.report.timetable import Revision
 from scheduler.solution import Group, Result, Session, Solution, SolveStatus
 
 FIND_SHARE = 0.5  # of the time limit to find a first timetable keeping every place
+KEEP_FIRST_SHARE = 0.5  # of the time left, with --allow-moves, for the answer without it
 
 
 @dataclass
@@ -78,13 +79,19 @@ def replan(
         return Replanned(found.status, seen, conflicts=found.conflicts, stats=stats)
     first, movable, restaff = found
     stats["movable_groups"], stats["restaffed_groups"] = len(movable), len(restaff)
-    built = build(update, current, allow_moves, inst, movable, True, restaff)
+    built = build(update, current, False, inst, movable, True, restaff)
     hint_solution(built, first)
-    left = max(0.5, deadline - time.perf_counter())
+    share = KEEP_FIRST_SHARE if allow_moves else 1.0
+    left = max(0.5, (deadline - time.perf_counter()) * share)
     outcome = solve(built, left, seed, workers, hinted=True, explain=False)
     stats.update(outcome.stats)
     if outcome.value is None:
         return Replanned(outcome.status, seen, stats=stats)
+    if allow_moves and outcome.best is not None and time.perf_counter() < deadline - 1.0:
+        built, outcome = _allow_moves(
+            built, outcome, update, current, inst, deadline, seed, workers
+        )
+        stats["allow_moves_used"] = float(outcome.best is not None and built.allow_moves)
     placement = read_back(built, outcome, update, current)
     revision = Builder(seen, update, current, placement).revision()
     kept = frozenset(built.kept)
@@ -94,6 +101,19 @@ def replan(
     verified = verify_result(seen, result, kept)
     stats["wall_s"] = wall
     return Replanned(outcome.status, seen, verified, revision, kept_groups=kept, stats=stats)
+
+
+def _allow_moves(built, outcome, update, current, inst, deadline, seed, workers):
+    """--allow-moves: every continuing learner may change group of the same course and every
+    session may move, but the answer is kept only when it places more than ``outcome``."""
+    base = read_back(built, outcome, update, current).solution
+    wide = build(update, current, True, inst, frozenset(update.continuing), True, built.restaff)
+    hint_solution(wide, base)
+    left = max(0.5, deadline - time.perf_counter())
+    better = solve(wide, left, seed, workers, hinted=True, explain=False, must_beat=outcome.best)
+    if better.value is None:
+        return built, outcome
+    return wide, better
 
 
 def _steps(update: Update, current: Current, inst, level0: Built):
