@@ -96,13 +96,16 @@ def _placed(data: ProblemData, solution: Solution) -> int:
 
 
 def continuing(data: ProblemData, current: Solution, date: dt.date) -> list[tuple[str, str]]:
-    """(learner, group) of the timetable in use whose learner is still there on ``date``."""
+    """(learner, group) of the timetable in use whose learner is there on ``date`` (arrived,
+    not released: replan.md's continuing learners; the update changes no level or wish)."""
     by_id = data.learner_by_id
     return [
         (m, g.group)
         for g in current.groups
         for m in g.members
-        if m in by_id and (by_id[m].release is None or by_id[m].release > date)
+        if m in by_id
+        and (by_id[m].release is None or by_id[m].release > date)
+        and (by_id[m].arrival is None or by_id[m].arrival <= date)
     ]
 
 

@@ -174,10 +174,15 @@ class Builder:
                     self.counts["left"] += 1
                     self.change("learner left", m, gid, gid, "", left[(gid, m)])
                 elif gid not in self.update.closed:
-                    self.counts["moved"] += 1
                     after = self._group_of_kind(m, g.course)
-                    self.change("learner moved", m, after, gid, after,
-                                "places more learners (--allow-moves)")  # fmt: skip
+                    if after:
+                        self.counts["moved"] += 1
+                        self.change("learner moved", m, after, gid, after,
+                                    "places more learners (--allow-moves)")  # fmt: skip
+                    else:  # a later arrival whose seat went to someone who is there now
+                        self.counts["left"] += 1
+                        self.change("learner left", m, gid, gid, "",
+                                    f"arrival {self._arrival(m)}: seat given to a learner present now")  # fmt: skip
         for g in self.p.solution.groups:
             for m in g.members:
                 if (g.group, m) not in covered:
@@ -205,6 +210,10 @@ class Builder:
             and (gid, m) not in {(x.group, x.learner) for x in self.update.left}
             for gid, g in self.current.groups.items()
         )  # fmt: skip
+
+    def _arrival(self, m: str) -> str:
+        arrival = self.update.original_arrival.get(m)
+        return arrival.isoformat() if arrival else "unknown"
 
     def _why_join(self, m: str) -> str:
         arrival = self.update.original_arrival.get(m)

@@ -57,6 +57,7 @@ class Kept:
     members: list[str]
     sessions: list[Session]  # live sessions, in sheet order
     free: dict[int, str] = field(default_factory=dict)  # session index -> why it may move
+    future: list[str] = field(default_factory=list)  # members who arrive after DATE
     indices: list[int] = field(default_factory=list)  # its candidates
 
 
@@ -161,7 +162,7 @@ def _kept_groups(update: Update, current: Current, inst: Instance, allow_moves: 
     for gid, members in update.continuing.items():
         group = current.groups[gid]
         sessions = [r.session for r in current.sessions.get(gid, [])]
-        k = Kept(gid, group, members, sessions)
+        k = Kept(gid, group, members, sessions, future=update.future.get(gid, []))
         course = data.course_by_id[group.course]
         for i, s in enumerate(sessions):
             why = session_problem(data, inst, s, members, current.edited)
@@ -216,7 +217,7 @@ def _kept_candidates(
     for gid, k in sorted(kept.items()):
         course = data.course_by_id[k.group.course]
         clique = _clique(data, k.members, free[course.course])
-        learners = list(k.members)
+        learners = list(k.members) + update.future.get(gid, [])
         learners += [m for m in free[course.course] if data.learner_by_id[m].section in clique]
         if allow_moves:
             learners += [
@@ -397,6 +398,9 @@ def _objective(built: Built, update: Update, current: Current, by_index) -> None
             cost.append(
                 (w["moved_learner"], _any(tm, [g.member[m] for g in groups if m in g.member]))
             )
+        for m in update.future.get(gid, []):
+            held = [g.member[m] for g in groups if m in g.member]
+            cost.append((w["moved_learner"], _any(tm, held)))
         own = [g.active for g in groups if g.cand.staff == k.group.staff]
         if gid not in update.staff_why:
             cost.append((w["moved_staff"], _any(tm, own)))
@@ -595,7 +599,7 @@ def _hint(built: Built) -> None:
         own = k is not None and g.cand.staff == k.group.staff
         tm.model.add_hint(g.active, own)
         for m, x in g.member.items():
-            tm.model.add_hint(x, own and k is not None and m in k.members)
+            tm.model.add_hint(x, own and k is not None and m in (*k.members, *k.future))
         here = {(_slot(tm.inst, s), s.room, s.internet) for s in (k.sessions if own and k else [])}
         for key, var in g.all_sessions():
             tm.model.add_hint(var, key in here)

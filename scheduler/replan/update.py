@@ -40,6 +40,7 @@ class Update:
     staff_why: dict[str, str]  # kept group whose staff member must change -> why
     credit: dict[tuple[str, str], int]  # (learner, course) -> minutes delivered before DATE
     original_arrival: dict[str, dt.date | None] = field(default_factory=dict)  # for why
+    future: dict[str, list[str]] = field(default_factory=dict)  # kept group -> later arrivals
 
     def kind_of(self, course: str) -> str:
         c = self.data.course_by_id.get(course)
@@ -82,6 +83,7 @@ def classify(data: ProblemData, current: Current, inst: Instance) -> Update:
     left: list[Left] = []
     closed: dict[str, str] = {}
     staff_why: dict[str, str] = {}
+    future: dict[str, list[str]] = {}
     for gid, group in sorted(current.groups.items()):
         course = data.course_by_id.get(group.course)
         stay = []
@@ -89,6 +91,8 @@ def classify(data: ProblemData, current: Current, inst: Instance) -> Update:
             why = _leaves(data, m, group, date) if course else f"course {group.course} removed"
             if why:
                 left.append(Left(m, gid, why))
+            elif _arrives_later(data, m, date):
+                future.setdefault(gid, []).append(m)
             else:
                 stay.append(m)
         stay, apart = _separate(data, inst, stay)
@@ -101,7 +105,19 @@ def classify(data: ProblemData, current: Current, inst: Instance) -> Update:
         if why_staff:
             staff_why[gid] = why_staff
     credit = delivered(data, current, continuing)
-    return Update(date, data, continuing, left, closed, staff_why, credit)
+    update = Update(date, data, continuing, left, closed, staff_why, credit)
+    update.future = {gid: ms for gid, ms in future.items() if gid in continuing}
+    for gid, ms in future.items():
+        if gid not in continuing:
+            update.left += [Left(m, gid, "their group closed before they arrive") for m in ms]
+    return update
+
+
+def _arrives_later(data: ProblemData, m: str, date: dt.date) -> bool:
+    """Placed for a stay that starts after DATE: not a continuing learner (replan.md), but
+    their seat is theirs unless it is worth more to someone else (at moved_learner)."""
+    arrival = data.learner_by_id[m].arrival
+    return arrival is not None and arrival > date
 
 
 def _leaves(data: ProblemData, m: str, group: Group, date: dt.date) -> str:
