@@ -99,6 +99,8 @@ class Built:
     assumptions: list[tuple[Any, str]]  # (literal, what it keeps, in words)
     stage_one: Any = None  # placement terms (scaled), maximised in stage 1
     changes: Any = None  # moved_* costs (scaled), minimised in stage 2
+    group_changes: Any = None  # the part of ``changes`` about groups and their sessions
+    max_changes: int = 0  # ``changes`` when everything changes
     tidy: Any = None  # same_day, staff_days, room_changes (negative rewards)
     intake_why: dict[str, str] = field(default_factory=dict)
     movable: frozenset[str] = frozenset()  # kept groups whose sessions may all move
@@ -415,9 +417,11 @@ def _objective(built: Built, update: Update, current: Current, by_index) -> None
                             exact.append(v)
             cost.append((w["moved_session"], _any(tm, same)))
             cost.append((w["moved_room"], _any(tm, exact)))
+    built.group_changes = sum(c * (1 - lit) for c, lit in cost)
     built.intake_why = _keep_intakes(tm, update, current, cost, w["moved_intake"])
     _keep_bookings(tm, current, cost, w["moved_internet"])
     built.changes = sum(c * (1 - lit) for c, lit in cost)
+    built.max_changes = sum(c for c, _lit in cost)
 
 
 def _weighted(terms: dict[str, list[tuple[int, Any]]], names: tuple[str, ...]) -> Any:
@@ -482,8 +486,11 @@ def first_timetable(built: Built, time_limit: float, seed: int, workers: int) ->
     tm.model.add_assumptions([lit for lit, _ in built.assumptions])
     tm.model.add_assumptions([tm.lock_literals[i] for i in sorted(tm.lock_literals)])
     # Fewest changes first: the groups this timetable moves are the ones the full search
-    # may move, so it should move only what it must.
-    tm.model.minimize(built.changes)
+    # may move, so it should move only what it must. Intakes and internet bookings wait for
+    # the full search (they never decide whether a place can be kept).
+    for var in (*tm.vars.intake.values(), *tm.vars.booking.values()):
+        tm.model.add(var == 0)
+    tm.model.minimize(built.group_changes)
     solver = _solver(time_limit, seed, workers)
     solver.parameters.max_time_in_seconds = max(0.5, time_limit)
     status = solver.solve(tm.model)
@@ -544,7 +551,13 @@ def solve(
         _hint(built)
     lits = [lit for lit, _ in built.assumptions]
     tm.model.add_assumptions(lits + [tm.lock_literals[i] for i in sorted(tm.lock_literals)])
-    tm.model.maximize(built.stage_one)
+    if must_beat is None:
+        tm.model.maximize(built.stage_one)
+    else:
+        # Placements first, and among equal placements the fewest changes, already in
+        # stage 1: the search starts from a timetable with few changes and only leaves it
+        # for more placements (the weight makes one placement unit outweigh every change).
+        tm.model.maximize((built.max_changes + 1) * built.stage_one - built.changes)
     one = _solver(time_limit * STAGE_ONE_SHARE, seed, workers)
     # The wall clock also caps each stage (a re-plan must feel small even on a busy machine);
     # when it is what stops a stage, stats say so and the run is not reproducible.
@@ -556,7 +569,7 @@ def solve(
         return Outcome("infeasible", conflicts=conflicts, stats=stats)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Outcome("unknown", stats=stats)
-    best = round(one.objective_value)
+    best = round(one.value(built.stage_one))
     if must_beat is not None and best <= must_beat:
         return Outcome("no gain", stats=stats, best=best)
     _hint_from(tm, one)

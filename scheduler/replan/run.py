@@ -32,8 +32,9 @@ from scheduler.report.read import Timetable, same_term
 from scheduler.report.timetable import Revision
 from scheduler.solution import Group, Result, Session, Solution, SolveStatus
 
-FIND_SHARE = 0.5  # of the time limit to find a first timetable keeping every place
-KEEP_FIRST_SHARE = 0.5  # of the time left, with --allow-moves, for the answer without it
+FIND_SHARE = 0.35  # of the time limit to find a first timetable keeping every place
+STEP_SHARE = 0.15  # of the time limit at most for each neighbourhood tried
+KEEP_FIRST_SHARE = 0.6  # of the time left, with --allow-moves, for the answer without it
 
 
 @dataclass
@@ -72,7 +73,8 @@ def replan(
     update = classify(seen, current, inst)
     update.original_arrival = {lr.learner: lr.arrival for lr in data.learners}
     stats: dict[str, float] = {"build_s": time.perf_counter() - start}
-    found = _widening(update, current, inst, start + FIND_SHARE * time_limit, seed, workers)
+    until = start + FIND_SHARE * time_limit
+    found = _widening(update, current, inst, until, STEP_SHARE * time_limit, seed, workers)
     if isinstance(found, Outcome):  # no timetable keeps every continuing learner's place
         if found.status == "infeasible":
             found.conflicts = _explain(update, current, inst, deadline, seed, workers)
@@ -131,22 +133,24 @@ def _steps(update: Update, current: Current, inst, level0: Built):
     yield everyone, everyone
 
 
-def _widening(update: Update, current: Current, inst, until: float, seed: int, workers: int):
+def _widening(
+    update: Update, current: Current, inst, until: float, step: float, seed: int, workers: int
+):
     """The first timetable (over the kept groups only) in which every continuing learner keeps
     a place, with the groups that had to move and to change teacher; or the Outcome saying
     none exists (or none was found in time)."""
     built = build(update, current, False, inst, frozenset(), False)
-    outcome = first_timetable(built, max(0.5, until - time.perf_counter()), seed, workers)
+    outcome = first_timetable(built, _budget(until, step), seed, workers)
     steps = _steps(update, current, inst, built)
     movable: frozenset[str] = frozenset()
     restaff: frozenset[str] = frozenset()
     while outcome.value is None:
-        step = next(steps, None)
-        if step is None or time.perf_counter() >= until:
+        wider = next(steps, None)
+        if wider is None or time.perf_counter() >= until:
             return outcome
-        movable, restaff = step
+        movable, restaff = wider
         built = build(update, current, False, inst, movable, False, restaff)
-        outcome = first_timetable(built, max(0.5, until - time.perf_counter()), seed, workers)
+        outcome = first_timetable(built, _budget(until, step), seed, workers)
     first = read_back(built, outcome, update, current)
     # Only the groups that did move (or change teacher) stay movable in the full search.
     moved = frozenset(
@@ -155,6 +159,11 @@ def _widening(update: Update, current: Current, inst, until: float, seed: int, w
         if any(by_old.get(i) != s for i, s in enumerate(built.kept[gid].sessions))
     )
     return first.solution, moved & movable, moved & restaff
+
+
+def _budget(until: float, step: float) -> float:
+    """Seconds for one neighbourhood: at most ``step``, at least half a second."""
+    return max(0.5, min(step, until - time.perf_counter()))
 
 
 def _explain(update: Update, current: Current, inst, deadline: float, seed: int, workers: int):
