@@ -293,3 +293,38 @@ def test_the_command_exits_3_naming_the_conflict(tmp_path):
     assert res.exit_code == 3
     assert f"cannot keep a place in {C}-1" in res.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_placed_learner_arriving_later_keeps_the_seat_nobody_else_needs(tmp_path):
+    later = dt.date(2027, 1, 20)
+    data = term(learners=(*learners(4), learner(5, arrival=later)))
+    current = timetable(data, two_groups(), tmp_path / "now.xlsx")
+    _done, out = replanned(data, current, WEEK2, tmp_path / "new.xlsx")
+    assert out.solution.group_by_id()[f"{C}-2"].members == ("L0004", "L0005")
+    assert changes(tmp_path / "new.xlsx") == []
+
+
+def test_a_seat_held_for_a_later_arrival_goes_to_a_learner_present_now(tmp_path):
+    # NT2-1.1-2 is full with L0004, L0005 and L0006, who only arrives on Wednesday; L0007
+    # arrives on Monday and is kept apart from NT2-1.1-1's members: only that seat helps.
+    later = dt.date(2027, 1, 20)
+    data = term(learners=(*learners(5), learner(6, arrival=later), learner(7, arrival=WEEK2)))
+    data = data.replace(separations=(Separation("L0007", "A"),))
+    data = data.replace(
+        learners=tuple(
+            dataclasses.replace(lr, section="B") if lr.learner in ("L0004", "L0005", "L0007")
+            else lr
+            for lr in data.learners
+        )
+    )  # fmt: skip
+    full = Solution(
+        groups=(group(f"{C}-1", "L0001", "L0002", "L0003"),
+                group(f"{C}-2", "L0004", "L0005", "L0006")),
+        sessions=two_groups().sessions,
+    )  # fmt: skip
+    current = timetable(data, full, tmp_path / "now.xlsx")
+    _done, out = replanned(data, current, WEEK2, tmp_path / "new.xlsx")
+    assert out.solution.group_by_id()[f"{C}-2"].members == ("L0004", "L0005", "L0007")
+    rows = changes(tmp_path / "new.xlsx")
+    left = [r for r in rows if r[0] == "learner left"]
+    assert [r[1] for r in left] == ["L0006"] and "arrival 2027-01-20" in left[0][5]
