@@ -91,6 +91,11 @@ def _arrival(model: Learner, n: int, date: dt.date) -> Learner:
     )
 
 
+def _has(solution: Solution, kinds: dict[str, str]) -> set[tuple[str, str]]:
+    """(learner, course kind) placed by ``solution``."""
+    return {(m, kinds[g.course]) for g in solution.groups for m in g.members}
+
+
 def _placed(data: ProblemData, solution: Solution) -> int:
     return sum(len(g.members) for g in solution.groups)
 
@@ -144,6 +149,9 @@ def measure(name: str, time_limit: float, base_limit: float, seed: int) -> dict:
         "groups kept": f"{len(old_ids & {g.group for g in new.groups})}/{len(old_ids)}",
         "sessions moved": counts["sessions moved or changed"],
         "sessions invalidated": sum(1 for c in done.revision.changes if "unavailable" in c[5]),
+        "scratch keeps place %": 100
+        * sum((m, base_kind[g]) in _has(scratch.solution, kinds) for m, g in cont)
+        / max(1, len(cont)),
         "placed replan": _placed(updated, new),
         "placed scratch": _placed(updated, scratch.solution),
         "violations": done.verified.violations,

@@ -142,7 +142,9 @@ def build(
     free = _free_learners(update, inst)
     cands, owner = _kept_candidates(update, inst, kept, free, allow_moves, movable, restaff)
     if new_groups:
-        cands += candidates_for(data, inst, free, first=len(cands))
+        # With --allow-moves a continuing learner may also go to a new group of the course.
+        pool = _with_continuing(update, inst, free) if allow_moves else free
+        cands += candidates_for(data, inst, pool, first=len(cands))
     inst.candidates = cands
     tm = ReplanModel(data, inst, set(owner))
     built = Built(tm, kept, owner, [], movable=movable, restaff=restaff, allow_moves=allow_moves)
@@ -201,6 +203,17 @@ def _free_learners(update: Update, inst: Instance) -> dict[str, tuple[str, ...]]
         out[course.course] = tuple(
             m for m in inst.eligible[course.course] if course.kind not in holds.get(m, set())
         )
+    return out
+
+
+def _with_continuing(update: Update, inst: Instance, free) -> dict[str, tuple[str, ...]]:
+    """``free`` plus, per course, the continuing learners of its kept groups."""
+    out = dict(free)
+    for gid, members in update.continuing.items():
+        course = gid.rsplit("-", 1)[0]
+        if course in out:
+            eligible = set(inst.eligible[course])
+            out[course] = out[course] + tuple(m for m in members if m in eligible)
     return out
 
 
@@ -321,10 +334,10 @@ def _keep_places(built: Built, by_index: dict[int, GroupVars], allow_moves: bool
         model.add_at_most_one(g.active for g in groups)
         if allow_moves:
             groups = [
-                by_index[i]
-                for other in built.kept.values()
-                if other.group.course == k.group.course
-                for i in other.indices
+                g
+                for g in built.tm.vars.groups
+                if g.cand.course == k.group.course
+                and (g.cand.index not in built.owner or built.owner[g.cand.index] in built.kept)
             ]
         for m in k.members:
             xs = [g.member[m] for g in groups if m in g.member]

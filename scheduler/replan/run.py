@@ -32,6 +32,7 @@ from scheduler.report.read import Timetable, same_term
 from scheduler.report.timetable import Revision
 from scheduler.solution import Group, Result, Session, Solution, SolveStatus
 
+RESERVE_SHARE = 0.05  # of the time limit kept for reading the answer back and verifying it
 FIND_SHARE = 0.35  # of the time limit to find a first timetable keeping every place
 STEP_SHARE = 0.15  # of the time limit at most for each neighbourhood tried
 KEEP_FIRST_SHARE = 0.6  # of the time left, with --allow-moves, for the answer without it
@@ -65,7 +66,7 @@ def replan(
     wider), then change teacher. That timetable starts the full search (new groups, free
     seats, and with ``allow_moves`` every session and continuing learner may move)."""
     start = time.perf_counter()
-    deadline = start + time_limit
+    deadline = start + time_limit * (1 - RESERVE_SHARE)  # then read back and verify
     same_term(timetable, data)
     current = current_on(timetable, date)
     seen = term_from(data, current)
