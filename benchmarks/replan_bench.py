@@ -104,14 +104,16 @@ def continuing(data: ProblemData, current: Solution, date: dt.date) -> list[tupl
     """(learner, group) of the timetable in use whose learner is there on ``date`` (arrived,
     not released: replan.md's continuing learners; the update changes no level or wish)."""
     by_id = data.learner_by_id
-    return [
-        (m, g.group)
-        for g in current.groups
-        for m in g.members
-        if m in by_id
-        and (by_id[m].release is None or by_id[m].release > date)
-        and (by_id[m].arrival is None or by_id[m].arrival <= date)
-    ]
+
+    def there(m: str) -> bool:
+        lr = by_id.get(m)
+        if lr is None:
+            return False
+        return (lr.release is None or lr.release > date) and (
+            lr.arrival is None or lr.arrival <= date
+        )
+
+    return [(m, g.group) for g in current.groups for m in g.members if there(m)]
 
 
 def measure(name: str, time_limit: float, base_limit: float, seed: int) -> dict:
