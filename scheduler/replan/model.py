@@ -46,6 +46,7 @@ TIDY = ("same_day", "staff_days", "room_changes")
 STAGE_ONE_SHARE = 0.6  # of the time limit; stage 2 gets the rest
 WALL_FACTOR = 3.0  # wall-clock cap on a deterministic limit (a slow, shared machine)
 SHRINK_SECONDS = 2.0  # per feasibility check while shrinking a conflict set
+SHRINK_TOTAL_SECONDS = 60.0  # for the whole shrinking
 
 
 @dataclass
@@ -142,9 +143,7 @@ def build(
     free = _free_learners(update, inst)
     cands, owner = _kept_candidates(update, inst, kept, free, allow_moves, movable, restaff)
     if new_groups:
-        # With --allow-moves a continuing learner may also go to a new group of the course.
-        pool = _with_continuing(update, inst, free) if allow_moves else free
-        cands += candidates_for(data, inst, pool, first=len(cands))
+        cands += candidates_for(data, inst, free, first=len(cands))
     inst.candidates = cands
     tm = ReplanModel(data, inst, set(owner))
     built = Built(tm, kept, owner, [], movable=movable, restaff=restaff, allow_moves=allow_moves)
@@ -203,17 +202,6 @@ def _free_learners(update: Update, inst: Instance) -> dict[str, tuple[str, ...]]
         out[course.course] = tuple(
             m for m in inst.eligible[course.course] if course.kind not in holds.get(m, set())
         )
-    return out
-
-
-def _with_continuing(update: Update, inst: Instance, free) -> dict[str, tuple[str, ...]]:
-    """``free`` plus, per course, the continuing learners of its kept groups."""
-    out = dict(free)
-    for gid, members in update.continuing.items():
-        course = gid.rsplit("-", 1)[0]
-        if course in out:
-            eligible = set(inst.eligible[course])
-            out[course] = out[course] + tuple(m for m in members if m in eligible)
     return out
 
 
@@ -707,7 +695,12 @@ def _conflicts(built: Built, solver: cp_model.CpSolver, seed: int, workers: int)
     literals.update({lit.index: lit for lit in tm.lock_literals.values()})
     core = [v for v in solver.sufficient_assumptions_for_infeasibility() if v in literals]
     keep = list(core)
+    stop = time.perf_counter() + SHRINK_TOTAL_SECONDS
     for v in core:
+        if time.perf_counter() > stop:
+            words[-1] = "(not every place above could be confirmed as needed in time)"
+            keep.append(-1)
+            break
         trial = [u for u in keep if u != v]
         tm.model.clear_assumptions()
         tm.model.add_assumptions([literals[u] for u in trial])

@@ -32,7 +32,7 @@ from scheduler.report.read import Timetable, same_term
 from scheduler.report.timetable import Revision
 from scheduler.solution import Group, Result, Session, Solution, SolveStatus
 
-RESERVE_SHARE = 0.05  # of the time limit kept for reading the answer back and verifying it
+RESERVE_SHARE = 0.1  # of the time limit kept for reading the answer back and verifying it
 FIND_SHARE = 0.35  # of the time limit to find a first timetable keeping every place
 STEP_SHARE = 0.15  # of the time limit at most for each neighbourhood tried
 KEEP_FIRST_SHARE = 0.6  # of the time left, with --allow-moves, for the answer without it
