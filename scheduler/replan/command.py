@@ -44,8 +44,20 @@ def default_output(term: Path, date: dt.date) -> Path:
     show_default=True,
     help="Seconds of search (deterministic, reproducible).",
 )
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Random seed of the search.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Parallel search workers.",
+)
 @click.option("--allow-moves", is_flag=True,
               help="Continuing learners may change group of the same course, and sessions may "
               "move, when that places more learners (at the moved_* costs).")  # fmt: skip
