@@ -62,7 +62,10 @@ def mid_term_update(
     rng = random.Random(seed)
     date = update_date(data, week)
     present = [
-        lr for lr in data.learners if lr.release is None or lr.release > date + dt.timedelta(7)
+        lr
+        for lr in data.learners
+        if (lr.release is None or lr.release > date + dt.timedelta(7))
+        and (lr.arrival is None or lr.arrival <= date - dt.timedelta(7))
     ]
     released = {
         lr.learner for lr in rng.sample(present, max(1, round(RELEASED * len(data.learners))))

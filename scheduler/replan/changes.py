@@ -74,10 +74,10 @@ class Builder:
         internet = self._internet()
         self.changes.sort(key=lambda r: (ORDER.index(r[0]), r[1], r[2], r[3]))
         counts = (
-            ("learners kept in their group", self.counts["kept"]),
-            ("learners moved to another group", self.counts["moved"]),
-            ("learners joined", self.counts["joined"]),
-            ("learners left", self.counts["left"]),
+            ("places kept in their group", self.counts["kept"]),
+            ("places moved to another group", self.counts["moved"]),
+            ("places joined", self.counts["joined"]),
+            ("places left", self.counts["left"]),
             ("sessions kept", self.counts["sessions kept"]),
             ("sessions moved or changed", self.counts["sessions moved"]),
             ("new groups", len(self.p.new_groups)),
@@ -270,14 +270,18 @@ class Builder:
             if ended is not None:
                 out.append((b, ended))
             self.change("internet dropped", b.learner, "", f"{b.day} {b.period} {b.room}", "",
-                        self._why_booking(b.learner))  # fmt: skip
+                        self._why_booking(b))  # fmt: skip
         for b in sorted(new - kept, key=lambda b: (b.learner, b.day, b.period)):
             out.append((b, (self.date, None)))
             self.change("internet added", b.learner, "", "", f"{b.day} {b.period} {b.room}",
                         self._why_join(b.learner))  # fmt: skip
         return out
 
-    def _why_booking(self, learner: str) -> str:
+    def _why_booking(self, b: InternetBooking) -> str:
+        learner = b.learner
+        taken = self._taken_by(b)
+        if taken:
+            return f"{b.room} {b.day} {b.period} now taken by {taken}"
         for x in self.update.left:
             if x.learner == learner:
                 return x.why
@@ -286,4 +290,14 @@ class Builder:
             return "removed from Learners"
         if lr.release is not None and lr.release <= self.date:
             return f"released {lr.release.isoformat()}"
-        return "moved for the update"
+        return "makes room for the update"
+
+    def _taken_by(self, b: InternetBooking) -> str:
+        """The group whose new session now holds the booking's lab and period ("" if none)."""
+        index = self.data.period_index
+        at = index.get(b.period, -1)
+        for s in self.p.solution.sessions:
+            first = index.get(s.period, -1)
+            if s.room == b.room and s.day == b.day and first <= at < first + s.periods:
+                return s.group
+        return ""

@@ -77,7 +77,7 @@ def test_a_left_learner_frees_a_seat_that_an_arrival_takes(tmp_path):
     assert ("learner joined", "L0007", f"{C}-1", None, f"{C}-1", "arrival 2027-01-18") in rows
     assert len(rows) == 2
     counts = dict(done.revision.counts)
-    assert counts["learners kept in their group"] == 5
+    assert counts["places kept in their group"] == 5
     assert counts["sessions moved or changed"] == 0
 
 

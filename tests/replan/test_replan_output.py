@@ -117,8 +117,8 @@ def test_overview_starts_with_the_replan_counts(replan_run):
     ws = load_workbook(out)["Overview"]
     pairs = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(3, 14)}
     assert ws.cell(row=3, column=1).value == "Re-plan from 2027-01-18"
-    assert pairs["learners kept in their group"] == 3
-    assert pairs["learners left"] == 2
+    assert pairs["places kept in their group"] == 3
+    assert pairs["places left"] == 2
     assert pairs["groups closed"] == 1
     assert pairs["sessions moved or changed"] == 1
 
