@@ -7,6 +7,7 @@ when the continuing learners cannot all keep their place, the minimal conflict s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections import defaultdict
@@ -83,6 +84,12 @@ def replan(
     first, movable, restaff = found
     stats["movable_groups"], stats["restaffed_groups"] = len(movable), len(restaff)
     built = build(update, current, False, inst, movable, True, restaff)
+    # The first timetable left intakes and bookings out: the ones in use are the hint.
+    first = dataclasses.replace(
+        first,
+        intakes=tuple(r.intake for r in current.intakes),
+        internet=tuple(r.booking for r in current.bookings),
+    )
     hint_solution(built, first)
     share = KEEP_FIRST_SHARE if allow_moves else 1.0
     left = max(0.5, (deadline - time.perf_counter()) * share)
