@@ -83,16 +83,28 @@ def verify_result(data: ProblemData, result: Result, kept: Iterable[str] = ()) -
     return Verified(data, result, checks, rows, key_figures(data, result.solution, rows))
 
 
-def write(verified: Verified, path: str | os.PathLike, revision: Revision | None = None) -> Path:
+def write(
+    verified: Verified,
+    path: str | os.PathLike,
+    overview_extra: Callable[[Any], None] | None = None,
+    revision: Revision | None = None,
+) -> Path:
     """Write the timetable workbook of ``verified`` to ``path`` (atomically); raises
-    RuleBroken, writing nothing, when the verifier found a violation. ``revision`` (a
-    re-plan) adds the history rows, the Changes sheet and the changed-session marks."""
+    RuleBroken, writing nothing, when the verifier found a violation. ``overview_extra``
+    adds a block to its Overview (see ``write_timetable``); ``revision`` (a re-plan) adds the
+    history rows, the Changes sheet and the changed-session marks."""
     if verified.violations:
         raise RuleBroken(verified.checks)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     return write_timetable(
-        verified.data, verified.result, target, verified.checks, verified.waiting, revision
+        verified.data,
+        verified.result,
+        target,
+        verified.checks,
+        verified.waiting,
+        revision,
+        overview_extra,
     )
 
 

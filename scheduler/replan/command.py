@@ -110,7 +110,7 @@ def replan(
                        err=True)  # fmt: skip
         raise click.exceptions.Exit(EXIT_NO_TIMETABLE)
     try:
-        write(done.verified, out, done.revision)
+        write(done.verified, out, revision=done.revision)
     except RuleBroken as exc:
         click.echo(f"{exc}; this is a bug in scheduler, please report it:", err=True)
         for check in exc.checks:

@@ -41,7 +41,7 @@ def replanned(
     done = replan(data, read_timetable(current), date, allow_moves, 5.0, 0, 1)
     assert done.verified is not None and done.revision is not None, (done.status, done.conflicts)
     assert done.verified.violations == 0
-    write(done.verified, out, done.revision)
+    write(done.verified, out, revision=done.revision)
     return done, read_timetable(out)
 
 
