@@ -1,7 +1,8 @@
 """The instances the benchmark solves, with their default time limits.
 
-The four profiles at seed 1 are the bundled instances/*.xlsx; ``stress`` is haren's profile with
-twice haren's learners. Every profile also runs without an internet line for education
+The profiles at seed 1 are the bundled instances/*.xlsx; ``stress`` is haren's profile with
+twice haren's learners. ``lab`` is where the computer lab decides, ``odd`` a week of another shape
+(six days, 45-minute periods, 1- and 3-period sessions), ``xl`` about 1,000 learners. Every profile also runs without an internet line for education
 (``generate(..., internet=False)``), named e.g. ``large (no internet)``.
 """
 
@@ -18,6 +19,9 @@ TIME_LIMITS: dict[str, float] = {
     "large": 60.0,
     "haren": 120.0,
     "stress": 120.0,
+    "lab": 60.0,
+    "odd": 60.0,
+    "xl": 300.0,
 }
 NAMES: tuple[str, ...] = tuple(TIME_LIMITS)
 BENCHMARK_SEED = 1  # the seed of the bundled instances/*.xlsx
@@ -29,7 +33,7 @@ class Spec:
     """One benchmark instance: which term to generate and how long to solve it."""
 
     name: str  # row name, e.g. "large (no internet)"
-    ladder: str  # small, medium, large, haren or stress
+    ladder: str  # a key of TIME_LIMITS
     profile: str  # the generator profile (stress uses haren's)
     learners: int
     internet: bool

@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # imported for annotations only: the commands load them when 
     from scheduler.whatif.compare import Outcome, Term
     from scheduler.whatif.scenarios import Scenario
 
-PROFILES = ("small", "medium", "large", "haren")
+PROFILES = ("small", "medium", "large", "haren", "lab", "odd", "xl")
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:

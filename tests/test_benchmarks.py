@@ -134,7 +134,7 @@ def test_time_scale_multiplies_the_limits_and_only_selects():
     assert [s.internet for s in specs] == [True, True, False, False]
 
 
-@pytest.mark.parametrize("text", ["tiny", "small,huge", "Stress,xl"])
+@pytest.mark.parametrize("text", ["tiny", "small,huge", "Stress,xxl"])
 def test_unknown_instances_are_named(text):
     with pytest.raises(ValueError, match="choose from small, medium, large, haren, stress"):
         parse_only(text)
