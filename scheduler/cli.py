@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # imported for annotations only: the commands load them when 
     from scheduler.whatif.compare import Outcome, Term
     from scheduler.whatif.scenarios import Scenario
 
-PROFILES = ("small", "medium", "large", "haren", "lab", "odd", "xl")
+PROFILES = ("small", "medium", "large", "haren", "lab")
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
@@ -189,7 +189,7 @@ def template(out: Path, force: bool) -> None:
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--profile",
-    type=click.Choice(PROFILES),
+    type=click.Choice((*PROFILES, "odd", "xl")),  # odd and xl vary the shape and the size
     default="small",
     show_default=True,
     help="Size of the prison.",

@@ -405,13 +405,13 @@ PROFILES: dict[str, Profile] = {
 }
 # Which NT2 levels get one of their weekly sessions in the computer lab, per profile.
 INTERNET_LEVELS: dict[str, tuple[str, ...]] = {
+    "odd": ("1.2", "2.1"),
+    "xl": ("1.2", "2.1", "2.2"),
     "small": ("2.1",),
     "medium": ("1.2", "2.1"),
     "large": ("1.2", "2.1"),
     "haren": ("1.2", "2.1", "2.2"),
     "lab": ("alfa", "1.1", "1.2", "2.1", "2.2"),
-    "odd": ("1.2", "2.1"),
-    "xl": ("1.2", "2.1", "2.2"),
 }
 
 # Regimes: (day or "all", start, end, activity). Every regime shares the day's fixed points.
