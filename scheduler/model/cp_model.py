@@ -10,12 +10,13 @@ from scheduler.data import ProblemData
 from scheduler.model.constraints import Constraints
 from scheduler.model.instance import Instance, build_instance, present
 from scheduler.model.objective import SCALE, Objective, build_objective
+from scheduler.model.redundant import RedundantRows
 from scheduler.model.variables import GroupVars, Variables, make_group_vars
 from scheduler.rules import group_id, group_number, needs_intake
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 
 
-class TimetableModel(Constraints):
+class TimetableModel(Constraints, RedundantRows):
     """Builds the model on construction; ``solution_from`` reads a solution back."""
 
     def __init__(self, data: ProblemData, inst: Instance | None = None, objective: bool = True):
@@ -30,6 +31,7 @@ class TimetableModel(Constraints):
         self.occupancy: dict[tuple[int, int], cp_model.IntVar] = {}
         self._make_variables()
         self.add_constraints()
+        self.add_redundant_rows()
         self.objective: Objective = Objective()
         if objective:
             self.objective = build_objective(self.model, self.inst, self.vars)
