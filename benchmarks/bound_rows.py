@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", nargs=2, metavar=("INSTANCE", "VARIANT"), help="internal")
     args = parser.parse_args(argv)
     if args.child:
-        row = measure(*args.child, args.limit, args.workers, args.seed)
+        name, variant = args.child
+        row = measure(name, variant, args.limit, args.workers, args.seed)
         print(json.dumps(row), flush=True)
         return 0
     for name in (n.strip() for n in args.only.split(",")):
