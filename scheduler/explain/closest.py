@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from scheduler import interrupt
 from scheduler.data import ProblemData
 from scheduler.explain.core import enforce_locks, force_request
 from scheduler.model.cp_model import TimetableModel
@@ -68,7 +69,8 @@ def closest(
     workers: int = 1,
     seed: int = 0,
 ) -> Closest:
-    """The timetable closest to ``current`` that gives ``learner_id`` their ``kind``."""
+    """The timetable closest to ``current`` that gives ``learner_id`` their ``kind``; the
+    current timetable is the hint, repaired by CP-SAT where the request does not fit it."""
     tm = TimetableModel(data, objective=False)
     enforce_locks(tm)
     if not force_request(tm, learner_id, kind):
@@ -80,11 +82,14 @@ def closest(
     _intake_terms(tm, current, obj)
     tm.model.minimize(obj.expression())
     tm.add_hint(current)
-    solver = cp_model.CpSolver()
+    solver = interrupt.new_solver()  # leaves Ctrl-C to scheduler.interrupt
     p = solver.parameters
     p.num_workers, p.random_seed = max(1, workers), seed
     p.max_time_in_seconds = max(0.1, seconds)
-    status = solver.solve(tm.model)
+    # Measured on the large term: repairing the hint finds a timetable with half the places
+    # lost that a plain hinted search finds in the same 30 s.
+    p.repair_hint = True
+    status = interrupt.run_in_thread(interrupt.solve, solver, tm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Closest("infeasible" if status == cp_model.INFEASIBLE else "unknown")
     solution = _renamed(tm, solver, current)
@@ -96,9 +101,9 @@ def _place_terms(tm: TimetableModel, current: Solution, obj: _Objective) -> None
     data = tm.data
     kinds = {c.course: c.kind for c in data.courses}
     held: dict[str, set[str]] = defaultdict(set)
-    for g in current.groups:
-        for m in g.members:
-            held[m].add(kinds.get(g.course, ""))
+    for group in current.groups:
+        for m in group.members:
+            held[m].add(kinds.get(group.course, ""))
     for m, got in held.items():
         if m not in data.learner_by_id:
             continue

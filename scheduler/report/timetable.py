@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scheduler.data import ProblemData, fmt_time
 from scheduler.errors import SchedulerError
 from scheduler.excel import (
+    CELL_LIMIT,
     HEADER_FILL,
     HEADER_FONT,
     empty_workbook,
@@ -39,6 +40,7 @@ from scheduler.excel import (
     sheet_title,
     write_table,
 )
+from scheduler.outputs import mark
 from scheduler.report.figures import (
     KeyFigures,
     group_sections,
@@ -69,7 +71,9 @@ SESSION_COLUMNS = [
 ]
 SESSION_EXTRA = ["sections", "course_name", "kind", "hours_per_week"]
 GROUP_COLUMNS = ["group", "course", "staff", "size", "members"]
-GROUP_EXTRA = ["course_name", "level", "language", "rooms", "times", "hours_in_term"]
+GROUP_EXTRA = [
+    "course_name", "level", "language", "rooms", "times", "hours_in_term", "kind", "total_hours",
+]  # fmt: skip
 INTAKE_COLUMNS = ["learner", "week", "day", "period", "room", "staff", "language"]
 INTAKE_EXTRA = ["date", "start", "end", "periods"]
 INTERNET_COLUMNS = ["learner", "day", "period", "room"]
@@ -77,7 +81,7 @@ INTERNET_EXTRA = ["start", "end", "seats_in_use", "internet_seats"]
 # When a row holds (replan.md, Clarifications): right after the contract columns.
 DATED = ["valid_from", "valid_to"]
 MEMBERSHIP_COLUMNS = ["group", "learner", "from", "to"]
-WAITING_COLUMNS = ["learner", "wants", "reason", "reason_code", "unblock"]
+WAITING_COLUMNS = ["learner", "wants", "reason", "reason_code", "unblock", "unblock_check"]
 WAITING_EXTRA = ["section"]
 LEARNER_COLUMNS = [
     "learner",
@@ -209,15 +213,20 @@ def write_timetable(
     path: str | os.PathLike,
     checks: Sequence[Any] | None = None,
     waiting_rows: Sequence[WaitingRow] | None = None,
+    overview_extra: Callable[[Worksheet], None] | None = None,
 ) -> Path:
     """Write the timetable workbook of ``result`` to ``path`` (atomically) and return the path.
 
     ``checks`` are the verifier's RuleChecks (``rule``, ``description``, ``violations``,
     ``details``) for the Diagnostics sheet and ``waiting_rows`` the Waiting rows; each is
     computed when None (``scheduler.pipeline`` passes both, computed once per timetable).
-    Raises SchedulerError when ``result`` has no timetable.
+    ``overview_extra`` adds a block to the Overview sheet (the attendance recorded so far, from
+    ``scheduler.records.progress``). Raises SchedulerError when ``result`` has no timetable.
     """
-    return save_atomic(build_workbook(data, result, checks, waiting_rows), path)
+    wb = build_workbook(data, result, checks, waiting_rows)
+    if overview_extra is not None:
+        overview_extra(wb["Overview"])
+    return save_atomic(wb, path)
 
 
 def build_workbook(
@@ -240,7 +249,7 @@ def build_workbook(
         _sessions, _intakes, _internet, _waiting, _diagnostics, _term,
     ):  # fmt: skip
         writer(book, wb)
-    return wb
+    return mark(wb, "timetable")  # a later solve may replace it without --force
 
 
 def _verify(data: ProblemData, solution: Solution) -> list[Any]:
@@ -354,13 +363,39 @@ def _grid(
         _style(set_cell(ws, row, 1, label), None, Font(bold=True, size=style.font_size))
         lines = style.min_lines
         for c, day in enumerate(data.teaching_days, start=2):
-            entries = [(it.kind, text(it)) for it in by_slot.get((day, p), [])]
+            entries = fit_cell([(it.kind, text(it)) for it in by_slot.get((day, p), [])])
             why = (blocked or {}).get((day, p))
             shown[(row, c)], n = _grid_cell(ws, row, c, entries, why, style)
             lines = max(lines, n)
         ws.row_dimensions[row].height = style.line_height * lines + 4
     _merge_runs(ws, shown, top + 2, len(data.periods), len(data.teaching_days))
     return top + 3 + len(data.periods)
+
+
+def fit_cell(entries: list[tuple[str, str]], limit: int = CELL_LIMIT) -> list[tuple[str, str]]:
+    """The (kind, line) entries of one grid cell, cut so that the cell's text (a line per
+    entry, plus the mark of a mixed cell) stays within Excel's limit: a busy slot with long
+    course names otherwise made a cell Excel refuses to open (issue 12, item 13). What is
+    left out is said in a last line, ``…and N more``; a single line too long is cut too."""
+
+    def more(n: int) -> str:
+        return f"…and {n} more"
+
+    used, kept = 0, []
+    for i, (kind, line) in enumerate(entries):
+        left = len(entries) - i
+        cost = len(line) + 3  # a newline and the coloured "■ " of a mixed cell
+        reserve = len(more(left - 1)) + 3 if left > 1 else 0
+        if used + cost + reserve <= limit:
+            kept.append((kind, line))
+            used += cost
+            continue
+        room = limit - used - len(more(left)) - 9
+        if room > 20:  # room for the start of this line, then say how many are left out
+            kept.append((kind, line[:room] + "…"))
+            left -= 1
+        return kept + ([(kind, more(left))] if left else [])
+    return kept
 
 
 def _style(cell, fill: PatternFill | None, font: Font) -> None:
@@ -607,7 +642,8 @@ def _groups(book: _Book, wb: Workbook) -> None:
              course.name if course else g.course,
              course.level if course else "", course.language if course else "",
              ", ".join(rooms), _session_times(book, g.group),
-             book.figures.group_hours.get(g.group, 0.0)]
+             book.figures.group_hours.get(g.group, 0.0),
+             course.kind if course else "", course.total_hours if course else None]
         )  # fmt: skip
     _table(book, wb, "Groups", GROUP_COLUMNS + GROUP_EXTRA, rows)
 
@@ -682,7 +718,8 @@ def _internet(book: _Book, wb: Workbook) -> None:
 
 def _waiting(book: _Book, wb: Workbook) -> None:
     rows = [
-        [w.learner, w.wants, w.reason, w.reason_code, w.unblock, w.section] for w in book.waiting
+        [w.learner, w.wants, w.reason, w.reason_code, w.unblock, w.unblock_check, w.section]
+        for w in book.waiting
     ]
     ws = _table(book, wb, "Waiting", WAITING_COLUMNS + WAITING_EXTRA, rows)
     for col in ("C", "E"):

@@ -76,7 +76,14 @@ def test_contract_columns_are_exactly_exports_md():
         SESSION_COLUMNS
         == "group course day period periods start end room staff size internet".split()
     )
-    assert WAITING_COLUMNS == ["learner", "wants", "reason", "reason_code", "unblock"]
+    assert WAITING_COLUMNS == [
+        "learner",
+        "wants",
+        "reason",
+        "reason_code",
+        "unblock",
+        "unblock_check",
+    ]
     assert LEARNER_COLUMNS == (
         "learner section asked placed groups intake internet_periods waiting_reason".split()
     )
@@ -289,8 +296,7 @@ def test_interrupted_save_leaves_no_partial_file(tmp_path, monkeypatch):
     from openpyxl import Workbook
 
     def interrupted(self, filename):
-        with open(filename, "wb") as fh:
-            fh.write(b"PK half a workbook")
+        filename.write(b"PK half a workbook")  # save_atomic saves to memory first
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Workbook, "save", interrupted)
