@@ -29,7 +29,7 @@ of every instance at the default limits is the benchmark.
 
 ## Growth
 
-How the cost grows with the number of learners, from small to stress.
+How the cost grows with the number of learners, from small to xl.
 
 <!-- growth:start -->
 <!-- growth:end -->
@@ -48,17 +48,14 @@ fails every target it is part of.
 ## Method
 
 **Instances.** `scheduler.workbook.example.generate(profile, seed)` with seed 1 (the bundled
-`instances/*.xlsx`): small (45 learners), medium (100), large (200), haren (350) and stress,
-haren's profile with twice haren's learners (staff, classrooms, interview rooms and escorts grow
-in proportion). Each also runs as a prison without an internet line for education
+`instances/*.xlsx`): small (45 learners), medium (100), lab (150: every NT2 course with a
+two-period internet session, one lab open in three short windows), large (200), haren (350),
+and stress and xl, haren's profile with 700 and 1,000 learners (staff, classrooms, interview
+rooms and escorts grow in proportion). Each also runs as a prison without an internet line for education
 (`internet=False`: no internet windows, no internet seats, no internet sessions or periods
 asked), named e.g. `large (no internet)`; there group formation and timetabling bind, not the
-lab. Three profiles vary the structure: `lab` (150 learners; every NT2 course has a two-period
-internet session and the one lab opens in three short windows, so the lab decides), `odd` (120
-learners; six teaching days of seven 45-minute periods with short breaks, sessions of one and
-three periods, two-period intakes, Saturday internet windows, a term starting on a Wednesday) and
-`xl` (1,000 learners: a campus of five houses, 23 wings). Default time limits: small 20 s,
-medium 60 s, large 60 s, haren 120 s, stress 120 s, lab 60 s, odd 60 s, xl 300 s.
+lab. Default time limits: small 20 s, medium 60 s, lab 60 s, large 60 s, haren 120 s,
+stress 120 s, xl 180 s.
 
 **Isolation.** The instances run one after another, each in a fresh Python process
 (`python -m benchmarks.measure`) that generates the term, solves it with 2 workers, builds the

@@ -136,7 +136,9 @@ def test_time_scale_multiplies_the_limits_and_only_selects():
 
 @pytest.mark.parametrize("text", ["tiny", "small,huge", "Stress,xxl"])
 def test_unknown_instances_are_named(text):
-    with pytest.raises(ValueError, match="choose from small, medium, large, haren, stress"):
+    with pytest.raises(
+        ValueError, match="choose from small, medium, lab, large, haren, stress, xl"
+    ):
         parse_only(text)
 
 
