@@ -18,8 +18,7 @@ import sys
 
 import scheduler.search.solve
 from benchmarks.ladder import TIME_LIMITS
-from scheduler.model.cp_model import TimetableModel
-from scheduler.model.redundant import FAMILIES
+from scheduler.model.redundant import FAMILIES, RedundantRows
 from scheduler.search.greedy import greedy
 from scheduler.workbook.example import generate
 
@@ -33,7 +32,7 @@ def variants() -> tuple[str, ...]:
 
 def measure(name: str, variant: str, limit: float, workers: int, seed: int) -> dict:
     """Solve one instance with one variant of the redundant rows; one row of numbers."""
-    TimetableModel.redundant_families = {NONE: (), ALL: FAMILIES}.get(variant, (variant,))
+    RedundantRows.families = {NONE: (), ALL: FAMILIES}.get(variant, (variant,))
     scheduler.search.solve.WALL_CLOCK_FACTOR = 1000.0
     profile = "haren" if name == "stress" else name
     learners = 700 if name == "stress" else None

@@ -10,13 +10,13 @@ from scheduler.data import ProblemData
 from scheduler.model.constraints import Constraints
 from scheduler.model.instance import Instance, build_instance, present
 from scheduler.model.objective import SCALE, Objective, build_objective
-from scheduler.model.redundant import RedundantRows
+from scheduler.model.redundant import add_redundant_rows
 from scheduler.model.variables import GroupVars, Variables, make_group_vars
 from scheduler.rules import group_id, group_number, needs_intake
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 
 
-class TimetableModel(Constraints, RedundantRows):
+class TimetableModel(Constraints):
     """Builds the model on construction; ``solution_from`` reads a solution back."""
 
     def __init__(self, data: ProblemData, inst: Instance | None = None, objective: bool = True):
@@ -31,9 +31,9 @@ class TimetableModel(Constraints, RedundantRows):
         self.occupancy: dict[tuple[int, int], cp_model.IntVar] = {}
         self._make_variables()
         self.add_constraints()
-        self.add_redundant_rows()
         self.objective: Objective = Objective()
         if objective:
+            add_redundant_rows(self)  # only for the bound (docs/model.md), so not for explain
             self.objective = build_objective(self.model, self.inst, self.vars)
             self.model.maximize(self.objective.expression())
 

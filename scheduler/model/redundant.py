@@ -7,7 +7,7 @@ the resource that binds. Each method is one family of rows; docs/model.md ("Redu
 says why each is valid and what it did to the bound. Rows that the model's other linear rows
 already imply are not added (the same section of docs/model.md says which were tried).
 
-``RedundantRows`` is a mixin of ``TimetableModel``, like ``Constraints``.
+``add_redundant_rows(tm)`` adds them to a built ``TimetableModel``.
 """
 
 from __future__ import annotations
@@ -21,15 +21,20 @@ from scheduler.model.variables import GroupVars, Variables
 FAMILIES: tuple[str, ...] = ("_seats_per_session",)
 
 
-class RedundantRows:
-    model: cp_model.CpModel
-    inst: Instance
-    vars: Variables
-    redundant_families: tuple[str, ...] = FAMILIES
+def add_redundant_rows(tm) -> None:
+    """Every family of redundant rows that moved the bound on the ladder, added to the model
+    of ``tm`` (a TimetableModel with its variables and hard rules)."""
+    RedundantRows(tm.model, tm.inst, tm.vars).add()
 
-    def add_redundant_rows(self) -> None:
-        """Every family of redundant rows that moved the bound on the ladder."""
-        for name in self.redundant_families:
+
+class RedundantRows:
+    families: tuple[str, ...] = FAMILIES
+
+    def __init__(self, model: cp_model.CpModel, inst: Instance, variables: Variables):
+        self.model, self.inst, self.vars = model, inst, variables
+
+    def add(self) -> None:
+        for name in self.families:
             getattr(self, name)()
 
     def _seats_per_session(self) -> None:

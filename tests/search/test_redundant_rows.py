@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 
 import scheduler.search.solve
 from scheduler.model.cp_model import TimetableModel
-from scheduler.model.redundant import FAMILIES
+from scheduler.model.redundant import FAMILIES, RedundantRows
 from scheduler.search.greedy import greedy
 from scheduler.workbook.example import generate
 from tests.helpers.terms import random_term, run
@@ -20,7 +20,7 @@ def _fits_with_rows(data, solution) -> bool:
     """The model with every redundant row holds ``solution`` (each of its groups matched to a
     candidate, every hinted variable fixed, the auxiliary ones solved for)."""
     tm = TimetableModel(data)
-    assert tm.redundant_families == FAMILIES
+    assert RedundantRows.families == FAMILIES
     assert tm.add_hint(solution) == len(solution.groups)
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True
@@ -43,7 +43,7 @@ def test_the_optimum_is_the_same_with_and_without_the_rows(seed, monkeypatch):
     # a busy machine must not stop the search before the optimum is proven
     monkeypatch.setattr(scheduler.search.solve, "WALL_CLOCK_FACTOR", 1000.0)
     with_rows = run(data)
-    monkeypatch.setattr(TimetableModel, "redundant_families", ())
+    monkeypatch.setattr(RedundantRows, "families", ())
     without = run(data)
     assert with_rows.status == without.status == "optimal"
     assert with_rows.objective == without.objective
@@ -68,6 +68,6 @@ def test_the_rows_lower_the_bound_where_the_lab_decides(monkeypatch):
     (measured: 40 580 without, 30 570 with, at a 20 s solve)."""
     data = generate("lab", 1)
     with_rows = _root_bound(data, 6.0)
-    monkeypatch.setattr(TimetableModel, "redundant_families", ())
+    monkeypatch.setattr(RedundantRows, "families", ())
     without = _root_bound(data, 6.0)
     assert with_rows < 0.85 * without
