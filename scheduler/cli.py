@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -50,6 +51,16 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
         raise click.UsageError(f"{path} already exists; choose another name or add --force")
 
 
+def _command_age() -> float:
+    """Seconds since the ``scheduler`` process started, or 0 inside another program."""
+    program = Path(sys.argv[0])
+    if "scheduler" not in (program.stem, program.parent.name):  # scheduler, python -m scheduler
+        return 0.0
+    from scheduler.search.params import process_age
+
+    return process_age()
+
+
 class _Seconds(click.ParamType):
     """A time limit: a finite number of seconds inside the range of ``scheduler.rules``
     (``nan``, ``inf`` and negative numbers are refused here, not deep inside the solver)."""
@@ -77,6 +88,9 @@ class Main(click.Group):
     """The command group; turns anything a command raises into a message and an exit code."""
 
     def invoke(self, ctx: click.Context):
+        # A solve's wall-clock limit counts from the start of the command: of the process when
+        # it is the ``scheduler`` command, else (a test's CliRunner) from here.
+        ctx.meta.setdefault("started", time.perf_counter() - _command_age())
         from scheduler.interrupt import Interrupted, handling, raised, signal_name
 
         try:
@@ -294,6 +308,58 @@ def _refuse_input_as_output(workbook: Path, out: Path) -> None:
         raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
 
 
+def solve_params(
+    data: ProblemData, time_limit: float | None, seed: int | None, workers: int,
+    reproducible: bool, read_seconds: float,
+):  # fmt: skip
+    """The SolveParams of a ``solve`` command: the limit counted from the command's start,
+    a reserve for the Waiting checks (their share of the limit, exports.md), verify and write
+    (see ``write_reserve``; ``read_seconds`` is how long the workbook took to read), workers
+    capped at the machine's cores (with a note)."""
+    from scheduler.explain.unblock import SHARE
+    from scheduler.search.params import SolveParams, machine_cores, write_reserve
+
+    cores = machine_cores()
+    if workers > cores:
+        click.echo(f"--workers {workers}: this machine has {plural(cores, 'core')}; "
+                   f"using {cores}.", err=True)  # fmt: skip
+    limit = float(time_limit if time_limit is not None else data.settings.time_limit_s)
+    return SolveParams.for_term(
+        data.settings, limit, seed, workers, reproducible=reproducible,
+        started=click.get_current_context().meta.get("started"),
+        reserve=write_reserve(len(data.learners), limit, read_seconds) + SHARE * limit,
+    )  # fmt: skip
+
+
+def unblock_deadline(params) -> float | None:
+    """When the Waiting checks must end: before the reserve for verify and write, in
+    wall-clock mode (None in reproducible mode: their own deterministic budget decides)."""
+    from scheduler.explain.unblock import SHARE
+
+    if params.reproducible:
+        return None
+    return params.deadline() + SHARE * params.time_limit
+
+
+def params_phrase(params) -> str:
+    """How long a solve may take, in the mode it runs."""
+    if params.reproducible:
+        return (f"{params.time_limit:g} s of deterministic search (reproducible: may take "
+                "longer on a busy machine)")  # fmt: skip
+    return f"up to {params.time_limit:g} s in all"
+
+
+def mode_line(result) -> str:
+    """The summary line that says which mode ran."""
+    if result.stats.get("reproducible"):
+        return ("Mode:      reproducible (deterministic time limit: the same workbook, seed and "
+                "workers give this timetable again; it may take longer than the limit)")  # fmt: skip
+    line = "Mode:      wall-clock (the limit is the time to the written timetable)"
+    if result.stats.get("stopped_while_building") or result.stats.get("no_search_timetable"):
+        line += "; the limit ran out before the search found a timetable: this is the greedy start"
+    return line
+
+
 def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path], force: bool) -> None:
     """Before any solve: every output may be written (never an input, never a file the
     program did not write unless ``force``) and its folder takes files; else exit 2."""
@@ -316,8 +382,12 @@ def result_lines(verified: Verified) -> list[str]:
     lines = [
         f"Status:    {result.status}"
         + (" (proven best)" if result.status == "optimal" else " (best found in the time limit)"),
-        f"Objective: {result.objective:.1f}   bound {result.bound:.1f}   gap "
-        + (f"{100 * gap:.2f}%" if gap is not None else "-"),
+        (
+            f"Objective: {result.objective:.1f}   bound {result.bound:.1f}   gap "
+            + (f"{100 * gap:.2f}%" if gap is not None else "-")
+            if result.objective is not None and result.bound is not None
+            else "Objective: - (the time ran out before the search found a timetable)"
+        ),
         f"Time:      {result.wall_time:.1f} s"
         + (
             f" (first timetable after {result.first_solution_time:.1f} s)"
@@ -325,6 +395,7 @@ def result_lines(verified: Verified) -> list[str]:
             else ""
         ),
     ]
+    lines.append(mode_line(result))
     if result.stats.get("stopped_by_wall_clock"):
         lines.append(
             "           stopped by the wall-clock cap: this run is not guaranteed to repeat"
@@ -394,7 +465,8 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
     "--time-limit",
     type=SECONDS,
     default=None,
-    help="Seconds of search (default: Settings time_limit_s).",
+    help="Seconds from the start of the command to the written timetable (default: Settings "
+    "time_limit_s).",
 )
 @click.option(
     "--seed",
@@ -407,12 +479,13 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
     type=click.IntRange(min=1, max=64),
     default=2,
     show_default=True,
-    help="Parallel search workers; the same number gives the same timetable.",
+    help="Parallel search workers, at most the machine's cores.",
 )
 @click.option(
-    "--fast",
+    "--reproducible",
     is_flag=True,
-    help="Use a plain wall-clock limit and portfolio search (not reproducible).",
+    help="Limit the search by CP-SAT's deterministic time: the same workbook, seed and "
+    "workers give the same timetable, but a run may take longer than the limit.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress line.")
 @click.option(
@@ -437,7 +510,7 @@ def solve(
     time_limit: float | None,
     seed: int | None,
     workers: int,
-    fast: bool,
+    reproducible: bool,
     quiet: bool,
     scenario: str | None,
     force: bool,
@@ -466,18 +539,21 @@ def solve(
 
     out = out or default_output(workbook, _scenario_suffix(scenario))
     _refuse_input_as_output(workbook, out)
+    reading = time.perf_counter()
     data = load_or_exit(workbook)
+    read_seconds = time.perf_counter() - reading
     what = workbook.name
     if scenario is not None:
         data = scenario_or_exit(workbook, data, scenario)
         what = f"{workbook.name}, scenario {scenario}"
     check_outputs([out], [workbook], force)
     attended = None if db is None else records_overview(db, data)
-    limit = time_limit if time_limit is not None else data.settings.time_limit_s
+    params = solve_params(data, time_limit, seed, workers, reproducible, read_seconds)
+    limit = params.time_limit
     click.echo(
         f"Solving {what}: {plural(len(data.learners), 'learner')}, "
-        f"{plural(len(data.courses), 'course')}, up to {limit:g} s on "
-        f"{plural(workers, 'worker')}...",
+        f"{plural(len(data.courses), 'course')}, {params_phrase(params)} on "
+        f"{plural(params.workers, 'worker')}...",
         err=True,
     )
     with interrupt.searching():
@@ -485,10 +561,7 @@ def solve(
             pipeline.solve_and_verify,
             data,
             progress=None if quiet else stderr_progress,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            deterministic=not fast,
+            params=params,
         )
     if not quiet and sys.stderr.isatty():
         click.echo("", err=True)
@@ -525,7 +598,7 @@ def solve(
         raise click.exceptions.Exit(EXIT_BUG)
     from scheduler.explain.unblock import checked_waiting
 
-    verified = checked_waiting(verified, limit)
+    verified = checked_waiting(verified, limit, unblock_deadline(params))
     pipeline.write(verified, out, attended)
     for line in result_lines(verified):
         click.echo(line)
@@ -812,6 +885,9 @@ def _register_timetable_commands() -> None:
 
     main.add_command(check)
     main.add_command(explain)
+    from scheduler.replan.command import replan
+
+    main.add_command(replan)
 
 
 _register_timetable_commands()

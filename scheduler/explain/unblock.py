@@ -50,9 +50,13 @@ def order(data: ProblemData, rows: Sequence[WaitingRow]) -> list[int]:
     return sorted(range(len(rows)), key=key)
 
 
-def checked_waiting(verified: Verified, time_limit: float) -> Verified:
-    """``verified`` with its Waiting rows checked (``check_unblocks``)."""
-    rows = check_unblocks(verified.data, verified.waiting, time_limit)
+def checked_waiting(
+    verified: Verified, time_limit: float, deadline: float | None = None
+) -> Verified:
+    """``verified`` with its Waiting rows checked (``check_unblocks``); no check starts or
+    runs past ``deadline`` (a ``time.perf_counter()`` value) when one is given, so that a
+    wall-clock time limit covers them."""
+    rows = check_unblocks(verified.data, verified.waiting, time_limit, deadline=deadline)
     return dataclasses.replace(verified, waiting=rows)
 
 
@@ -61,11 +65,15 @@ def check_unblocks(
     rows: Sequence[WaitingRow],
     time_limit: float,
     max_requests: int = MAX_REQUESTS,
+    deadline: float | None = None,
 ) -> tuple[WaitingRow, ...]:
-    """``rows`` with ``unblock_check`` (and, where checked, ``unblock``) filled in."""
+    """``rows`` with ``unblock_check`` (and, where checked, ``unblock``) filled in; none
+    past ``deadline`` (``time.perf_counter()``) when given."""
     out = [dataclasses.replace(w, unblock_check=NOT_CHECKED) for w in rows]
     work = max(0.0, SHARE * time_limit)  # deterministic seconds, for repeatable answers
     end = time.perf_counter() + WALL_FACTOR * work  # a safety cap on a slow machine
+    if deadline is not None:
+        end = min(end, deadline)
     for n, i in enumerate(order(data, rows)):
         if n >= max_requests or work < 0.5 or end - time.perf_counter() < 0.5:
             break

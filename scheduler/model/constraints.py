@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -22,29 +23,34 @@ class Constraints:
     lock_literals: dict[int, cp_model.IntVar]
     lock_names: dict[tuple[str, int], dict[int, cp_model.IntVar]]
     occupancy: dict[tuple[int, int], cp_model.IntVar]
+    stop: Callable[[], None]
 
     def add_constraints(self) -> None:
-        """Every hard rule, in the order of the README."""
-        self._group_membership()
-        self._group_size()
-        self._max_groups()
-        self._one_group_per_kind()
-        self._session_count()
-        self._internet_session_capacity()
-        self._room_seats_and_sections()
-        self._room_one_thing_at_a_time()
-        self._staff_load()
-        self._staff_one_thing_at_a_time()
-        self._section_regimes()
-        self._learner_unavailability()
-        self._compatible_sessions()
-        self._learner_no_two_groups_at_once()
-        self._separations_in_groups()
-        self._escorts()
-        self._symmetry_breaking()
-        self._internet_bookings()
-        self._intakes()
-        self._locks()
+        """Every hard rule, in the order of the README; ``self.stop()`` between rules."""
+        for rule in (
+            self._group_membership,
+            self._group_size,
+            self._max_groups,
+            self._one_group_per_kind,
+            self._session_count,
+            self._internet_session_capacity,
+            self._room_seats_and_sections,
+            self._room_one_thing_at_a_time,
+            self._staff_load,
+            self._staff_one_thing_at_a_time,
+            self._section_regimes,
+            self._learner_unavailability,
+            self._compatible_sessions,
+            self._learner_no_two_groups_at_once,
+            self._separations_in_groups,
+            self._escorts,
+            self._symmetry_breaking,
+            self._internet_bookings,
+            self._intakes,
+            self._locks,
+        ):
+            rule()
+            self.stop()
 
     # --- groups -------------------------------------------------------------------------
     def _group_membership(self) -> None:
@@ -239,7 +245,9 @@ class Constraints:
                 for b in mo:
                     pairs[(a.cand.index, b.cand.index)].append(m)
         by_index = {g.cand.index: g for g in self.vars.groups}
-        for (ia, ib), learners in sorted(pairs.items()):
+        for n, ((ia, ib), learners) in enumerate(sorted(pairs.items())):
+            if n % 1000 == 0:
+                self.stop()  # the largest rule on a big term: seconds on a busy machine
             a, b = by_index[ia], by_index[ib]
             common = [t for t in range(self.inst.n_slots) if a.covering(t) and b.covering(t)]
             if not common:

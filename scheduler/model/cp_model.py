@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -19,10 +20,19 @@ from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 class TimetableModel(Constraints):
     """Builds the model on construction; ``solution_from`` reads a solution back."""
 
-    def __init__(self, data: ProblemData, inst: Instance | None = None, objective: bool = True):
+    def __init__(
+        self,
+        data: ProblemData,
+        inst: Instance | None = None,
+        objective: bool = True,
+        stop: Callable[[], None] | None = None,
+    ):
         """``objective=False`` builds the variables and hard rules only, for questions of
-        feasibility (``scheduler explain``), where the objective would only cost time."""
+        feasibility (``scheduler explain``), where the objective would only cost time.
+        ``stop`` is called between the steps of building; it may raise to abandon the model
+        (the wall-clock deadline of a solve)."""
         self.data = data
+        self.stop = stop or _never
         self.inst = inst or build_instance(data)
         self.model = cp_model.CpModel()
         self.vars = Variables()
@@ -30,7 +40,9 @@ class TimetableModel(Constraints):
         self.lock_names: dict[tuple[str, int], dict[int, cp_model.IntVar]] = {}
         self.occupancy: dict[tuple[int, int], cp_model.IntVar] = {}
         self._make_variables()
+        self.stop()
         self.add_constraints()
+        self.stop()
         self.objective: Objective = Objective()
         if objective:
             add_redundant_rows(self)  # only for the bound (docs/model.md), so not for explain
@@ -235,3 +247,7 @@ class TimetableModel(Constraints):
 
     def placed_count(self, value) -> int:
         return sum(1 for g in self.vars.groups for x in g.member.values() if value(x))
+
+
+def _never() -> None:
+    """The default ``stop``: building is never abandoned."""

@@ -188,8 +188,12 @@ class _Sheet:
         self.raw, self.problems, self.name = raw, problems, _canonical_name(raw.title)
         self.columns: dict[str, int] = {}
         for i, cell in enumerate(raw.header):
-            if not is_blank(cell):
+            if is_blank(cell):
+                continue
+            try:
                 self.columns.setdefault(norm(as_text(cell)), i)
+            except CellError as exc:  # a formula Excel never calculated, an error value
+                self.error(1, None, f"column {i + 1} of row 1 {exc}")
 
     def missing(self, required: Iterable[str]) -> list[str]:
         return [c for c in required if norm(c) not in self.columns]
@@ -277,8 +281,13 @@ def _read_term(sheet: _Sheet) -> TermInfo | None:
     for row, values in sheet.raw.rows:
         key = sheet.value(values, "key")
         if not is_blank(key):
-            keys[as_text(key).casefold()] = sheet.value(values, "value")
-            key_rows[as_text(key).casefold()] = row
+            try:
+                name = as_text(key).casefold()
+            except CellError as exc:
+                sheet.error(row, "key", f"the key {exc}")
+                continue
+            keys[name] = sheet.value(values, "value")
+            key_rows[name] = row
         if not is_blank(sheet.value(values, "period")):
             period = _term_period(sheet, row, values)
             if period is not None:
@@ -536,10 +545,13 @@ def read_timetable(path: str | os.PathLike) -> Timetable:
         if name in REQUIRED and name != "Term":
             for column in sheet.missing(REQUIRED[name]):
                 sheet.error(1, column, f"column {column} is missing; {WRITTEN_BY}")
-    term = _read_term(sheets["Term"])
-    if term is None or _errors(problems):
-        raise WorkbookError(problems)
-    timetable = _assemble(path, term, sheets, problems)
+    try:
+        term = _read_term(sheets["Term"])
+        if term is None or _errors(problems):
+            raise WorkbookError(problems)
+        timetable = _assemble(path, term, sheets, problems)
+    except CellError as exc:  # a cell read where no row and column are at hand
+        raise SchedulerError(f"{path.name}: a cell {exc}; {WRITTEN_BY}") from None
     if _errors(problems):
         raise WorkbookError(problems)
     return timetable
@@ -555,14 +567,15 @@ def _assemble(path: Path, term: TermInfo, sheets: dict[str, _Sheet], problems) -
     memberships = _memberships(sheets.get("Memberships"), groups, term.valid_from)
     intakes = _intakes(sheets["Intakes"], term) if "Intakes" in sheets else []
     internet = _bookings(sheets["Internet"], term) if "Internet" in sheets else []
+    live = term.valid_from
     for s in sessions:
-        if s.session.group not in groups:
+        # A history row may name a group closed since (it is no longer on the Groups sheet).
+        if s.session.group not in groups and not s.dated.history(live):
             sheets["Sessions"].error(s.dated.row, "group", f"group {s.session.group} is not on "
                                      "the Groups sheet; add it there or remove the session")  # fmt: skip
     _check_memberships(sheets, groups, memberships, term.valid_from)
-    _check_sizes(sheets["Sessions"], sessions, groups)
+    _check_sizes(sheets["Sessions"], [s for s in sessions if s.dated.holds(live)], groups)
     sessions = _group_staff(sheets["Sessions"], sessions, groups, term.valid_from)
-    live = term.valid_from
     solution = Solution(
         groups=tuple(g for g, _row in groups.values()),
         sessions=tuple(s.session for s in sessions if s.dated.holds(live)),
@@ -642,6 +655,15 @@ def _digest_note(sheets: dict[str, _Sheet], term: TermInfo, problems: list[Probl
                 " the edits are taken as they are", "warning")
     )  # fmt: skip
     return True
+
+
+def kept_groups(timetable: Timetable) -> frozenset[str]:
+    """Groups running since before the timetable's valid_from (a membership starting earlier):
+    min_size does not bind them (replan.md, Clarifications)."""
+    live = timetable.term.valid_from
+    return frozenset(
+        m.group for m in timetable.memberships if m.start is not None and m.start < live
+    )
 
 
 def same_term(timetable: Timetable, data: ProblemData) -> None:

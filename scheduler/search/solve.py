@@ -1,11 +1,14 @@
-"""Solve one term: greedy warm start, CP-SAT search, read-back, independent verification.
+"""Solve one term: greedy warm start, CP-SAT search, read-back.
 
-Reproducibility: with ``deterministic=True`` (the default) the search is limited by CP-SAT's
-deterministic time (``max_deterministic_time``, a work count that does not depend on machine
-load) and runs as an interleaved search, whose order of work does not depend on thread timing.
-The same workbook, seed and workers then give the same timetable on the same OR-Tools version
-and platform. A wall-clock cap of a few times the limit guards against a slow machine; when it
-is what stopped the search, the result says so (``stats["stopped_by_wall_clock"] = 1``) and the
+How a solve is run (limit, seed, workers, and whether the limit is wall-clock time or CP-SAT's
+deterministic time) is a ``SolveParams`` (scheduler/search/params.py). In wall-clock mode every
+phase stops at one deadline, model building included; when the deadline passes before the
+search has a timetable, the greedy warm start (a valid timetable) is the answer. In reproducible
+mode (``max_deterministic_time``, a work count that does not depend on machine load, and an
+interleaved search whose order of work does not depend on thread timing) the same workbook,
+seed and workers give the same timetable on the same OR-Tools version and platform; a
+wall-clock cap of a few times the limit guards against a slow machine, and when it is what
+stopped the search the result says so (``stats["stopped_by_wall_clock"] = 1``) and the
 guarantee does not hold for that run.
 """
 
@@ -27,10 +30,11 @@ from scheduler.model.instance import build_instance
 from scheduler.model.objective import SCALE
 from scheduler.rules import check as check_range
 from scheduler.search.greedy import greedy
-from scheduler.search.lns import Incumbent, improve
+from scheduler.search.lns import Incumbent, improve, release_memory
+from scheduler.search.memory import check_memory
+from scheduler.search.params import OutOfTime, SolveParams, check_time
 from scheduler.solution import Result, Solution, SolveStatus
-
-WALL_CLOCK_FACTOR = 3.0
+from scheduler.verify import total_violations, verify
 
 
 @dataclass
@@ -54,12 +58,14 @@ class Progress:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, tm: TimetableModel, start: float, on_progress):
+    def __init__(self, start: float, on_progress):
         super().__init__()
-        self.tm, self.start, self.on_progress = tm, start, on_progress
+        self.start, self.on_progress = start, on_progress
+        self.tm: TimetableModel | None = None  # set once the model is built
         self.events: list[Progress] = []
 
     def on_solution_callback(self) -> None:
+        assert self.tm is not None
         self.record(
             self.objective_value, self.best_objective_bound, self.tm.placed_count(self.value)
         )
@@ -85,57 +91,105 @@ def stderr_progress(event: Progress) -> None:
 
 def solve(
     data: ProblemData,
+    params: SolveParams | None = None,
+    *,
     time_limit: float | None = None,
     seed: int | None = None,
-    workers: int = 2,
+    workers: int | None = None,
+    reproducible: bool = True,
     progress: Callable[[Progress], None] | None = None,
     hint: Solution | None = None,
-    deterministic: bool = True,
     log: bool = False,
 ) -> Result:
     """Build and solve the model of ``data``; returns a Result (never raises on infeasible).
 
-    ``hint`` (a base timetable, for scenarios) is used instead of the greedy warm start when
-    given. ``time_limit`` and ``seed`` default to the workbook's Settings.
+    ``params`` says how (see scheduler/search/params.py); without it, ``time_limit`` and
+    ``seed`` default to the workbook's Settings, ``workers`` is capped at the machine's cores
+    and the run is reproducible. ``hint`` (a base timetable, for scenarios) is used instead of
+    the greedy warm start when given. Raises SchedulerError, before building, when the model
+    is estimated not to fit in memory (scheduler/search/memory.py).
     """
+    if params is None:
+        _check_ranges(
+            float(time_limit if time_limit is not None else data.settings.time_limit_s),
+            int(seed if seed is not None else data.settings.seed),
+        )
+        params = SolveParams.for_term(
+            data.settings, time_limit, seed, workers, reproducible=reproducible
+        )
+    _check_ranges(params.time_limit, params.seed)
+    params = params.with_start()
     start = time.perf_counter()
-    limit = float(time_limit if time_limit is not None else data.settings.time_limit_s)
-    seed = int(seed if seed is not None else data.settings.seed)
-    _check_ranges(limit, seed)
     inst = build_instance(data)
-    tm = TimetableModel(data, inst)
+    size = check_memory(inst, params.workers, params.memory_mb)
     warm = hint if hint is not None else greedy(data, inst)
+    callback = _Callback(start, progress)
+    common = {"reproducible": float(params.reproducible)}
+    try:
+        tm = TimetableModel(data, inst, stop=lambda: check_time(params))
+    except OutOfTime:
+        common["stopped_while_building"] = 1.0
+        found = _warm_result(data, warm, start, common)
+        return found or Result(status=SolveStatus.UNKNOWN, stats=common)
+    callback.tm = tm
     matched = tm.add_hint(warm)
     assumptions = [tm.lock_literals[i] for i in sorted(tm.lock_literals)]
     if assumptions:
         tm.model.add_assumptions(assumptions)
-    build_time = time.perf_counter() - start
-    callback = _Callback(tm, start, progress)
+    common.update(
+        build_seconds=time.perf_counter() - start,
+        hint_groups=matched,
+        estimated_peak_mb=size.peak_mb(params.workers),
+    )
     # Phase 0: the warm start, completed into a full assignment: the first timetable.
-    first = _complete(tm)
+    first = _complete(tm, params)
     if first is not None:
         callback.record(first.objective, tm.objective.upper_bound(), tm.placed_count(first.value))
         _hint_all(tm, first)
-    # Phase 1: CP-SAT on the whole model, for better timetables and the bound.
+    release_memory()
+    result, stats = _search(tm, first, params, callback, log)
+    stats.update(common)
+    if interrupt.stop_requested() is not None:
+        stats["interrupted"] = float(interrupt.stop_requested() or 0)
+    if result.solution is None and result.status == SolveStatus.UNKNOWN:
+        found = _warm_result(data, warm, start, {**stats, "no_search_timetable": 1.0})
+        if found is not None:
+            return found
+    events = callback.events
+    return dataclasses.replace(
+        result,
+        wall_time=time.perf_counter() - start,
+        first_solution_time=events[0].elapsed if events else None,
+        progress=tuple((e.elapsed, e.objective) for e in events),
+        stats=stats,
+    )
+
+
+def _search(
+    tm: TimetableModel, first: Incumbent | None, params: SolveParams, callback: _Callback,
+    log: bool,
+) -> tuple[Result, dict[str, float]]:  # fmt: skip
+    """Phase 1, CP-SAT on the whole model (better timetables and the bound), then phase 2,
+    the neighbourhood search from the best timetable unless it is proven optimal."""
     solver = interrupt.new_solver()
-    _set_parameters(solver, limit * FULL_MODEL_SHARE, seed, workers, deterministic, log)
+    # Without a completed warm start the neighbourhood search has nothing to start from
+    # (an impossible term, or locks the greedy could not meet): CP-SAT gets the whole time.
+    share = params.full_model_share if first is not None else 1.0
+    _set_parameters(solver, params, share, log)
     status = interrupt.solve(solver, tm.model, callback)
-    result = _result(data, tm, solver, status)
+    result = _result(tm.data, tm, solver, status)
     stats: dict[str, float] = {
-        "build_seconds": build_time,
         "candidate_groups": len(tm.vars.groups),
         "variables": len(tm.model.proto.variables),
         "constraints": len(tm.model.proto.constraints),
-        "hint_groups": matched,
         "hint_complete": float(first is not None),
         "deterministic_time": solver.deterministic_time,
         "stopped_by_wall_clock": float(
-            deterministic
+            params.reproducible
             and status == cp_model.FEASIBLE
-            and solver.wall_time >= limit * FULL_MODEL_SHARE * WALL_CLOCK_FACTOR * 0.99
+            and solver.deterministic_time < params.time_limit * share * 0.99
         ),
     }
-    # Phase 2: large-neighbourhood search from the best timetable, unless proven optimal.
     begin = first
     if status == cp_model.FEASIBLE:
         found = Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
@@ -146,18 +200,36 @@ def solve(
         stats["incumbent_warm_start"] = first.objective / SCALE
     if begin is not None:
         stats["incumbent_whole_model"] = begin.objective / SCALE
+    # CP-SAT's bound only counts when it found a timetable itself; otherwise use the trivial
+    # bound (every reward, no penalty), which is always valid.
+    bound = tm.objective.upper_bound()
+    if result.solution is not None and begin is not None:
+        bound = max(round(solver.best_objective_bound), begin.objective)
+    # The whole-model solver's memory is not needed any more: give it back before the
+    # neighbourhood search makes its own copies of the model.
+    del solver
+    release_memory(collect=True)
     if begin is not None and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
-        result = _neighbourhood_phase(
-            tm, begin, solver, result, stats, limit, seed, workers, deterministic, callback
-        )
-    if interrupt.stop_requested() is not None:
-        stats["interrupted"] = float(interrupt.stop_requested() or 0)
-    events = callback.events
-    return dataclasses.replace(
-        result,
-        wall_time=time.perf_counter() - start,
-        first_solution_time=events[0].elapsed if events else None,
-        progress=tuple((e.elapsed, e.objective) for e in events),
+        result = _neighbourhood_phase(tm, begin, bound, result, stats, params, callback)
+    return result, stats
+
+
+def _warm_result(
+    data: ProblemData, warm: Solution, start: float, stats: dict[str, float]
+) -> Result | None:
+    """The warm start as the answer when the time ran out before the search found a
+    timetable (``stats`` say why: while the model was built, or before any search phase
+    finished): a timetable without objective or bound, or None when the warm start breaks a
+    rule (a lock the greedy could not meet), because only a verified timetable may be
+    returned."""
+    if total_violations(verify(data, warm)):
+        return None
+    elapsed = time.perf_counter() - start
+    return Result(
+        status=SolveStatus.FEASIBLE,
+        solution=warm,
+        wall_time=elapsed,
+        first_solution_time=elapsed,
         stats=stats,
     )
 
@@ -170,30 +242,26 @@ def _check_ranges(limit: float, seed: int) -> None:
             raise SchedulerError(message)
 
 
-def _complete(tm: TimetableModel) -> Incumbent | None:
+def _complete(tm: TimetableModel, params: SolveParams) -> Incumbent | None:
     """The hinted warm start as a value for every variable (the auxiliary ones solved for),
     or None when the hint does not fit the model (it then only guides the search)."""
-    solver = _solve_hinted(tm)
+    solver = _solve_hinted(tm, params)
     if solver is None:
         return None
     return Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
 
 
-def _solve_hinted(tm: TimetableModel, stoppable: bool = True):
+def _solve_hinted(tm: TimetableModel, params: SolveParams):
     """A solver that holds the model's hint, every hinted variable fixed to its value and the
-    others solved for; None when the hint does not fit. Not ``stoppable`` when it turns the
-    best timetable found into the result, which a stopped search still needs."""
+    others solved for; None when the hint does not fit (or the time ran out)."""
     solver = interrupt.new_solver()
     p = solver.parameters
     p.fix_variables_to_their_hinted_value = True
     p.num_workers = 1
-    p.max_deterministic_time = COMPLETE_HINT_SECONDS
-    status = interrupt.solve(solver, tm.model, stoppable=stoppable)
+    p.max_deterministic_time = params.complete_hint_seconds
+    p.max_time_in_seconds = max(0.01, params.left())
+    status = interrupt.solve(solver, tm.model)
     return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-
-
-# Deterministic seconds to complete the warm start into a full timetable.
-COMPLETE_HINT_SECONDS = 10.0
 
 
 def _hint_all(tm: TimetableModel, incumbent: Incumbent) -> None:
@@ -204,83 +272,54 @@ def _hint_all(tm: TimetableModel, incumbent: Incumbent) -> None:
     hint.values.extend(incumbent.values)
 
 
-# Deterministic seconds the neighbourhood search gets per remaining second of the limit. A
-# neighbourhood is a small solve whose set-up CP-SAT's deterministic clock counts lightly:
-# measured, one deterministic second of neighbourhoods took 1.9 s (medium) to 2.7 s (haren)
-# of wall-clock time, so half a deterministic second per second keeps a run near its limit.
-LNS_DETERMINISTIC_RATE = 0.5
-
-# Share of the time limit for CP-SAT on the whole model; the rest goes to the neighbourhood
-# search (see scheduler/search/lns.py), which improves large terms much faster.
-FULL_MODEL_SHARE = 0.3
-
-
 def _neighbourhood_phase(
-    tm: TimetableModel, first: Incumbent, solver, result: Result, stats: dict, limit: float,
-    seed: int, workers: int, deterministic: bool, callback: _Callback,
+    tm: TimetableModel, first: Incumbent, bound: int, result: Result, stats: dict,
+    params: SolveParams, callback: _Callback,
 ) -> Result:  # fmt: skip
     """Improve ``first`` with LNS for the rest of the limit; the result of the better of the
-    two (``stats`` updated in place)."""
-    start = callback.start
-    # CP-SAT's bound only counts when it found a timetable itself; otherwise use the trivial
-    # bound (every reward, no penalty), which is always valid.
-    if result.solution is not None:
-        bound = max(solver.best_objective_bound, first.objective)
-    else:
-        bound = tm.objective.upper_bound()
+    two (``stats`` updated in place). ``bound`` is the bound to report (scaled)."""
 
     def report(best: Incumbent) -> None:
         callback.record(best.objective, bound, tm.placed_count(best.value))
 
-    if deterministic:
-        budget = max(0.0, limit - solver.deterministic_time) * LNS_DETERMINISTIC_RATE
-        wall = max(0.0, limit * WALL_CLOCK_FACTOR - (time.perf_counter() - start))
+    spent = stats["deterministic_time"]
+    if params.reproducible:
+        budget = max(0.0, params.time_limit - spent) * params.lns_deterministic_rate
     else:
         budget = float("inf")
-        wall = max(0.0, limit - (time.perf_counter() - start))
-    best, lns = improve(tm, first, budget, seed, workers, wall_limit=wall, on_improve=report)
+    best, lns = improve(tm, first, budget, params, on_improve=report)
     stats.update(
         {
             "lns_steps": lns.steps,
             "lns_improvements": lns.improvements,
-            "deterministic_time": solver.deterministic_time + lns.deterministic_time,
-            "stopped_by_wall_clock": float(deterministic and lns.deterministic_time < budget),
+            "deterministic_time": spent + lns.deterministic_time,
         }
     )
+    if params.reproducible and lns.deterministic_time < budget:
+        stats["stopped_by_wall_clock"] = 1.0
     if best is first and result.solution is not None:
         return result
-    final = _fixed_solve(tm, best)
     return dataclasses.replace(
         result,
         status=SolveStatus.FEASIBLE,
-        solution=tm.solution_from(final.boolean_value),
-        objective=final.objective_value / SCALE,
+        solution=tm.solution_from(best.value),
+        objective=best.objective / SCALE,
         bound=bound / SCALE,
-        objective_terms=tm.objective_terms(final.value),
+        objective_terms=tm.objective_terms(best.evaluate),
     )
 
 
-def _fixed_solve(tm: TimetableModel, best: Incumbent):
-    """A solver holding exactly ``best`` (every variable fixed to its hinted value), so that
-    expressions can be evaluated the usual way."""
-    _hint_all(tm, best)
-    solver = _solve_hinted(tm, stoppable=False)
-    if solver is None:
-        raise RuntimeError("the neighbourhood search's timetable does not re-solve")
-    return solver
-
-
-def _set_parameters(solver, limit: float, seed: int, workers: int, deterministic: bool, log):
+def _set_parameters(solver, params: SolveParams, share: float, log: bool) -> None:
+    """Whole-model search: ``share`` of the deterministic limit (reproducible) or of the
+    wall-clock time left (wall-clock mode)."""
     p = solver.parameters
-    p.num_workers = max(1, workers)
-    p.random_seed = int(seed)
+    p.num_workers = params.workers
+    p.random_seed = params.seed
     p.log_search_progress = log
-    if deterministic:
-        p.max_deterministic_time = limit
-        p.max_time_in_seconds = limit * WALL_CLOCK_FACTOR
-        p.interleave_search = p.num_workers > 1
-    else:
-        p.max_time_in_seconds = limit
+    p.interleave_search = p.num_workers > 1
+    p.max_time_in_seconds = max(0.01, params.left() * share)
+    if params.reproducible:
+        p.max_deterministic_time = params.time_limit * share
 
 
 _STATUS = {

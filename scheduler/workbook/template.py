@@ -178,6 +178,12 @@ WEIGHTS_HELP: dict[str, str] = {
     "same_day": "penalty per pair of sessions of one group on the same day",
     "staff_days": "penalty per day a staff member must come in",
     "room_changes": "penalty per group that uses more than one room in the week",
+    "moved_session": "re-plan: cost per session at another day or period",
+    "moved_room": "re-plan: cost per session in another room",
+    "moved_staff": "re-plan: cost per group with another staff member",
+    "moved_learner": "re-plan: cost per continuing learner in another group (--allow-moves)",
+    "moved_intake": "re-plan: cost per planned intake at another time",
+    "moved_internet": "re-plan: cost per continuing internet booking moved or dropped",
 }
 
 

@@ -251,4 +251,5 @@ def test_command_line_flags_override_settings(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, [*args, "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "up to 1 s" in result.output
-    assert (seen["time_limit"], seen["seed"], seen["settings"]) == (1.0, 7, (10.0, 0))
+    params = seen["params"]
+    assert (params.time_limit, params.seed, seen["settings"]) == (1.0, 7, (10.0, 0))

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import openpyxl
 
-import scheduler.search.solve
 from scheduler import pipeline
+from scheduler.search.params import SolveParams
 from scheduler.workbook.validate import read_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,12 +45,10 @@ def sessions_digest(timetable: Path) -> str:
 def digest_of(name: str, folder: Path) -> str:
     """Solve one bundled instance into ``folder`` and return its Sessions digest."""
     data = read_workbook(ROOT / "instances" / f"{name}.xlsx")
-    cap = scheduler.search.solve.WALL_CLOCK_FACTOR
-    scheduler.search.solve.WALL_CLOCK_FACTOR = 1000.0
-    try:
-        _, verified = pipeline.solve_and_verify(data, time_limit=5.0, seed=1, workers=1)
-    finally:
-        scheduler.search.solve.WALL_CLOCK_FACTOR = cap
+    params = SolveParams(
+        time_limit=5.0, seed=1, workers=1, reproducible=True, wall_clock_factor=1000.0
+    )
+    _, verified = pipeline.solve_and_verify(data, params=params)
     if verified is None:
         raise RuntimeError(f"no timetable for {name}")
     return sessions_digest(pipeline.write(verified, folder / f"{name}-timetable.xlsx"))

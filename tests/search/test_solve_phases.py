@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-import scheduler.search.solve
+from scheduler.search.params import SolveParams
 from scheduler.search.solve import solve
 from tests.helpers.terms import assert_valid, random_term
 
@@ -29,11 +29,11 @@ def test_the_first_timetable_is_the_completed_warm_start(term):
 
 
 @pytest.mark.slow
-def test_search_without_a_whole_model_timetable_keeps_a_true_bound(term, monkeypatch):
+def test_search_without_a_whole_model_timetable_keeps_a_true_bound(term):
     """When CP-SAT on the whole model stops before it has a timetable of its own, the
     neighbourhood search starts from the warm start and the bound is the trivial one."""
-    monkeypatch.setattr(scheduler.search.solve, "FULL_MODEL_SHARE", 1e-9)
-    result = solve(term, time_limit=1.0, seed=1)
+    params = SolveParams(time_limit=1.0, seed=1, reproducible=True, full_model_share=1e-9)
+    result = solve(term, params)
     assert result.status == "feasible"
     assert result.stats["lns_steps"] > 0
     assert result.bound >= result.objective
