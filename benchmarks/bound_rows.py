@@ -16,10 +16,11 @@ import json
 import subprocess
 import sys
 
-import scheduler.search.solve
 from benchmarks.ladder import TIME_LIMITS
 from scheduler.model.redundant import FAMILIES, RedundantRows
 from scheduler.search.greedy import greedy
+from scheduler.search.params import SolveParams
+from scheduler.search.solve import solve
 from scheduler.workbook.example import generate
 
 NONE, ALL = "none", "all"
@@ -33,11 +34,13 @@ def variants() -> tuple[str, ...]:
 def measure(name: str, variant: str, limit: float, workers: int, seed: int) -> dict:
     """Solve one instance with one variant of the redundant rows; one row of numbers."""
     RedundantRows.families = {NONE: (), ALL: FAMILIES}.get(variant, (variant,))
-    scheduler.search.solve.WALL_CLOCK_FACTOR = 1000.0
     profile = "haren" if name == "stress" else name
     learners = 700 if name == "stress" else None
     data = generate(profile, 1, learners=learners)
-    result = scheduler.search.solve.solve(data, time_limit=limit, seed=seed, workers=workers)
+    params = SolveParams(
+        time_limit=limit, seed=seed, workers=workers, reproducible=True, wall_clock_factor=1000.0
+    )
+    result = solve(data, params)
     placed = len(result.solution.placed()) if result.solution else None
     return {
         "instance": name,

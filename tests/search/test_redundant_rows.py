@@ -8,12 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-import scheduler.search.solve
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.redundant import FAMILIES, RedundantRows
 from scheduler.search.greedy import greedy
+from scheduler.search.params import SolveParams
+from scheduler.search.solve import solve
 from scheduler.workbook.example import generate
-from tests.helpers.terms import random_term, run
+from tests.helpers.terms import random_term
 
 
 def _fits_with_rows(data, solution) -> bool:
@@ -40,11 +41,11 @@ def test_every_greedy_timetable_satisfies_the_rows(seed, n_learners, hand):
 @pytest.mark.parametrize("seed", range(6))
 def test_the_optimum_is_the_same_with_and_without_the_rows(seed, monkeypatch):
     data = random_term(seed, 20)
-    # a busy machine must not stop the search before the optimum is proven
-    monkeypatch.setattr(scheduler.search.solve, "WALL_CLOCK_FACTOR", 1000.0)
-    with_rows = run(data)
+    # reproducible, and a busy machine must not stop the search before the optimum is proven
+    params = SolveParams(time_limit=5.0, workers=2, reproducible=True, wall_clock_factor=1000.0)
+    with_rows = solve(data, params)
     monkeypatch.setattr(RedundantRows, "families", ())
-    without = run(data)
+    without = solve(data, params)
     assert with_rows.status == without.status == "optimal"
     assert with_rows.objective == without.objective
 
