@@ -22,6 +22,7 @@ TIME_LIMITS: dict[str, float] = {
     "haren": 120.0,
     "stress": 120.0,
     "xl": 180.0,
+    "odd": 60.0,  # another shape: six days, 45-minute periods, 1- and 3-period sessions
 }
 # Terms made from haren's profile with more learners: the ladder name -> learners.
 SCALED_HAREN: dict[str, int] = {"stress": 2 * PROFILES["haren"].learners, "xl": 1000}

@@ -240,7 +240,7 @@ def template(out: Path, force: bool) -> None:
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--profile",
-    type=click.Choice(PROFILES),
+    type=click.Choice((*PROFILES, "odd", "xl")),  # odd and xl vary the shape and the size
     default="small",
     show_default=True,
     help="Size of the prison.",

@@ -11,6 +11,7 @@ from scheduler.data import ProblemData
 from scheduler.model.constraints import Constraints
 from scheduler.model.instance import Instance, build_instance, present
 from scheduler.model.objective import SCALE, Objective, build_objective
+from scheduler.model.redundant import add_redundant_rows
 from scheduler.model.variables import GroupVars, Variables, make_group_vars
 from scheduler.rules import group_id, group_number, needs_intake
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
@@ -44,6 +45,7 @@ class TimetableModel(Constraints):
         self.stop()
         self.objective: Objective = Objective()
         if objective:
+            add_redundant_rows(self)  # only for the bound (docs/model.md), so not for explain
             self.objective = build_objective(self.model, self.inst, self.vars)
             self.model.maximize(self.objective.expression())
 

@@ -36,7 +36,7 @@ import datetime as dt
 import math
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scheduler.data import (
@@ -122,6 +122,14 @@ class Profile:
     partial_strike: bool
     contact_bans: int
     scenarios: bool = False
+    # The week and the course shapes; the defaults are the common Flemish prison week.
+    days: tuple[str, ...] = WEEKDAYS
+    period_times: tuple[tuple[str, str], ...] = PERIOD_TIMES
+    term_start: dt.date = TERM_START
+    intake_periods: int = 1
+    nt2_courses: Mapping[str, tuple[int, int, int, int, int]] | None = None  # None: NT2_COURSES
+    mo_course: tuple[int, int, int] = (2, 2, 60)  # sessions a week, periods a session, hours
+    day_patterns: Mapping[int, tuple[tuple[str, ...], ...]] | None = None  # None: DAY_PATTERNS
 
 
 def _wings(
@@ -171,6 +179,47 @@ def _haren_sections() -> tuple[SectionSpec, ...]:
         *_wings("W", range(1, 3), "women", ("WOMEN",), women, "Women's unit"),
     )
 
+
+def _campus_sections() -> tuple[SectionSpec, ...]:
+    """Several prisons' worth of wings on one campus: two remand houses, two sentenced houses
+    (workers and community units) and a women's house."""
+    out: list[SectionSpec] = []
+    for house in ("A", "B"):
+        zone = f"remand house {house}"
+        out += _wings(f"R{house}", range(1, 5), "remand", ("REMAND-A", "REMAND-B"), zone, "Remand")
+    for house in ("A", "B"):
+        zone = f"sentenced house {house}"
+        out += _wings(f"S{house}", range(1, 4), "workers", ("WORK",), zone, "Workers' unit")
+        out += _wings(f"S{house}", range(4, 7), "community", ("COMMUNITY",), zone, "Community")
+    out += _wings("W", range(1, 4), "women", ("WOMEN",), "women's house", "Women's unit")
+    return tuple(out)
+
+
+# The odd-shaped prison: six teaching days of 45-minute periods with short breaks.
+ODD_DAYS: tuple[str, ...] = (*WEEKDAYS, "Sat")
+ODD_PERIOD_TIMES: tuple[tuple[str, str], ...] = (
+    ("08:15", "09:00"),
+    ("09:00", "09:45"),
+    ("10:00", "10:45"),  # after a quarter-hour break
+    ("10:45", "11:30"),
+    ("13:15", "14:00"),
+    ("14:00", "14:45"),
+    ("15:00", "15:45"),  # after a quarter-hour break
+)
+ODD_TERM_START = dt.date(2027, 1, 13)  # a Wednesday: the term starts mid-week
+# Short daily sessions for the alfa track and for 2.1, triple periods for the others.
+ODD_NT2_COURSES: dict[str, tuple[int, int, int, int, int]] = {
+    "alfa": (5, 1, 50, 4, 8),
+    "1.1": (2, 3, 60, 5, 12),
+    "1.2": (2, 3, 60, 5, 12),
+    "2.1": (4, 1, 40, 4, 10),
+    "2.2": (2, 3, 60, 4, 10),
+}
+ODD_DAY_PATTERNS: dict[int, tuple[tuple[str, ...], ...]] = {
+    2: (("Wed", "Sat"), ("Tue", "Fri"), ("Mon", "Thu"), ("Thu", "Sat")),
+    3: (("Mon", "Wed", "Sat"), ("Tue", "Thu", "Sat"), ("Mon", "Tue", "Thu"), ("Wed", "Fri", "Sat")),
+    4: (("Mon", "Tue", "Thu", "Sat"), ("Tue", "Wed", "Fri", "Sat"), ("Mon", "Wed", "Thu", "Fri")),
+}
 
 PROFILES: dict[str, Profile] = {
     "small": Profile(
@@ -289,9 +338,75 @@ PROFILES: dict[str, Profile] = {
         partial_strike=True,
         contact_bans=8,
     ),
+    # An odd shape: six teaching days of seven 45-minute periods with short breaks, sessions of
+    # one and of three periods, two-period intakes, internet windows on Saturday, a term that
+    # starts on a Wednesday.
+    "odd": Profile(
+        prison="Prison of Marche (synthetic example, ~350 places, a six-day week)",
+        learners=120,
+        sections=_medium_sections(),
+        classrooms=((12, "central", ""), (12, "central", ""), (10, "central", "")),
+        labs=((10, 6),),
+        interview_rooms=1,
+        nt2_levels=("alfa", "1.1", "1.2", "2.1", "2.2"),
+        mo_languages=("ar", "fr", "en", "ru", "ro"),
+        internet_windows=(
+            ("Sat", "08:15", "11:30"),
+            ("Sat", "13:15", "14:45"),
+            ("Wed", "10:00", "11:30"),
+        ),
+        intake_weeks=2,
+        max_groups_moving=3,
+        time_limit_s=60,
+        partial_strike=False,
+        contact_bans=3,
+        days=ODD_DAYS,
+        period_times=ODD_PERIOD_TIMES,
+        term_start=ODD_TERM_START,
+        intake_periods=2,
+        nt2_courses=ODD_NT2_COURSES,
+        mo_course=(1, 3, 30),
+        day_patterns=ODD_DAY_PATTERNS,
+    ),
+    # About 1,000 learners: a campus with several prisons' worth of wings in one workbook.
+    "xl": Profile(
+        prison="Penitentiary campus (synthetic example, ~3,000 places in five houses)",
+        learners=1000,
+        sections=_campus_sections(),
+        classrooms=(
+            *((12, "central", "") for _ in range(8)),
+            (10, "central", ""),
+            (10, "central", ""),
+            (12, "remand house A", "remand"),
+            (10, "remand house A", "remand"),
+            (12, "remand house B", "remand"),
+            (10, "remand house B", "remand"),
+            (12, "sentenced house A", "sentenced"),
+            (12, "sentenced house B", "sentenced"),
+            (10, "women's house", "women"),
+            (10, "women's house", "women"),
+        ),
+        labs=((12, 8), (12, 8), (12, 8), (10, 6)),
+        interview_rooms=4,
+        nt2_levels=("alfa", "1.1", "1.2", "2.1", "2.2"),
+        mo_languages=("ar", "fr", "en", "ru", "ro", "ti", "ps", "sq"),
+        internet_windows=(
+            *((day, "08:30", "11:30") for day in WEEKDAYS),
+            ("Mon", "13:00", "16:00"),
+            ("Tue", "13:00", "16:00"),
+            ("Thu", "13:00", "16:00"),
+        ),
+        intake_weeks=3,
+        max_groups_moving=14,
+        time_limit_s=300,
+        partial_strike=True,
+        contact_bans=20,
+    ),
 }
 # Which NT2 levels get one of their weekly sessions in the computer lab, per profile.
 INTERNET_LEVELS: dict[str, tuple[str, ...]] = {
+    "odd": ("1.2", "2.1"),
+    "xl": ("1.2", "2.1", "2.2"),
     "small": ("2.1",),
     "medium": ("1.2", "2.1"),
     "large": ("1.2", "2.1"),
@@ -478,7 +593,7 @@ def generate(
     rooms = _rooms(spec, scale, internet)
     data = ProblemData(
         settings=_settings(spec, seed, scale),
-        periods=_periods(),
+        periods=_periods(spec),
         sections=_sections(spec),
         regimes=_regimes(spec),
         rooms=rooms,
@@ -489,8 +604,8 @@ def generate(
         closed_days=_closed_days(spec),
         separations=_separations(spec, rng, people, scale),
         room_unavailability=_room_unavailability(rooms),
-        staff_availability=_staff_availability(rng, staff),
-        learner_unavailability=_learner_unavailability(rng, people),
+        staff_availability=_staff_availability(rng, staff, spec),
+        learner_unavailability=_learner_unavailability(rng, people, spec.days),
         weights=dict(DEFAULT_WEIGHTS),
     )
     if spec.scenarios:
@@ -513,20 +628,20 @@ def _settings(spec: Profile, seed: int, scale: float) -> Settings:
     moving = spec.max_groups_moving
     return Settings(
         prison=spec.prison,
-        term_start=TERM_START,
+        term_start=spec.term_start,
         term_end=TERM_END,
-        teaching_days=WEEKDAYS,
+        teaching_days=spec.days,
         max_groups_moving=None if moving is None else max(1, math.ceil(moving * scale)),
         time_limit_s=spec.time_limit_s,
         seed=seed,
-        intake_periods=1,
+        intake_periods=spec.intake_periods,
         intake_weeks=spec.intake_weeks,
     )
 
 
-def _periods() -> tuple[Period, ...]:
+def _periods(spec: Profile) -> tuple[Period, ...]:
     return tuple(
-        Period(f"P{i + 1}", _t(start), _t(end)) for i, (start, end) in enumerate(PERIOD_TIMES)
+        Period(f"P{i + 1}", _t(start), _t(end)) for i, (start, end) in enumerate(spec.period_times)
     )
 
 
@@ -566,16 +681,16 @@ def _weekday_on_or_after(date: dt.date) -> dt.date:
     return date
 
 
-def _stay(rng: random.Random) -> tuple[dt.date | None, dt.date | None]:
+def _stay(rng: random.Random, start: dt.date) -> tuple[dt.date | None, dt.date | None]:
     """Arrival during the term for some; release during the term (early or late) for others."""
     arrival = None
     if rng.random() < 0.12:
-        arrival = _weekday_on_or_after(TERM_START + dt.timedelta(days=rng.randrange(7, 70)))
+        arrival = _weekday_on_or_after(start + dt.timedelta(days=rng.randrange(7, 70)))
     draw, release = rng.random(), None
     if draw < 0.06:  # too early to complete a course
-        release = TERM_START + dt.timedelta(days=rng.randrange(14, 56))
+        release = start + dt.timedelta(days=rng.randrange(14, 56))
     elif draw < 0.15:  # late in the term
-        release = TERM_START + dt.timedelta(days=rng.randrange(70, 105))
+        release = start + dt.timedelta(days=rng.randrange(70, 105))
     elif draw < 0.18:  # expected transfer soon after the term
         release = TERM_END + dt.timedelta(days=rng.randrange(7, 60))
     if arrival and release and release <= arrival + dt.timedelta(days=14):
@@ -603,7 +718,7 @@ def _learner(spec: Profile, rng: random.Random, number: int, internet: bool) -> 
     intake = ("NT2" in wants and level is None) or rng.random() < 0.12
     internet_periods = rng.choices((0, 1, 2), (0.82, 0.12, 0.06))[0] if internet else 0
     priority = rng.choices((1, 2, 3, 4, 5), (0.05, 0.15, 0.55, 0.17, 0.08))[0]
-    arrival, release = _stay(rng)
+    arrival, release = _stay(rng, spec.term_start)
     return Learner(
         f"L{number:04d}",
         section.section,
@@ -637,7 +752,7 @@ def _courses(profile: str, spec: Profile, internet: bool) -> tuple[Course, ...]:
     small = spec.learners <= 60  # small prisons run smaller groups
     out = []
     for level in spec.nt2_levels:
-        sessions, periods, hours, low, high = NT2_COURSES[level]
+        sessions, periods, hours, low, high = (spec.nt2_courses or NT2_COURSES)[level]
         online = 1 if internet and level in INTERNET_LEVELS[profile] else 0
         low = 4 if small else low
         if online:
@@ -663,7 +778,9 @@ def _courses(profile: str, spec: Profile, internet: bool) -> tuple[Course, ...]:
         )
     for lang in spec.mo_languages:
         name = f"Civic orientation in {LANGUAGE_NAMES[lang]}"
-        out.append(Course(f"MO-{lang}", "MO", name, "", lang, 2, 2, 60, 4 if small else 5, 12))
+        sessions, periods, hours = spec.mo_course
+        low = 4 if small else 5
+        out.append(Course(f"MO-{lang}", "MO", name, "", lang, sessions, periods, hours, low, 12))
     return tuple(out)
 
 
@@ -790,10 +907,11 @@ def _staff(
     side_of = _side_of(spec)
     mo = [c.language for c in courses if c.kind == "MO"]
     load = {c.course: _weekly_load(c, learners, side_of, mo) for c in courses}
+    patterns = spec.day_patterns or DAY_PATTERNS
     return (
-        *_nt2_teachers(rng, courses, load),
-        *_mo_trainers(rng, courses, load),
-        *_counsellors(rng, spec, learners),
+        *_nt2_teachers(rng, courses, load, patterns),
+        *_mo_trainers(rng, courses, load, patterns),
+        *_counsellors(rng, spec, learners, patterns),
     )
 
 
@@ -804,7 +922,10 @@ def _numbered(pool: Sequence[str], i: int) -> str:
 
 
 def _nt2_teachers(
-    rng: random.Random, courses: Sequence[Course], load: dict[str, int]
+    rng: random.Random,
+    courses: Sequence[Course],
+    load: dict[str, int],
+    patterns: Mapping[int, tuple[tuple[str, ...], ...]],
 ) -> list[Staff]:
     """CBE teachers for the alfa track, CVO teachers for the other levels."""
     alfa = [c.course for c in courses if c.kind == "NT2" and c.level == "alfa"]
@@ -828,14 +949,14 @@ def _nt2_teachers(
 
     if alfa:
         for _ in range(max(1, math.ceil(STAFF_SHARE * load[alfa[0]] / 12))):
-            hire(CBE, tuple(alfa), 12, rng.choice(DAY_PATTERNS[3]))
+            hire(CBE, tuple(alfa), 12, rng.choice(patterns[3]))
     need = STAFF_SHARE * sum(load[c] for c in cvo)
     supply, k = 0, 0
     lower = tuple(c for c in cvo if c in ("NT2-1.1", "NT2-1.2"))
     while cvo and (k == 0 or supply < need):
         cap = (16, 12, 16, 8)[k % 4]
         # The first CVO teacher comes Mon-Thu, so that "also on Fridays" is a real what-if.
-        days = ("Mon", "Tue", "Wed", "Thu") if k == 0 else rng.choice(DAY_PATTERNS[LOAD_DAYS[cap]])
+        days = ("Mon", "Tue", "Wed", "Thu") if k == 0 else rng.choice(patterns[LOAD_DAYS[cap]])
         # CVO teachers do not teach the CBE alfa track, so their courses are listed.
         hire(CVO, lower if k % 3 == 2 else tuple(cvo), cap, days)
         supply, k = supply + cap, k + 1
@@ -843,7 +964,10 @@ def _nt2_teachers(
 
 
 def _mo_trainers(
-    rng: random.Random, courses: Sequence[Course], load: dict[str, int]
+    rng: random.Random,
+    courses: Sequence[Course],
+    load: dict[str, int],
+    patterns: Mapping[int, tuple[tuple[str, ...], ...]],
 ) -> list[Staff]:
     """At least one trainer per MO language offered, more where demand is high."""
     out: list[Staff] = []
@@ -861,13 +985,18 @@ def _mo_trainers(
                     (),
                     languages,
                     (8, 12)[j % 2],
-                    rng.choice(DAY_PATTERNS[2]),
+                    rng.choice(patterns[2]),
                 )
             )
     return out
 
 
-def _counsellors(rng: random.Random, spec: Profile, learners: Sequence[Learner]) -> list[Staff]:
+def _counsellors(
+    rng: random.Random,
+    spec: Profile,
+    learners: Sequence[Learner],
+    patterns: Mapping[int, tuple[tuple[str, ...], ...]],
+) -> list[Staff]:
     """Trajectory counsellors for the intakes of the first weeks, several languages each."""
     intakes = sum(1 for x in learners if needs_intake(x))
     # Larger prisons have a second counsellor, so that more languages are covered.
@@ -885,24 +1014,27 @@ def _counsellors(rng: random.Random, spec: Profile, learners: Sequence[Learner])
                 (),
                 languages,
                 10,
-                rng.choice(DAY_PATTERNS[2]),
+                rng.choice(patterns[2]),
             )
         )
     return out
 
 
 def _staff_availability(
-    rng: random.Random, staff: Sequence[Staff]
+    rng: random.Random, staff: Sequence[Staff], spec: Profile
 ) -> tuple[StaffAvailability, ...]:
     """About one teacher or trainer in four teaches elsewhere on the afternoon of one of their days."""
+    times = [(_t(a), _t(b)) for a, b in spec.period_times]
+    first, last = times[0][0], times[-1][1]
+    noon = max(end for start, end in times if start < _t("12:00"))
     out = []
     for s in staff:
         if s.role == "counsellor" or rng.random() >= 0.25:
             continue
         morning_only = rng.choice(s.days)
         for day in s.days:
-            end = "11:30" if day == morning_only else "16:00"
-            out.append(StaffAvailability(s.staff, day, _t("08:30"), _t(end)))
+            end = noon if day == morning_only else last
+            out.append(StaffAvailability(s.staff, day, first, end))
     return tuple(out)
 
 
@@ -1006,14 +1138,14 @@ def _kind(spec: Profile, kind: str) -> list[str]:
 
 
 def _learner_unavailability(
-    rng: random.Random, learners: Sequence[Learner]
+    rng: random.Random, learners: Sequence[Learner], days: Sequence[str]
 ) -> tuple[LearnerUnavailability, ...]:
     """A weekly court hearing, work shift, medical round or therapy group for a few learners."""
     out = []
     for x in learners:
         if rng.random() < 0.05:
             reason, start, end = rng.choice(UNAVAILABILITY)
-            day = rng.choice(WEEKDAYS)
+            day = rng.choice(days)
             out.append(LearnerUnavailability(x.learner, day, _t(start), _t(end), reason))
     return tuple(out)
 

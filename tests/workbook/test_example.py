@@ -21,6 +21,8 @@ INSTANCES = Path(__file__).resolve().parents[2] / "instances"
 
 # profile: (learners, sections, classrooms, labs, interview rooms, staff range, courses range)
 EXPECTED = {
+    "odd": (120, (6, 6), 3, 1, 1, (8, 16), (8, 10)),
+    "xl": (1000, (20, 26), 18, 4, 4, (70, 110), (12, 14)),
     "small": (45, (3, 4), 2, 1, 1, (4, 10), (5, 9)),
     "medium": (100, (5, 8), 3, 1, 1, (8, 16), (7, 11)),
     "large": (200, (7, 10), 5, 1, 2, (15, 28), (8, 12)),
@@ -66,8 +68,11 @@ def test_counts_per_profile(term):
 def test_term_calendar_periods_and_settings(term):
     profile, data = term
     s = data.settings
-    assert (s.term_start, s.term_end) == (TERM_START, TERM_END)
+    assert s.term_end == TERM_END
     assert 15 <= ((s.term_end - s.term_start).days + 1) / 7 <= 16
+    if profile == "odd":
+        return  # its own week: test_odd_profile_has_another_shape
+    assert s.term_start == TERM_START
     assert [(p.period, p.start, p.end) for p in data.periods][0] == ("P1", 510, 570)
     assert len(data.periods) == 6
     assert 2 <= s.intake_weeks <= 3
@@ -101,7 +106,7 @@ def test_closed_days_include_a_strike_and_a_holiday(term):
     assert reasons["strike"] >= 1 and reasons["holiday"] >= 1
     assert all(TERM_START <= c.date <= TERM_END for c in data.closed_days)
     partial = [c for c in data.closed_days if c.reason == "strike" and c.sections]
-    assert bool(partial) == (profile in ("large", "haren"))
+    assert bool(partial) == (profile in ("large", "haren", "xl"))
 
 
 def test_references_are_consistent(term):
@@ -154,6 +159,30 @@ def test_more_learners_scale_staff_and_rooms():
     assert len(double.staff) > 1.5 * len(base.staff)
     assert _kinds(double)["classroom"] == 2 * _kinds(base)["classroom"]
     assert double.settings.max_groups_moving == 2 * base.settings.max_groups_moving
+
+
+def test_odd_profile_has_another_shape():
+    """Six teaching days of 45-minute periods with short breaks, 1- and 3-period sessions,
+    2-period intakes, internet on Saturday, a term that starts on a Wednesday."""
+    data = generate("odd", 1)
+    s = data.settings
+    assert s.teaching_days == ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
+    assert s.term_start.strftime("%a") == "Wed" and s.intake_periods == 2
+    assert {p.end - p.start for p in data.periods} == {45}
+    breaks = {b.start - a.end for a, b in zip(data.periods, data.periods[1:], strict=False)}
+    assert 15 in breaks and 0 in breaks
+    assert {c.session_periods for c in data.courses} == {1, 3}
+    assert any(w.day == "Sat" for w in data.internet_windows)
+    assert any("Sat" in x.days for x in data.staff)
+    assert all(a.start == data.periods[0].start for a in data.staff_availability)
+
+
+def test_xl_profile_is_several_prisons_of_wings():
+    data = generate("xl", 1)
+    zones = {x.zone for x in data.sections}
+    assert len(data.learners) == 1000 and len(zones) == 5
+    assert len({x.section for x in data.learners}) == len(data.sections)
+    assert sum(1 for s in data.staff if s.role == "counsellor") >= 3
 
 
 def test_without_internet_nothing_needs_internet():
