@@ -33,7 +33,8 @@ from scheduler.console import (
 )
 from scheduler.data import ROOM_KINDS, STAFF_ROLES, ProblemData
 from scheduler.errors import SchedulerError, WorkbookError
-from scheduler.rules import needs_intake, plural
+from scheduler.i18n import LANGUAGES, N_, _, _n, language, set_language
+from scheduler.rules import needs_intake
 
 if TYPE_CHECKING:  # imported for annotations only: the commands load them when they run
     from scheduler.pipeline import Verified
@@ -46,7 +47,9 @@ PROFILES = ("small", "medium", "large", "haren")
 def _refuse_overwrite(path: Path, force: bool) -> None:
     """A filled-in term workbook must never be lost to a mistyped command."""
     if path.exists() and not force:
-        raise click.UsageError(f"{path} already exists; choose another name or add --force")
+        raise click.UsageError(
+            _("{path} already exists; choose another name or add --force", path=path)
+        )
 
 
 class Main(click.Group):
@@ -61,17 +64,21 @@ class Main(click.Group):
             # The reader went away (``| head``): click's main() quiets the streams and exits.
             raise
         except WorkbookError as exc:
-            print_problems("The workbook", exc.problems)
+            print_problems(_("The workbook"), exc.problems)
             ctx.exit(EXIT_BAD_INPUT)
         except SchedulerError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(_("Error: {message}", message=exc), err=True)
             ctx.exit(EXIT_BAD_INPUT)
         except Exception as exc:
             if debug_enabled():
                 raise
             click.echo(
-                f"Error: unexpected {type(exc).__name__}: {exc}. This is a bug in scheduler; "
-                "please report it (run again with SCHEDULER_DEBUG=1 for the details).",
+                _(
+                    "Error: unexpected {kind}: {message}. This is a bug in scheduler; please "
+                    "report it (run again with SCHEDULER_DEBUG=1 for the details).",
+                    kind=type(exc).__name__,
+                    message=exc,
+                ),
                 err=True,
             )
             ctx.exit(EXIT_BUG)
@@ -79,7 +86,14 @@ class Main(click.Group):
 
 @click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="scheduler")
-def main() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of messages and workbooks (default: SCHEDULER_LANG, else the workbook's "
+    "Settings language, else nl).",
+)
+def main(lang: str | None) -> None:
     """Timetables for prison education: NT2 groups, civic orientation (MO), intakes and
     supervised internet, from one Excel workbook per term.
 
@@ -88,6 +102,7 @@ def main() -> None:
       scheduler template term.xlsx        # a blank workbook to fill in
       scheduler validate term.xlsx        # check it, see what is missing
     """
+    set_language(lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,37 +120,89 @@ def _wanting(data: ProblemData, kind: str) -> int:
     return sum(kind in lrn.wants for lrn in data.learners)
 
 
+# The labels of the summaries, padded to the longest in the language so that values line up.
+LABELS = (
+    N_("Prison:"),
+    N_("Term:"),
+    N_("Sections:"),
+    N_("Rooms:"),
+    N_("Staff:"),
+    N_("Courses:"),
+    N_("Learners:"),
+    N_("Status:"),
+    N_("Objective:"),
+    N_("Time:"),
+    N_("Groups:"),
+    N_("Intakes:"),
+    N_("Internet:"),
+    N_("Verifier:"),
+)
+
+
+def _label(text: str) -> str:
+    """A summary line's label (already translated), padded so that the values line up."""
+    return text.ljust(max(10, *(len(_(label)) for label in LABELS)) + 1)
+
+
 def summary_lines(data: ProblemData) -> list[str]:
     """What a coordinator checks at a glance: the term, what is there, and what is asked."""
+    from scheduler.workbook.languages import name as language_name
     from scheduler.workbook.validate import demand
 
     s = data.settings
     weeks = (s.term_end - s.term_start).days // 7 + 1
     learners = data.learners
     internet = [lrn.internet_periods for lrn in learners if lrn.internet_periods > 0]
+    term = _(
+        "{start} to {end} ({weeks}; {days}; {periods} a day; {closed})",
+        start=s.term_start,
+        end=s.term_end,
+        weeks=_n("{n} week", "{n} weeks", weeks),
+        days=",".join(data.teaching_days),
+        periods=_n("{n} period", "{n} periods", len(data.periods)),
+        closed=_n("{n} closed day", "{n} closed days", len(data.closed_days)),
+    )
     lines = [
-        f"Prison:    {s.prison}",
-        f"Term:      {s.term_start} to {s.term_end} ({plural(weeks, 'week')}; "
-        f"{','.join(data.teaching_days)}; {plural(len(data.periods), 'period')} a day; "
-        f"{plural(len(data.closed_days), 'closed day')})",
-        f"Sections:  {len(data.sections)}",
-        f"Rooms:     {len(data.rooms)} ({_counts((r.kind for r in data.rooms), ROOM_KINDS)})",
-        f"Staff:     {len(data.staff)} ({_counts((m.role for m in data.staff), STAFF_ROLES)})",
-        f"Courses:   {len(data.courses)}",
-        f"Learners:  {len(learners)} ({_wanting(data, 'NT2')} want NT2, {_wanting(data, 'MO')} want MO)",
-        "Demand per course (learners who fit it):",
+        _label(_("Prison:")) + s.prison,
+        _label(_("Term:")) + term,
+        _label(_("Sections:")) + str(len(data.sections)),
+        _label(_("Rooms:"))
+        + f"{len(data.rooms)} ({_counts((r.kind for r in data.rooms), ROOM_KINDS)})",
+        _label(_("Staff:"))
+        + f"{len(data.staff)} ({_counts((m.role for m in data.staff), STAFF_ROLES)})",
+        _label(_("Courses:")) + str(len(data.courses)),
+        _label(_("Learners:"))
+        + _(
+            "{count} ({nt2} want NT2, {mo} want MO)",
+            count=len(learners),
+            nt2=_wanting(data, "NT2"),
+            mo=_wanting(data, "MO"),
+        ),
+        _("Demand per course (learners who fit it):"),
     ]
     wanted = demand(data)
     width = max((len(c.course) for c in data.courses), default=0)
     for c in data.courses:
-        what = f"NT2 level {c.level}" if c.kind == "NT2" else f"MO in {c.language}"
+        what = (
+            _("NT2 level {level}", level=c.level)
+            if c.kind == "NT2"
+            else _("MO in {language}", language=language_name(c.language, language()))
+        )
         lines.append(f"  {c.course:<{width}}  {what:<16} {wanted[c.course]:>5}")
     intakes = sum(needs_intake(lrn) for lrn in learners)
-    lines.append(f"Intakes needed: {plural(intakes, 'learner')}")
+    lines.append(_("Intakes needed: {learners}", learners=_learners(intakes)))
     lines.append(
-        f"Internet periods asked: {sum(internet)} a week by {plural(len(internet), 'learner')}"
+        _(
+            "Internet periods asked: {periods} a week by {learners}",
+            periods=sum(internet),
+            learners=_learners(len(internet)),
+        )
     )
     return lines
+
+
+def _learners(n: int) -> str:
+    return _n("{n} learner", "{n} learners", n)
 
 
 @main.command()
@@ -151,8 +218,17 @@ def validate(workbook: Path) -> None:
       scheduler validate instances/small.xlsx
     """
     data, problems = check_or_exit(workbook, err=False)
-    with_warnings = f", with {plural(len(problems), 'warning')} (below)" if problems else ""
-    click.echo(f"{workbook.name} is valid{with_warnings}.")
+    if problems:
+        click.echo(
+            _n(
+                "{name} is valid, with {n} warning (below).",
+                "{name} is valid, with {n} warnings (below).",
+                len(problems),
+                name=workbook.name,
+            )
+        )
+    else:
+        click.echo(_("{name} is valid.", name=workbook.name))
     for line in summary_lines(data):
         click.echo(line)
     print_problems(workbook.name, problems, err=False)
@@ -181,7 +257,11 @@ def template(out: Path, force: bool) -> None:
     _refuse_overwrite(out, force)
     write_template(out)
     click.echo(
-        f"Wrote a blank term workbook to {out}; fill it in, then run: scheduler validate {out}"
+        _(
+            "Wrote a blank term workbook to {path}; fill it in, then run: scheduler validate "
+            "{path}",
+            path=out,
+        )
     )
 
 
@@ -228,7 +308,13 @@ def example(
     data = generate(profile, seed, learners=learners, internet=not no_internet)
     write_workbook(data, out)
     click.echo(
-        f"Wrote a {profile} example term ({plural(len(data.learners), 'learner')}, seed {seed}) to {out}"
+        _(
+            "Wrote a {profile} example term ({learners}, seed {seed}) to {path}",
+            profile=profile,
+            learners=_learners(len(data.learners)),
+            seed=seed,
+            path=out,
+        )
     )
 
 
@@ -246,48 +332,79 @@ def default_output(workbook: Path, suffix: str = "timetable") -> Path:
 
 def _refuse_input_as_output(workbook: Path, out: Path) -> None:
     if out.exists() and out.resolve() == workbook.resolve():
-        raise click.UsageError(f"{out} is the input workbook; choose another output name")
+        raise click.UsageError(
+            _("{path} is the input workbook; choose another output name", path=out)
+        )
     if out.suffix.lower() != ".xlsx":
-        raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
+        raise click.UsageError(
+            _("{path}: the timetable is an Excel workbook; end the name in .xlsx", path=out)
+        )
 
 
 def result_lines(verified: Verified) -> list[str]:
     """The end-of-solve summary: status, quality, what was placed, what the verifier found."""
     result, figures = verified.result, verified.figures
     gap = result.gap
+    proven = (
+        _("(proven best)") if result.status == "optimal" else _("(best found in the time limit)")
+    )
+    time = _("{seconds} s", seconds=round(result.wall_time, 1))
+    if result.first_solution_time is not None:
+        first = round(result.first_solution_time, 1)
+        time += " " + _("(first timetable after {seconds} s)", seconds=first)
+    gap_text = f"{100 * gap:.2f}%" if gap is not None else "-"
     lines = [
-        f"Status:    {result.status}"
-        + (" (proven best)" if result.status == "optimal" else " (best found in the time limit)"),
-        f"Objective: {result.objective:.1f}   bound {result.bound:.1f}   gap "
-        + (f"{100 * gap:.2f}%" if gap is not None else "-"),
-        f"Time:      {result.wall_time:.1f} s"
-        + (
-            f" (first timetable after {result.first_solution_time:.1f} s)"
-            if result.first_solution_time is not None
-            else ""
+        _label(_("Status:")) + f"{result.status} {proven}",
+        _label(_("Objective:"))
+        + _(
+            "{objective}   bound {bound}   gap {gap}",
+            objective=round(result.objective, 1),
+            bound=round(result.bound, 1),
+            gap=gap_text,
         ),
+        _label(_("Time:")) + time,
     ]
     if result.stats.get("stopped_by_wall_clock"):
         lines.append(
-            "           stopped by the wall-clock cap: this run is not guaranteed to repeat"
+            _label("") + _("stopped by the wall-clock cap: this run is not guaranteed to repeat")
         )
     groups = verified.solution.groups
     lines.append(
-        f"Groups:    {len(groups)} formed, {len(verified.solution.sessions)} weekly sessions"
+        _label(_("Groups:"))
+        + _(
+            "{groups} formed, {sessions} weekly sessions",
+            groups=len(groups),
+            sessions=len(verified.solution.sessions),
+        )
     )
     for kind in sorted(figures.asked):
         asked, placed = figures.asked[kind], figures.placed[kind]
         share = f" ({100 * placed / asked:.0f}%)" if asked else ""
-        lines.append(f"{kind + ':':<10} {placed} of {asked} learners placed{share}")
-    lines.append(f"Intakes:   {figures.intakes_held} of {figures.intakes_asked} held")
+        lines.append(
+            _label(kind + ":")
+            + _("{placed} of {asked} learners placed", placed=placed, asked=asked)
+            + share
+        )
     lines.append(
-        f"Internet:  {figures.internet_booked} of {figures.internet_asked} weekly periods booked"
+        _label(_("Intakes:"))
+        + _("{held} of {asked} held", held=figures.intakes_held, asked=figures.intakes_asked)
+    )
+    lines.append(
+        _label(_("Internet:"))
+        + _(
+            "{booked} of {asked} weekly periods booked",
+            booked=figures.internet_booked,
+            asked=figures.internet_asked,
+        )
     )
     bad = verified.violations
     lines.append(
-        "Verifier:  every hard rule holds"
-        if bad == 0
-        else f"Verifier:  {plural(bad, 'violation')} found"
+        _label(_("Verifier:"))
+        + (
+            _("every hard rule holds")
+            if bad == 0
+            else _n("{n} violation found", "{n} violations found", bad)
+        )
     )
     return lines
 
@@ -399,12 +516,17 @@ def solve(
     what = workbook.name
     if scenario is not None:
         data = scenario_or_exit(workbook, data, scenario)
-        what = f"{workbook.name}, scenario {scenario}"
+        what = _("{name}, scenario {scenario}", name=workbook.name, scenario=scenario)
     limit = time_limit if time_limit is not None else data.settings.time_limit_s
     click.echo(
-        f"Solving {what}: {plural(len(data.learners), 'learner')}, "
-        f"{plural(len(data.courses), 'course')}, up to {limit:g} s on "
-        f"{plural(workers, 'worker')}...",
+        _(
+            "Solving {what}: {learners}, {courses}, up to {limit} s on {workers}...",
+            what=what,
+            learners=_learners(len(data.learners)),
+            courses=_n("{n} course", "{n} courses", len(data.courses)),
+            limit=f"{limit:g}",
+            workers=_n("{n} worker", "{n} workers", workers),
+        ),
         err=True,
     )
     result, verified = pipeline.solve_and_verify(
@@ -419,20 +541,27 @@ def solve(
         click.echo("", err=True)
     if verified is None:
         if result.status == "infeasible":
-            click.echo("No timetable exists: the hard rules cannot all hold.", err=True)
+            click.echo(_("No timetable exists: the hard rules cannot all hold."), err=True)
             for reason in result.conflicts:
                 click.echo(f"  - {reason}", err=True)
         else:
+            shown = f"{limit:g}"
             click.echo(
-                f"No timetable found within {limit:g} s (solver status: {result.status}); "
-                "try a longer --time-limit.",
+                _(
+                    "No timetable found within {limit} s (solver status: {status}); try a "
+                    "longer --time-limit.",
+                    limit=shown,
+                    status=result.status,
+                ),
                 err=True,
             )
         raise click.exceptions.Exit(EXIT_NO_TIMETABLE)
     if verified.violations:
         click.echo(
-            "The solver's timetable breaks hard rules, so it was not written. This is a bug "
-            "in scheduler; please report it with the workbook:",
+            _(
+                "The solver's timetable breaks hard rules, so it was not written. This is a "
+                "bug in scheduler; please report it with the workbook:"
+            ),
             err=True,
         )
         for check in verified.checks:
@@ -442,7 +571,7 @@ def solve(
     pipeline.write(verified, out)
     for line in result_lines(verified):
         click.echo(line)
-    click.echo(f"Wrote the timetable to {out}")
+    click.echo(_("Wrote the timetable to {path}", path=out))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -485,14 +614,20 @@ def _progress_bar(done: int, total: int, outcome: Outcome) -> None:
     width = 24
     filled = width * done // total
     placed = outcome.figure("learners placed")
-    detail = outcome.status + (f", {placed} learners placed" if placed is not None else "")
+    detail = outcome.status
+    if placed is not None:
+        detail += ", " + _("{placed} learners placed", placed=placed)
     if outcome.moved is not None:
-        detail += f", {plural(outcome.moved, 'session')} moved"
+        detail += ", " + _moved(outcome.moved)
     click.echo(
         f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  "
         f"{outcome.term}: {outcome.scenario}: {detail}",
         err=True,
     )
+
+
+def _moved(n: int) -> str:
+    return _n("{n} session moved", "{n} sessions moved", n)
 
 
 def comparison_lines(outcomes: list[Outcome]) -> list[str]:
@@ -506,12 +641,12 @@ def comparison_lines(outcomes: list[Outcome]) -> list[str]:
         if placed is None:
             text += f"  {o.note}"
         else:
-            text += f"  {placed:>4} learners placed"
+            text += "  " + _("{placed} learners placed", placed=str(placed).rjust(4))
             base = bases[o.term].figure("learners placed")
             if o.scenario != "base" and base is not None:
                 text += f" ({placed - base:+d})"
             if o.moved is not None:
-                text += f", {plural(o.moved, 'session')} moved"
+                text += ", " + _moved(o.moved)
         lines.append(text)
     return lines
 
@@ -525,8 +660,10 @@ def _parallel(executor: str | None, jobs: int | None, workers: int | None, solve
         return plan_parallel(jobs, workers, solves, machine_cores())
     if jobs is not None:
         raise click.UsageError(
-            "--jobs is for local processes; with --executor the Dask workers' threads decide "
-            "how many solves run at once"
+            _(
+                "--jobs is for local processes; with --executor the Dask workers' threads "
+                "decide how many solves run at once"
+            )
         )
     return None, workers or 1
 
@@ -639,17 +776,25 @@ def compare(
     count = sum(len(t.scenarios) for t in terms)
     if count == 0:
         bad_input(
-            "there is nothing to compare: add scenarios on the Scenarios sheet, or use "
-            "--add-room, --close, --staff-day or --internet"
+            _(
+                "there is nothing to compare: add scenarios on the Scenarios sheet, or use "
+                "--add-room, --close, --staff-day or --internet"
+            )
         )
     n_jobs, n_workers = _parallel(executor, jobs, workers, max(count, len(terms)))
-    where = (
-        executor
-        or f"{n_jobs} process{'es' if n_jobs != 1 else ''} of {plural(n_workers, 'worker')}"
+    where = executor or _n(
+        "{n} process of {workers}",
+        "{n} processes of {workers}",
+        n_jobs or 1,
+        workers=_n("{n} worker", "{n} workers", n_workers),
     )
     click.echo(
-        f"Comparing {plural(count, 'scenario')} of {', '.join(w.name for w in workbooks)} "
-        f"with base ({where}; base first)...",
+        _(
+            "Comparing {scenarios} of {names} with base ({where}; base first)...",
+            scenarios=_n("{n} scenario", "{n} scenarios", count),
+            names=", ".join(w.name for w in workbooks),
+            where=where,
+        ),
         err=True,
     )
     with open_executor(executor, n_jobs or 1) as pool:
@@ -663,15 +808,16 @@ def compare(
             progress=None if quiet else _progress_bar,
         )
     prisons = {t.label: t.base.settings.prison for t in terms}
-    title = (
-        f"What-if scenarios: {terms[0].base.settings.prison}"
+    title = _(
+        "What-if scenarios: {what}",
+        what=terms[0].base.settings.prison
         if len(terms) == 1
-        else f"What-if scenarios: {plural(len(terms), 'prison')}"
+        else _n("{n} prison", "{n} prisons", len(terms)),
     )
     write_comparison(outcomes, out, title, prisons)
     for line in comparison_lines(outcomes):
         click.echo(line)
-    click.echo(f"Wrote the comparison to {out} (timetables next to it)")
+    click.echo(_("Wrote the comparison to {path} (timetables next to it)", path=out))
     if any(o.bug for o in outcomes):
         raise click.exceptions.Exit(EXIT_BUG)
     if not any(o.timetable for o in outcomes):

@@ -29,6 +29,7 @@ from scheduler.data import (
     STAFF_ROLES,
     STATUSES,
 )
+from scheduler.workbook.languages import code_for
 
 # ---------------------------------------------------------------------------------------------
 # Cells: one cell value -> one typed value, or a CellError that says what to type instead.
@@ -299,8 +300,10 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
 def parse_language(value: Any) -> str:
-    """A language code (ISO 639-1, or 639-2 where there is no two-letter code), lower case."""
-    code = as_text(value).casefold()
+    """A language code (ISO 639-1, or 639-2 where there is no two-letter code), lower case;
+    a language's Dutch, French or English name gives its code."""
+    text = as_text(value)
+    code = code_for(text) or text.casefold()  # a name (Arabisch, Arabisch (ar)) or the code
     if not _LANGUAGE.match(code):
         raise CellError("is not a language code; use ISO 639-1 codes such as nl, ar, fr, en")
     return code

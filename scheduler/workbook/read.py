@@ -37,6 +37,7 @@ from scheduler.data import (
     Settings,
 )
 from scheduler.errors import Problem, UnreadableFileError
+from scheduler.i18n import explicit_language, use_workbook_language
 from scheduler.workbook.cells import (
     FLOAT,
     CellError,
@@ -52,6 +53,9 @@ from scheduler.workbook.contract import (
     SHEETS,
     TABLE_FIELDS,
     SheetSpec,
+    column_names,
+    is_example,
+    sheet_for,
 )
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a real term workbook is well under 5 MB
@@ -237,7 +241,7 @@ def suggest(word: str, options: Iterable[str]) -> str:
 def _columns(spec: SheetSpec, raw: RawSheet, out: _Collected) -> dict[str, int] | None:
     """The position of each contract column in ``raw``, or None when a required one is missing."""
     found: dict[str, int] = {}
-    known = {norm(c.name): c.name for c in spec.columns}
+    known = column_names(spec)  # English or Dutch
     for index, cell in enumerate(raw.header):
         if is_blank(cell):
             continue
@@ -303,6 +307,17 @@ def _row_values(
     return parsed if ok else None
 
 
+def _example_row(values: tuple[Any, ...], id_index: int | None, cols: dict[str, int]) -> bool:
+    """A template example row: its first column's cell, or a cell under no column name,
+    starts with VOORBEELD or EXAMPLE."""
+    headed = set(cols.values()) - {id_index}
+    return any(
+        isinstance(v, str) and is_example(v)
+        for i, v in enumerate(values)
+        if i == id_index or i not in headed
+    )
+
+
 def read_table(
     spec: SheetSpec, raw: RawSheet | None, out: _Collected
 ) -> list[tuple[int, dict[str, Any]]]:
@@ -324,6 +339,8 @@ def read_table(
     rows = []
     id_index = cols.get(spec.columns[0].name)
     for number, values in raw.rows:
+        if _example_row(values, id_index, cols):
+            continue
         parsed = _row_values(spec, number, values, cols, out)
         if parsed is not None:
             rows.append((number, parsed))
@@ -404,10 +421,10 @@ def _find_sheets(raw_sheets: list[RawSheet], out: _Collected) -> dict[str, RawSh
     """Contract sheet name -> its worksheet, matched by name ignoring case and spaces."""
     by_norm: dict[str, RawSheet] = {}
     for raw in raw_sheets:
-        key = norm(raw.title)
-        spec = next((s for s in SHEETS.values() if norm(s.name) == key), None)
+        spec = sheet_for(raw.title)  # English or Dutch
         if spec is None:
             continue
+        key = norm(spec.name)
         if key in by_norm:
             out.layout(
                 spec.name,
@@ -423,10 +440,12 @@ def build(raw_sheets: list[RawSheet]) -> tuple[ProblemData, _Collected]:
     """ProblemData from raw sheets, with every reading problem collected (not yet validated)."""
     out = _Collected()
     sheets = _find_sheets(raw_sheets, out)
+    settings = read_settings(sheets.get("Settings"), out)
+    if explicit_language() is None:  # the rest of the messages in the workbook's language
+        use_workbook_language(settings.language)
     tables = {
         fld: _records(SHEETS[sheet], read_table(SHEETS[sheet], sheets.get(sheet), out))
         for sheet, fld in TABLE_FIELDS.items()
     }
-    settings = read_settings(sheets.get("Settings"), out)
     weights = read_weights(sheets.get("Weights"), out)
     return ProblemData(settings=settings, weights=weights, **tables), out

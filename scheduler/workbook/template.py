@@ -166,6 +166,7 @@ SETTINGS_HELP: dict[str, tuple[str, str, str]] = {
     "seed": ("random seed: same workbook and seed give the same timetable", "0", "0"),
     "intake_periods": ("length of one intake interview, in periods", "1", "1"),
     "intake_weeks": ("a learner's intake falls in this many weeks from their arrival", "2", "2"),
+    "language": ("language of messages, template and timetable: nl, fr or en", "nl", "nl"),
 }
 
 WEIGHTS_HELP: dict[str, str] = {
@@ -178,6 +179,7 @@ WEIGHTS_HELP: dict[str, str] = {
     "same_day": "penalty per pair of sessions of one group on the same day",
     "staff_days": "penalty per day a staff member must come in",
     "room_changes": "penalty per group that uses more than one room in the week",
+    "fairness": "reward for the share placed of the least-served section (0: not used)",
 }
 
 

@@ -1,0 +1,20 @@
+"""Shared test set-up: messages in English unless a test asks for a language.
+
+The code's messages are English msgids translated at run time (scheduler.i18n); most tests
+assert English text, so SCHEDULER_LANG=en is set for every test, and the language chosen with
+--lang or read from a workbook is forgotten after each test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scheduler import i18n
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv(i18n.ENVIRONMENT, "en")
+    yield
+    i18n.set_language(None)
+    i18n.use_workbook_language(None)
