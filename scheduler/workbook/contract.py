@@ -397,7 +397,7 @@ DUTCH_COLUMNS: dict[str, str] = {
     "action": "actie",
 }
 
-# Example rows of the template: an id (or an unheaded cell) starting so; the reader skips them.
+# Example rows of the template: the first cell starts so; the reader skips them.
 EXAMPLE_MARKS: tuple[str, ...] = ("VOORBEELD", "EXAMPLE")
 
 

@@ -307,15 +307,10 @@ def _row_values(
     return parsed if ok else None
 
 
-def _example_row(values: tuple[Any, ...], id_index: int | None, cols: dict[str, int]) -> bool:
-    """A template example row: its first column's cell, or a cell under no column name,
-    starts with VOORBEELD or EXAMPLE."""
-    headed = set(cols.values()) - {id_index}
-    return any(
-        isinstance(v, str) and is_example(v)
-        for i, v in enumerate(values)
-        if i == id_index or i not in headed
-    )
+def _example_row(values: tuple[Any, ...], id_index: int | None) -> bool:
+    """A template example row: its first column's cell starts with VOORBEELD or EXAMPLE."""
+    first = _cell(values, id_index)
+    return isinstance(first, str) and is_example(first)
 
 
 def read_table(
@@ -339,7 +334,7 @@ def read_table(
     rows = []
     id_index = cols.get(spec.columns[0].name)
     for number, values in raw.rows:
-        if _example_row(values, id_index, cols):
+        if _example_row(values, id_index):
             continue
         parsed = _row_values(spec, number, values, cols, out)
         if parsed is not None:
