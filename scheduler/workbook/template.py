@@ -417,35 +417,35 @@ def about_rows() -> list[tuple[str, str, str, str]]:
         (_("How to fill in this workbook"), "", "", ""),
         (
             "1",
-            "",
             _(
                 "Fill in the sheets in the order below; point at a column name to read its note (meaning, example, default)."
             ),
             "",
+            "",
         ),
         (
             "2",
-            "",
             _(
                 "Each sheet has one example row whose first cell starts with {mark}: it is skipped when the workbook is read. Overwrite it, delete it or leave it.",
                 mark=mark,
             ),
             "",
+            "",
         ),
         (
             "3",
-            "",
             _(
                 "Names may be typed in English or in Dutch (the names in brackets); days as Mon or maandag, languages as ar or Arabisch."
             ),
             "",
+            "",
         ),
         (
             "4",
-            "",
             _(
                 "Then run: scheduler validate <this file>. It names the sheet, row and column of every problem."
             ),
+            "",
             "",
         ),
         (_("Sheets"), "", "", ""),
@@ -467,14 +467,19 @@ def about_rows() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-ABOUT_WIDTHS = (22, 20, 52, 64)
+ABOUT_WIDTHS = (22, 26, 52, 64)
 
 
 def _row_height(values: tuple[str, ...]) -> float:
     """Points for a row whose wrapped cells must all show (about 1.1 characters per width unit)."""
+    widths = ABOUT_WIDTHS
+    if not any(values[1:]):  # a heading merged across the page
+        widths = (sum(widths), 1, 1, 1)
+    elif values[0].isdigit():  # a step merged across the last three columns
+        widths = (widths[0], sum(widths[1:]), 1, 1)
     lines = max(
         max(1, sum(math.ceil(len(part) / max(1.0, width - 2)) or 1 for part in str(v).split("\n")))
-        for v, width in zip(values, ABOUT_WIDTHS, strict=True)
+        for v, width in zip(values, widths, strict=True)
     )
     return 13.5 * lines + 2
 
@@ -492,8 +497,11 @@ def _write_about(ws: Worksheet) -> None:
     for r, values in enumerate(about_rows(), start=2):
         for cell in ws[r]:
             cell.alignment = wrap
-        if not any(values[1:]):
+        if not any(values[1:]):  # a heading across the page
             ws.cell(row=r, column=1).font = bold
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+        elif values[0].isdigit():  # a step of the how-to, across the last three columns
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
         ws.row_dimensions[r].height = _row_height(values)
     print_setup(ws, title_rows="1:1", landscape=True)
     ws.page_setup.fitToHeight = 2
