@@ -136,6 +136,7 @@ LABELS = (
     N_("Intakes:"),
     N_("Internet:"),
     N_("Verifier:"),
+    N_("Warning:"),
 )
 
 
@@ -397,6 +398,7 @@ def result_lines(verified: Verified) -> list[str]:
             asked=figures.internet_asked,
         )
     )
+    lines.extend(warning_lines(verified))
     bad = verified.violations
     lines.append(
         _label(_("Verifier:"))
@@ -407,6 +409,14 @@ def result_lines(verified: Verified) -> list[str]:
         )
     )
     return lines
+
+
+def warning_lines(verified: Verified) -> list[str]:
+    """The warnings that matter (a section left behind, idle staff, an unused room)."""
+    from scheduler.report.warnings import coordinator_warnings
+
+    found = coordinator_warnings(verified.data, verified.solution, verified.waiting)
+    return [_label(_("Warning:")) + w.message for w in found]
 
 
 def _scenario_suffix(scenario: str | None) -> str:

@@ -39,6 +39,7 @@ from scheduler.excel import (
     sheet_title,
     write_table,
 )
+from scheduler.i18n import _
 from scheduler.report.figures import (
     KeyFigures,
     group_sections,
@@ -784,12 +785,27 @@ def _overview(book: _Book, wb: Workbook) -> None:
     ws.cell(row=4 + [label for label, _ in solve].index("gap"), column=2).number_format = "0.00%"
     for title, pairs in book.figures.blocks():
         row = _overview_block(ws, row, title, pairs)
+    _overview_warnings(book, ws, row)
     ws.column_dimensions["A"].width = 46
     ws.column_dimensions["B"].width = 14
     ws.column_dimensions["C"].width = 10
     ws.freeze_panes = "A3"
     _section_chart(book, ws)
     print_setup(ws, landscape=False)
+
+
+def _overview_warnings(book: _Book, ws: Worksheet, row: int) -> None:
+    """The warnings that matter (scheduler.report.warnings), each across columns A:C."""
+    from scheduler.report.warnings import coordinator_warnings
+
+    found = coordinator_warnings(book.data, book.solution, book.waiting)
+    cell = set_cell(ws, row, 1, _("Warnings (legal, but check)"))
+    cell.font = Font(bold=True, color="C00000" if found else "1F4E79")
+    texts = [w.message for w in found] or [_("none")]
+    for r, text in enumerate(texts, start=row + 1):
+        set_cell(ws, r, 1, text).alignment = WRAP_TOP
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(text) // 66))
 
 
 def _overview_block(ws: Worksheet, row: int, title: str, pairs) -> int:
