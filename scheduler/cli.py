@@ -354,13 +354,14 @@ def result_lines(verified: Verified) -> list[str]:
         first = round(result.first_solution_time, 1)
         time += " " + _("(first timetable after {seconds} s)", seconds=first)
     gap_text = f"{100 * gap:.2f}%" if gap is not None else "-"
+    objective_text, bound_text = f"{result.objective:.1f}", f"{result.bound:.1f}"
     lines = [
         _label(_("Status:")) + f"{result.status} {proven}",
         _label(_("Objective:"))
         + _(
             "{objective}   bound {bound}   gap {gap}",
-            objective=round(result.objective, 1),
-            bound=round(result.bound, 1),
+            objective=objective_text,
+            bound=bound_text,
             gap=gap_text,
         ),
         _label(_("Time:")) + time,
@@ -861,10 +862,12 @@ def export(timetable: Path, ics_dir: Path) -> None:
 
 def _register_timetable_commands() -> None:
     """check and explain live in their own module (scheduler.timetable_cli)."""
+    from scheduler.papers_cli import papers
     from scheduler.timetable_cli import check, explain
 
     main.add_command(check)
     main.add_command(explain)
+    main.add_command(papers)
 
 
 _register_timetable_commands()

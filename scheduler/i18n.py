@@ -90,5 +90,10 @@ def N_(msgid: str, /) -> str:
 
 
 def in_language(code: str, msgid: str, /, **params: object) -> str:
-    """``msgid`` in the language ``code`` whatever the current one (call-up slips)."""
-    return _format(catalogue(normalise(code) or DEFAULT_LANGUAGE).gettext(msgid), params)
+    """``msgid`` in the language ``code`` whatever the current one (call-up slips, which also
+    have an Arabic catalogue); a language without a catalogue gets Dutch."""
+    try:
+        translations = catalogue(str(code).strip().lower())
+    except OSError:
+        translations = catalogue(DEFAULT_LANGUAGE)
+    return _format(translations.gettext(msgid), params)

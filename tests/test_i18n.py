@@ -25,7 +25,7 @@ def catalogues():
 
 @pytest.mark.parametrize("lang", messages.LANGUAGES)
 def test_every_message_is_translated(catalogues, lang):
-    missing = messages.missing(catalogues[1][lang])
+    missing = messages.missing(catalogues[1][lang], catalogues[0])
     assert not missing, f"{lang}: no translation for {missing[:10]} (run python -m tools.messages)"
 
 
@@ -38,7 +38,7 @@ def _names(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
-@pytest.mark.parametrize("lang", ("nl", "fr"))
+@pytest.mark.parametrize("lang", ("nl", "fr", "ar"))
 def test_translations_keep_the_placeholders(catalogues, lang):
     for message in catalogues[1][lang]:
         if not message.id:
@@ -47,6 +47,8 @@ def test_translations_keep_the_placeholders(catalogues, lang):
         strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
         wanted = set().union(*(_names(i) for i in ids))
         for text in strings:
+            if not text:
+                continue  # untranslated (the partial Arabic catalogue)
             assert _names(text) <= wanted, (lang, message.id, text)
             assert _names(text) >= _names(ids[0]) - {"n"}, (lang, message.id, text)
 

@@ -25,7 +25,9 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "scheduler"
 LOCALE = PACKAGE / "locale"
-LANGUAGES = ("nl", "fr", "en")
+LANGUAGES = ("nl", "fr", "en", "ar")
+# Arabic is only for the learners' call-up slips: the messages marked ``# i18n: slip``.
+PARTIAL = {"ar": "slip"}
 # Fixed header dates, so that a run without changes rewrites nothing (the .mo holds the header).
 STAMP = datetime(2026, 12, 1, tzinfo=UTC)
 KEYWORDS = {"_": None, "N_": None, "_n": (1, 2), "in_language": (2,)}
@@ -74,9 +76,21 @@ def _translated(message) -> bool:
     return all(strings) and not message.fuzzy
 
 
-def missing(catalog: Catalog) -> list[str]:
-    """The msgids of ``catalog`` without a (non-fuzzy) translation."""
-    return [str(m.id) for m in catalog if m.id and not _translated(m)]
+def tagged(template: Catalog, tag: str) -> set[str]:
+    """The msgids whose extracted comments carry ``tag`` (``# i18n: slip``)."""
+    return {str(m.id) for m in template if m.id and any(tag in c for c in m.auto_comments)}
+
+
+def missing(catalog: Catalog, template: Catalog) -> list[str]:
+    """The msgids of ``catalog`` that need a (non-fuzzy) translation and lack one: every one,
+    or for a partial catalogue those tagged for it."""
+    tag = PARTIAL.get(str(catalog.locale))
+    wanted = tagged(template, tag) if tag else None
+    return [
+        str(m.id)
+        for m in catalog
+        if m.id and (wanted is None or str(m.id) in wanted) and not _translated(m)
+    ]
 
 
 def po_bytes(catalog: Catalog) -> bytes:
@@ -115,7 +129,7 @@ def main(argv: list[str]) -> int:
                 po_file.parent.mkdir(parents=True, exist_ok=True)
                 po_file.write_bytes(po)
                 mo_file.write_bytes(mo)
-        for msgid in missing(catalog):
+        for msgid in missing(catalog, template):
             print(f"{lang}: no translation: {msgid!r}")
     if check and stale:
         print(f"out of step with the code: {', '.join(stale)}; run python -m tools.messages")
