@@ -7,9 +7,15 @@ assert English text, so SCHEDULER_LANG=en is set for every test, and the languag
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from scheduler import i18n
+
+# Module- and session-scoped fixtures run before the per-test fixture below: English for them too
+# (and for subprocesses the tests start).
+os.environ[i18n.ENVIRONMENT] = "en"
 
 
 @pytest.fixture(autouse=True)

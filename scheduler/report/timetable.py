@@ -39,7 +39,7 @@ from scheduler.excel import (
     sheet_title,
     write_table,
 )
-from scheduler.i18n import _
+from scheduler.i18n import N_, _, _n
 from scheduler.report.figures import (
     KeyFigures,
     group_sections,
@@ -50,7 +50,7 @@ from scheduler.report.figures import (
 )
 from scheduler.report.identity import DIGEST_SHEETS, GENERATOR, digest
 from scheduler.report.reasons import WaitingRow, waiting
-from scheduler.rules import needs_intake, plural
+from scheduler.rules import needs_intake
 from scheduler.solution import Result, Solution
 from scheduler.term import closed_for, date_of, n_weeks, term_dates, week_of, weekday
 
@@ -120,13 +120,13 @@ KIND_FILLS = {
     "blocked": "BFBFBF",
 }
 LEGEND = [
-    ("NT2", "NT2 course"),
-    ("MO", "MO (civic orientation)"),
-    ("intake", "intake interview"),
-    ("internet", "internet booking"),
-    ("mixed", "several kinds (■ marks each)"),
-    ("free", "free"),
-    ("blocked", "not available"),
+    ("NT2", N_("NT2 course")),
+    ("MO", N_("MO (civic orientation)")),
+    ("intake", N_("intake interview")),
+    ("internet", N_("internet booking")),
+    ("mixed", N_("several kinds (■ marks each)")),
+    ("free", N_("free")),
+    ("blocked", N_("not available")),
 ]
 # Strong colours of the squares that mark each line's kind in a cell holding several kinds.
 KIND_MARKS = {"NT2": "1F5FBF", "MO": "38761D", "intake": "CC6600", "internet": "674EA7"}
@@ -298,9 +298,9 @@ def _fill(kind: str) -> PatternFill:
 class GridStyle:
     """How one kind of grid looks: headings, the word for a free cell, text size."""
 
-    period_header: str = "period"
+    period_header: str = N_("period")  # translated where shown
     day_header: Callable[[str], str] = str
-    free_text: str = "free"
+    free_text: str = N_("free")
     font_size: float = 10
     header_height: float | None = None
     line_height: float = 14
@@ -336,7 +336,7 @@ def _grid(
     set_cell(ws, top, 1, title).font = Font(bold=True, size=style.font_size + 3)
     # A tall title row leaves room under a repeated print title at the top of a page.
     ws.row_dimensions[top].height = 2.5 * (style.font_size + 3)
-    header = [style.period_header] + [style.day_header(d) for d in data.teaching_days]
+    header = [_(style.period_header)] + [style.day_header(d) for d in data.teaching_days]
     for c, name in enumerate(header, start=1):
         _style(set_cell(ws, top + 1, c, name), HEADER_FILL, Font(bold=True, size=style.font_size))
         ws.cell(row=top + 1, column=c).alignment = Alignment(
@@ -394,7 +394,7 @@ def _grid_cell(ws, row: int, col: int, entries: list[tuple[str, str]], blocked, 
     elif blocked:
         kind, value = "blocked", blocked
     else:
-        kind, value = "free", style.free_text
+        kind, value = "free", _(style.free_text)
     cell = set_cell(ws, row, col, value or None)
     grey = "999999" if kind == "free" else None
     _style(cell, _fill(kind), Font(size=style.font_size, color=grey, italic=kind == "free"))
@@ -433,10 +433,10 @@ def _grid_sheet_setup(ws: Worksheet, n_days: int, freeze: str = "B1") -> None:
 
 def _legend(ws: Worksheet, n_days: int) -> int:
     """Coloured cells naming the kinds, in rows as wide as the grid; return the next row."""
-    set_cell(ws, 1, 1, "legend").font = HEADER_FONT
+    set_cell(ws, 1, 1, _("legend")).font = HEADER_FONT
     for i, (kind, words) in enumerate(LEGEND):
         row, col = 1 + i // n_days, 2 + i % n_days
-        cell = set_cell(ws, row, col, words)
+        cell = set_cell(ws, row, col, _(words))
         cell.fill, cell.border = _fill(kind), BORDER
     return 2 + (len(LEGEND) - 1) // n_days + 1
 
@@ -455,9 +455,10 @@ def item_text(it: Item, room: bool = True, staff: bool = True) -> str:
     own grid does not repeat the room)."""
     where = (f" · {it.room}" if room else "") + (f" · {it.staff}" if staff and it.staff else "")
     if it.kind == "intake":
-        return f"intake wk {it.week}: {it.learners[0]}{where}"
+        return _("intake wk {week}: {learner}", week=it.week, learner=it.learners[0]) + where
     if it.kind == "internet":
-        return f"internet{where} · {plural(len(it.learners), 'seat')} in use"
+        in_use = _n("{n} seat in use", "{n} seats in use", len(it.learners))
+        return f"internet{where} · {in_use}"
     online = " · internet" if it.internet else ""
     return f"{it.course_name} ({it.group}){online}{where}"
 
@@ -465,7 +466,10 @@ def item_text(it: Item, room: bool = True, staff: bool = True) -> str:
 def _week(book: _Book, wb: Workbook) -> None:
     ws = book.sheet(wb, "Week")
     top = _legend(ws, len(book.data.teaching_days))
-    title = f"{book.data.settings.prison}: the week (every session, intake and internet period)"
+    title = _(
+        "{prison}: the week (every session, intake and internet period)",
+        prison=book.data.settings.prison,
+    )
     _grid(book, ws, top, title, book.items, item_text)
     _grid_sheet_setup(ws, len(book.data.teaching_days), freeze=f"B{top + 2}")
     ws.print_title_rows = f"1:{top + 1}"
@@ -477,10 +481,16 @@ def _rooms(book: _Book, wb: Workbook) -> None:
     for room in book.data.rooms:
         items = [it for it in book.items if it.room == room.room]
         blocked = _room_blocked_words(book, room.room)
-        seats = plural(room.seats, "seat") + (
-            f", {room.internet_seats} internet" if room.internet_seats else ""
+        seats = _n("{n} seat", "{n} seats", room.seats) + (
+            ", " + _("{n} internet", n=room.internet_seats) if room.internet_seats else ""
         )
-        title = f"Room {room.room} — {room.name} ({room.kind}, {seats})"
+        title = _(
+            "Room {room} — {name} ({kind}, {seats})",
+            room=room.room,
+            name=room.name,
+            kind=room.kind,
+            seats=seats,
+        )
         row = _grid(book, ws, row, title, items, partial(item_text, room=False), blocked)
         _page_break(ws, row - 1)
     _grid_sheet_setup(ws, len(book.data.teaching_days))
@@ -492,11 +502,11 @@ def _room_blocked_words(book: _Book, room_id: str) -> dict[tuple[str, int], str]
     for day, p in room_blocked_slots(book.data, room_id):
         period = book.data.periods[p]
         reasons = [
-            u.reason or "unavailable"
+            u.reason or _("unavailable")
             for u in book.data.room_unavailability
             if u.room == room_id and u.day == day and u.start < period.end and u.end > period.start
         ]
-        out[(day, p)] = "not available: " + ", ".join(reasons)
+        out[(day, p)] = _("not available: {reasons}", reasons=", ".join(reasons))
     return out
 
 
@@ -527,7 +537,7 @@ def _staff_absent(book: _Book, staff_id: str) -> dict[tuple[str, int], str]:
                 a.day == day and a.start <= period.start and period.end <= a.end for a in windows
             )
             if not (on_day and inside):
-                out[(day, p)] = "not on site"
+                out[(day, p)] = _("not on site")
     return out
 
 
@@ -772,8 +782,11 @@ def _overview(book: _Book, wb: Workbook) -> None:
     ws = book.sheet(wb, "Overview")
     data, res = book.data, book.result
     s = data.settings
-    set_cell(ws, 1, 1, f"{s.prison}: timetable {s.term_start} – {s.term_end}").font = TITLE_FONT
-    for c, name in enumerate(("figure", "value", "of asked"), start=1):
+    title = _(
+        "{prison}: timetable {start} – {end}", prison=s.prison, start=s.term_start, end=s.term_end
+    )
+    set_cell(ws, 1, 1, title).font = TITLE_FONT
+    for c, name in enumerate((_("figure"), _("value"), _("of asked")), start=1):
         cell = set_cell(ws, 2, c, name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     solve = [
@@ -842,9 +855,9 @@ def _section_chart(book: _Book, ws: Worksheet) -> None:
         return
     chart = BarChart()
     chart.type = "col"
-    chart.title = "Learner-courses placed vs asked, per section"
-    chart.y_axis.title = "learner-courses"
-    chart.x_axis.title = "section"
+    chart.title = _("Learner-courses placed vs asked, per section")
+    chart.y_axis.title = _("learner-courses")
+    chart.x_axis.title = _("section")
     last = 2 + len(sections)
     chart.add_data(
         Reference(ws, min_col=5, max_col=6, min_row=2, max_row=last), titles_from_data=True
