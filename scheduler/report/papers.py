@@ -200,8 +200,8 @@ def _header(ws: Worksheet, row: int, headings: Sequence[str]) -> None:
 
 def write_movements(ws: Worksheet, timetable: Timetable, trips: list[Move]) -> None:
     """Per wing a titled table of who leaves when for where; a page per wing."""
-    for c, width in enumerate(MOVE_WIDTHS, start=1):
-        ws.column_dimensions[chr(64 + c)].width = width
+    for c, (width, heading) in enumerate(zip(MOVE_WIDTHS, MOVE_HEADINGS, strict=True), start=1):
+        ws.column_dimensions[chr(64 + c)].width = max(width, len(_(heading)) + 2)
     rows = _movement_rows(timetable, trips)
     r = 1
     for n, section in enumerate(sorted(rows)):
@@ -219,8 +219,11 @@ def write_movements(ws: Worksheet, timetable: Timetable, trips: list[Move]) -> N
         for values in rows[section]:
             for c, value in enumerate(values, start=1):
                 set_cell(ws, r, c, value).alignment = WRAP
-            lines = max(1, -(-len(values[4]) // (MOVE_WIDTHS[4] - 2)))
-            ws.row_dimensions[r].height = 15 * lines
+            lines = max(
+                -(-len(str(v)) // int(ws.column_dimensions[chr(64 + c)].width - 2))
+                for c, v in enumerate(values, start=1)
+            )
+            ws.row_dimensions[r].height = 15 * max(1, lines)
             r += 1
         r += 1
     print_setup(ws, landscape=False)
@@ -298,6 +301,16 @@ def slip_rows(
 SLIP_WIDTHS = (26, 14, 15, 40)
 
 
+def _slip_lines(values: tuple[str, ...], title: bool) -> int:
+    """Lines a slip row needs: a single text across the four columns, else per column."""
+    widths = (sum(SLIP_WIDTHS),) if len(values) == 1 else SLIP_WIDTHS
+    scale = 13 / 11 if title else 1.0
+    return max(
+        sum(max(1, -(-int(len(t) * scale) // int(w - 2))) for t in str(v).split("\n"))
+        for v, w in zip(values, widths, strict=False)
+    )
+
+
 def write_slips(
     ws: Worksheet, timetable: Timetable, facts: dict[str, LearnerFacts], trips: list[Move]
 ) -> None:
@@ -327,6 +340,9 @@ def write_slips(
                     cell.fill = HEADER_FILL
             if len(values) == 1:
                 ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+            lines = _slip_lines(values, i == 0)
+            if lines > 1:
+                ws.row_dimensions[r].height = 15 * lines
             if i == 0:
                 for c in range(1, 5):
                     ws.cell(row=r, column=c).border = CUT

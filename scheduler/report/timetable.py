@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -115,7 +116,7 @@ KIND_FILLS = {
     "MO": "D9EAD3",
     "intake": "FCE5CD",
     "internet": "E4D7F5",
-    "mixed": "FFF2CC",
+    "mixed": "FFFFFF",  # legend only: a cell of several kinds takes its most frequent kind's
     "free": "F2F2F2",
     "blocked": "BFBFBF",
 }
@@ -124,7 +125,7 @@ LEGEND = [
     ("MO", N_("MO (civic orientation)")),
     ("intake", N_("intake interview")),
     ("internet", N_("internet booking")),
-    ("mixed", N_("several kinds (■ marks each)")),
+    ("mixed", N_("several kinds: the colour of the most frequent, ■ marks each line")),
     ("free", N_("free")),
     ("blocked", N_("not available")),
 ]
@@ -134,6 +135,7 @@ TITLE_FONT = Font(bold=True, size=13)
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 GRID_WIDTH = 30
 
 # Notice-board words in Dutch, French, English and Arabic.
@@ -388,7 +390,10 @@ def _grid_cell(ws, row: int, col: int, entries: list[tuple[str, str]], blocked, 
                     InlineFont(sz=style.font_size), line + ("\n" if i < len(entries) - 1 else "")
                 )
             )
-        kind = "mixed"
+        # The cell takes the colour of its most frequent kind (the first on a tie), so that a
+        # grid of many mixed cells still shows what dominates; the squares tell each line.
+        counts = Counter(k for k, _ in entries)
+        kind = max(counts, key=lambda k: (counts[k], -[k for k, _ in entries].index(k)))
     elif entries:
         kind, value = entries[0][0], "\n".join(line for _, line in entries)
     elif blocked:
@@ -399,9 +404,10 @@ def _grid_cell(ws, row: int, col: int, entries: list[tuple[str, str]], blocked, 
     grey = "999999" if kind == "free" else None
     _style(cell, _fill(kind), Font(size=style.font_size, color=grey, italic=kind == "free"))
     plain = "\n".join(line for _, line in entries)
-    # About 1.2 characters of 10-point text fit per unit of column width.
-    per_line = int(GRID_WIDTH * 12 / style.font_size) - 2
-    lines = sum(1 + len(line) // per_line for line in str(value or "").split("\n"))
+    # About 1.1 characters of 10-point text fit per unit of column width; words wrap whole,
+    # so count on a little less (tests/render/fit.py checks the same geometry).
+    per_line = int((GRID_WIDTH - 1) * 11 / style.font_size) - 2
+    lines = sum(max(1, -(-len(line) // per_line)) for line in str(value or "").split("\n"))
     return plain, lines
 
 
@@ -434,10 +440,16 @@ def _grid_sheet_setup(ws: Worksheet, n_days: int, freeze: str = "B1") -> None:
 def _legend(ws: Worksheet, n_days: int) -> int:
     """Coloured cells naming the kinds, in rows as wide as the grid; return the next row."""
     set_cell(ws, 1, 1, _("legend")).font = HEADER_FONT
+    lines: dict[int, int] = {}
     for i, (kind, words) in enumerate(LEGEND):
         row, col = 1 + i // n_days, 2 + i % n_days
-        cell = set_cell(ws, row, col, _(words))
-        cell.fill, cell.border = _fill(kind), BORDER
+        text = _(words)
+        cell = set_cell(ws, row, col, text)
+        cell.fill, cell.border, cell.alignment = _fill(kind), BORDER, WRAP_TOP
+        lines[row] = max(lines.get(row, 1), -(-len(text) // (GRID_WIDTH - 2)))
+    for row, n in lines.items():  # a wrapped legend entry shows whole
+        if n > 1:
+            ws.row_dimensions[row].height = 15 * n
     return 2 + (len(LEGEND) - 1) // n_days + 1
 
 
@@ -578,7 +590,53 @@ def _table(
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
     print_setup(ws)
     ws.print_title_rows = "1:1"
+    readable(ws)
     return ws
+
+
+MAX_COLUMN = 42  # a long text column wraps at this width instead of widening the page
+PAGE_WIDTH = 150  # width units of an A4 landscape page at 100 %
+LINE_POINTS = 15
+
+
+def _shown_length(value: Any) -> int:
+    """Characters a cell shows: a date as yyyy-mm-dd, anything else as its text."""
+    if isinstance(value, dt.date):
+        return 10
+    return max((len(line) for line in str(value).split("\n")), default=0)
+
+
+def readable(ws: Worksheet) -> None:
+    """A table that prints legibly: long text columns wrap at ``MAX_COLUMN`` with row heights
+    that show every line, and a table wider than a page prints on several pages across (the
+    first column repeated) instead of shrinking to an unreadable scale."""
+    widths = {}
+    for col in range(1, ws.max_column + 1):
+        letter = get_column_letter(col)
+        width = min(ws.column_dimensions[letter].width or 10, MAX_COLUMN)
+        ws.column_dimensions[letter].width = width
+        widths[col] = width
+    for row in ws.iter_rows(min_row=2):
+        lines = 1
+        for cell in row:
+            if cell.value is None:
+                continue
+            usable = widths[cell.column] - 1
+            text = str(cell.value)
+            if isinstance(cell.value, dt.date) or _shown_length(cell.value) <= usable:
+                continue
+            cell.alignment = WRAP_TOP
+            need = sum(max(1, -(-len(t) // int(usable))) for t in text.split("\n"))
+            lines = max(lines, need)
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = LINE_POINTS * lines
+            for cell in row:  # every cell of a tall row at its top, next to its wrapped text
+                if not cell.alignment.wrap_text:
+                    cell.alignment = TOP
+    total = sum(widths.values())
+    if total > PAGE_WIDTH:
+        ws.page_setup.fitToWidth = -(-int(total) // PAGE_WIDTH)
+        ws.print_title_cols = "A:A"
 
 
 def _session_times(book: _Book, group_id: str) -> str:
@@ -695,11 +753,7 @@ def _waiting(book: _Book, wb: Workbook) -> None:
     rows = [
         [w.learner, w.wants, w.reason, w.reason_code, w.unblock, w.section] for w in book.waiting
     ]
-    ws = _table(book, wb, "Waiting", WAITING_COLUMNS + WAITING_EXTRA, rows)
-    for col in ("C", "E"):
-        ws.column_dimensions[col].width = 70
-        for cell in ws[col][1:]:
-            cell.alignment = WRAP_TOP
+    _table(book, wb, "Waiting", WAITING_COLUMNS + WAITING_EXTRA, rows)
 
 
 def _diagnostics(book: _Book, wb: Workbook) -> None:
@@ -708,8 +762,6 @@ def _diagnostics(book: _Book, wb: Workbook) -> None:
         for c in book.checks or []
     ]
     ws = _table(book, wb, "Diagnostics", DIAGNOSTICS_COLUMNS, rows)
-    ws.column_dimensions["C"].width = 80
-    ws.column_dimensions["D"].width = 60
     bad = PatternFill("solid", fgColor="F4CCCC")
     good = PatternFill("solid", fgColor="D9EAD3")
     for r in range(2, len(rows) + 2):
@@ -746,7 +798,7 @@ def _term(book: _Book, wb: Workbook) -> None:
         12,
         [(d, weekday(d), week_of(data, d), _closed_words(data, d)) for d in term_dates(data)],
     )
-    widths = {"A": 16, "B": 22, "D": 12, "E": 14, "F": 16, "L": 12, "M": 6, "N": 6, "O": 14}  # fmt: skip
+    widths = {"A": 19, "B": 22, "D": 12, "E": 14, "F": 16, "L": 12, "M": 6, "N": 6, "O": 14}  # fmt: skip
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
@@ -799,9 +851,9 @@ def _overview(book: _Book, wb: Workbook) -> None:
     for title, pairs in book.figures.blocks():
         row = _overview_block(ws, row, title, pairs)
     _overview_warnings(book, ws, row)
-    ws.column_dimensions["A"].width = 46
+    ws.column_dimensions["A"].width = 56
     ws.column_dimensions["B"].width = 14
-    ws.column_dimensions["C"].width = 10
+    ws.column_dimensions["C"].width = 14
     ws.freeze_panes = "A3"
     _section_chart(book, ws)
     print_setup(ws, landscape=False)

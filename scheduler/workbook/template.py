@@ -307,13 +307,21 @@ def _prefilled(sheet: str) -> list[tuple]:
 
 def _widths(sheet: str) -> dict[str, float]:
     """Each column as wide as its name, its Dutch name or its example, whichever is longest."""
-    return {
+    widths = {
         column: min(
             max(len(column), len(dutch_column(column)), len(COLUMN_HELP[(sheet, column)][1])) + 4,
             40,
         )
         for column in SHEETS[sheet]
     }
+    first = SHEETS[sheet][0]
+    if sheet in ("Settings", "Weights"):  # the keys, and the values typed beside them
+        keys = SETTINGS_HELP if sheet == "Settings" else WEIGHTS_HELP
+        widths[first] = max(len(k) for k in keys) + 4
+        widths["value"] = 24
+    else:  # the example's first cell carries the mark
+        widths[first] = min(widths[first] + len("VOORBEELD-"), 40)
+    return widths
 
 
 def _list_validation(formula: str, column: str, shown: str) -> DataValidation:
@@ -467,7 +475,7 @@ def about_rows() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-ABOUT_WIDTHS = (22, 26, 52, 64)
+ABOUT_WIDTHS = (22, 30, 52, 64)
 
 
 def _row_height(values: tuple[str, ...]) -> float:
@@ -481,7 +489,7 @@ def _row_height(values: tuple[str, ...]) -> float:
         max(1, sum(math.ceil(len(part) / max(1.0, width - 2)) or 1 for part in str(v).split("\n")))
         for v, width in zip(values, widths, strict=True)
     )
-    return 13.5 * lines + 2
+    return 15 * lines + 2
 
 
 def _write_about(ws: Worksheet) -> None:
