@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE ?= instances/small.xlsx
 PYTEST := $(BIN)/python -m pytest -q
 
-.PHONY: run test test-fast test-slow lint typecheck check bench clean
+.PHONY: run test test-fast test-slow fuzz lint typecheck check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,14 @@ run: $(STAMP)
 test: test-fast test-slow
 
 test-fast: $(STAMP)
-	$(PYTEST) -m 'not slow'
+	$(PYTEST) -m 'not slow and not fuzz'
 
 test-slow: $(STAMP)
-	$(PYTEST) -m 'slow'
+	$(PYTEST) -m 'slow and not fuzz'
+
+# The whole hostile-input fuzz suite (tests/fuzz); a derandomised sample of it is slow tests.
+fuzz: $(STAMP)
+	$(PYTEST) tests/fuzz -m fuzz
 
 # Format, lint (line length 100) and types, as CI runs them.
 lint: $(STAMP)

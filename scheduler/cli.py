@@ -12,11 +12,12 @@ and import heavy modules inside the function so that ``scheduler --help`` stays 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -52,12 +53,54 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
         )
 
 
+class _Seconds(click.ParamType):
+    """A time limit: a finite number of seconds inside the range of ``scheduler.rules``
+    (``nan``, ``inf`` and negative numbers are refused here, not deep inside the solver)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx) -> float:
+        from scheduler.rules import RANGES
+
+        bounds = RANGES[("Settings", "time_limit_s")]
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds; for example {bounds.example}")
+        if not bounds.holds(seconds):
+            self.fail(bounds.message("the time limit", value).replace("got ", "got ", 1))
+        return seconds
+
+
+SECONDS = _Seconds()
+SEED = click.IntRange(0, 2**31 - 1)  # CP-SAT's seed is an int32 (scheduler.rules.RANGES)
+
+
 class Main(click.Group):
     """The command group; turns anything a command raises into a message and an exit code."""
 
     def invoke(self, ctx: click.Context):
+        from scheduler.interrupt import Interrupted, handling, raised, signal_name
+
         try:
-            return super().invoke(ctx)
+            with handling():
+                try:
+                    return super().invoke(ctx)
+                except Exception as exc:
+                    # A signal that landed inside C code (an import, a solver) may come out
+                    # as another exception: it is still the interruption, not a bug.
+                    if (signum := raised()) is not None:
+                        raise Interrupted(signum) from exc
+                    raise
+        except Interrupted as exc:
+            click.echo(
+                _(
+                    "Stopped by {signal}: nothing more was written.",
+                    signal=signal_name(exc.signum),
+                ),
+                err=True,
+            )
+            ctx.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:
@@ -328,18 +371,37 @@ EXPORTS = Path("exports")
 
 def default_output(workbook: Path, suffix: str = "timetable") -> Path:
     """``exports/<stem>-<suffix>.xlsx`` next to the current directory's exports folder."""
-    return EXPORTS / f"{workbook.stem}-{suffix}.xlsx"
+    from scheduler.outputs import short_name
+
+    return EXPORTS / f"{short_name(f'{workbook.stem}-{suffix}')}.xlsx"
 
 
 def _refuse_input_as_output(workbook: Path, out: Path) -> None:
-    if out.exists() and out.resolve() == workbook.resolve():
-        raise click.UsageError(
-            _("{path} is the input workbook; choose another output name", path=out)
-        )
+    from scheduler.outputs import OutputError, check_output
+
+    try:
+        check_output(out, force=True, inputs=[workbook])
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from None
     if out.suffix.lower() != ".xlsx":
         raise click.UsageError(
             _("{path}: the timetable is an Excel workbook; end the name in .xlsx", path=out)
         )
+
+
+def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path], force: bool) -> None:
+    """Before any solve: every output may be written (never an input, never a file the
+    program did not write unless ``force``) and its folder takes files; else exit 2."""
+    from scheduler.outputs import OutputError, check_folder, check_output
+
+    outputs, inputs = list(outputs), list(inputs)
+    try:
+        for path in outputs:
+            check_output(path, force, inputs)
+        for folder in dict.fromkeys(path.parent for path in outputs):
+            check_folder(folder)
+    except OutputError as exc:
+        bad_input(str(exc))
 
 
 def result_lines(verified: Verified) -> list[str]:
@@ -462,13 +524,13 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0.1),
+    type=SECONDS,
     default=None,
     help="Seconds of search (default: Settings time_limit_s).",
 )
 @click.option(
     "--seed",
-    type=click.IntRange(min=0),
+    type=SEED,
     default=None,
     help="Random seed of the search (default: Settings seed).",
 )
@@ -492,6 +554,14 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
     help="Solve this scenario of the Scenarios sheet instead of the workbook itself "
     "(default output: exports/<name>-<scenario>-timetable.xlsx).",
 )
+@click.option(
+    "--force", is_flag=True, help="Replace OUT even when it is not a timetable scheduler wrote."
+)
+@click.option(
+    "--keep-best",
+    is_flag=True,
+    help="On Ctrl-C (or SIGTERM/SIGHUP) write the best timetable found so far instead of nothing.",
+)
 def solve(
     workbook: Path,
     out: Path | None,
@@ -501,6 +571,8 @@ def solve(
     fast: bool,
     quiet: bool,
     scenario: str | None,
+    force: bool,
+    keep_best: bool,
 ) -> None:
     """Form the groups and place every session, intake and internet booking.
 
@@ -518,7 +590,7 @@ def solve(
       scheduler solve instances/small.xlsx --time-limit 30
       scheduler solve instances/medium.xlsx --scenario extra-classroom
     """
-    from scheduler import pipeline
+    from scheduler import interrupt, pipeline
     from scheduler.search.solve import stderr_progress
 
     out = out or default_output(workbook, _scenario_suffix(scenario))
@@ -528,6 +600,7 @@ def solve(
     if scenario is not None:
         data = scenario_or_exit(workbook, data, scenario)
         what = _("{name}, scenario {scenario}", name=workbook.name, scenario=scenario)
+    check_outputs([out], [workbook], force)
     limit = time_limit if time_limit is not None else data.settings.time_limit_s
     click.echo(
         _(
@@ -540,16 +613,31 @@ def solve(
         ),
         err=True,
     )
-    result, verified = pipeline.solve_and_verify(
-        data,
-        progress=None if quiet else stderr_progress,
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        deterministic=not fast,
-    )
+    with interrupt.searching():
+        result, verified = interrupt.run_in_thread(
+            pipeline.solve_and_verify,
+            data,
+            progress=None if quiet else stderr_progress,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            deterministic=not fast,
+        )
     if not quiet and sys.stderr.isatty():
         click.echo("", err=True)
+    stopped = interrupt.stop_requested()
+    if stopped is not None and not (keep_best and verified is not None):
+        what = _("none was found yet") if verified is None else _("add --keep-best to keep it")
+        click.echo(
+            _(
+                "Stopped by {signal}: no timetable written, {path} is unchanged ({what}).",
+                signal=interrupt.signal_name(stopped),
+                path=out,
+                what=what,
+            ),
+            err=True,
+        )
+        raise click.exceptions.Exit(128 + stopped)
     if verified is None:
         if result.status == "infeasible":
             click.echo(_("No timetable exists: the hard rules cannot all hold."), err=True)
@@ -582,6 +670,16 @@ def solve(
     pipeline.write(verified, out)
     for line in result_lines(verified):
         click.echo(line)
+    if stopped is not None:
+        click.echo(
+            _(
+                "Stopped by {signal}: wrote the best timetable found so far to {path}",
+                signal=interrupt.signal_name(stopped),
+                path=out,
+            ),
+            err=True,
+        )
+        raise click.exceptions.Exit(128 + stopped)
     click.echo(_("Wrote the timetable to {path}", path=out))
 
 
@@ -593,8 +691,10 @@ def solve(
 def comparison_output(workbooks: tuple[Path, ...]) -> Path:
     """``exports/<stem>-scenarios.xlsx``; for several workbooks
     ``exports/comparison-scenarios.xlsx``."""
+    from scheduler.outputs import short_name
+
     stem = workbooks[0].stem if len(workbooks) == 1 else "comparison"
-    return EXPORTS / f"{stem}-scenarios.xlsx"
+    return EXPORTS / f"{short_name(f'{stem}-scenarios')}.xlsx"
 
 
 def _load_terms(workbooks: tuple[Path, ...], shortcuts: dict[str, tuple[str, ...]]) -> list[Term]:
@@ -691,13 +791,13 @@ def _parallel(executor: str | None, jobs: int | None, workers: int | None, solve
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0.1),
+    type=SECONDS,
     default=None,
     help="Seconds of search per solve (default: each workbook's time_limit_s).",
 )
 @click.option(
     "--seed",
-    type=click.IntRange(min=0),
+    type=SEED,
     default=None,
     help="Random seed of every search (default: each workbook's seed).",
 )
@@ -746,6 +846,11 @@ def _parallel(executor: str | None, jobs: int | None, workers: int | None, solve
     "or touches, e.g. Thu:08:30-11:30.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace outputs even when they are files scheduler did not write.",
+)
 def compare(
     workbooks: tuple[Path, ...],
     out: Path | None,
@@ -759,6 +864,7 @@ def compare(
     staff_day: tuple[str, ...],
     internet: tuple[str, ...],
     quiet: bool,
+    force: bool,
 ) -> None:
     """Solve every what-if scenario and compare them with the workbook as it is.
 
@@ -777,13 +883,14 @@ def compare(
       scheduler compare instances/small.xlsx --add-room classroom:12 --close 2027-03-15..2027-03-19
       scheduler compare a.xlsx b.xlsx --executor dask://10.0.0.5:8786 --workers 4
     """
-    from scheduler.whatif.compare import open_executor, sweep, write_comparison
+    from scheduler.whatif.compare import open_executor, planned_outputs, sweep, write_comparison
 
     out = out or comparison_output(workbooks)
     for workbook in workbooks:
         _refuse_input_as_output(workbook, out)
     shortcuts = {"add_room": add_room, "close": close, "staff_day": staff_day, "internet": internet}
     terms = _load_terms(workbooks, shortcuts)
+    check_outputs([out, *planned_outputs(terms, out.parent)], workbooks, force)
     count = sum(len(t.scenarios) for t in terms)
     if count == 0:
         bad_input(
@@ -873,5 +980,34 @@ def _register_timetable_commands() -> None:
 _register_timetable_commands()
 
 
+def run() -> NoReturn:
+    """The console entry point: ``main`` with signals handled until the process ends.
+
+    Python's own shutdown puts every signal back to its default action, so a Ctrl-C that
+    arrived then killed the process (exit -2, not 130). Once the command is done there is
+    nothing left to clean up (every file is closed, every write renamed into place), so the
+    process leaves with ``os._exit`` right after flushing its output."""
+    from scheduler.interrupt import Interrupted, install
+
+    install()
+    code: int | str | None = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    except Interrupted as exc:
+        code = exc.exit_code
+    if not isinstance(code, int):
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed pipe (| head): nothing more can be said
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

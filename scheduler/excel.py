@@ -8,11 +8,12 @@ either the old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
@@ -21,18 +22,33 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scheduler.outputs import write_failed
+
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 _INVALID_TITLE_CHARS = set("[]:*?/\\")
 
 
+# Excel holds at most 32,767 characters in a cell and refuses a file with a longer one.
+CELL_LIMIT = 32_767
+
+
 def set_cell(ws: Worksheet, row: int, col: int, value: Any):
-    """Write ``value``; strings are always stored as text, never evaluated as formulas."""
+    """Write ``value``; strings are always stored as text, never evaluated as formulas, and
+    cut to what a cell holds (saying how much was left out)."""
     cell = ws.cell(row=row, column=col)
+    if isinstance(value, str) and len(value) > CELL_LIMIT:
+        value = _cut(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = TYPE_STRING
     return cell
+
+
+def _cut(text: str) -> str:
+    """``text`` cut to CELL_LIMIT characters, ending in ``…and N more characters``."""
+    keep = CELL_LIMIT - len(f"…and {len(text):,} more characters")
+    return text[:keep] + f"…and {len(text) - keep:,} more characters"
 
 
 def write_table(
@@ -83,22 +99,69 @@ def _umask() -> int:
     return mask
 
 
-def save_atomic(wb: Workbook, path: str | os.PathLike) -> Path:
-    """Save ``wb`` to ``path`` through a temporary file in the same folder and a rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".xlsx.tmp", dir=target.parent)
-    os.close(fd)
+class Savable(Protocol):
+    """What ``save_atomic`` writes: an openpyxl Workbook, or anything with ``save(file)``."""
+
+    def save(self, filename: Any) -> None: ...
+
+
+def _temp_name(target: Path) -> Path:
+    """A fresh hidden name next to ``target``. Chosen before the file exists, so that a signal
+    arriving at any moment after this leaves a name the cleanup knows."""
+    return target.with_name(f".{target.name[:100]}-{secrets.token_hex(6)}.tmp")
+
+
+def _stage(item: Savable, target: Path) -> Path:
+    """``item`` written in full to a temporary file next to ``target``; returns its name.
+
+    The content is made in memory first and written with one plain write: a full disk then
+    fails in our own write, which the cleanup handles, not inside a half-closed zip archive
+    (whose later clean-up printed an "Exception ignored" traceback)."""
+    buffer = io.BytesIO()
+    item.save(buffer)
+    tmp = _temp_name(target)
     try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        # KeyboardInterrupt included: never leave a half-written file behind.
-        Path(tmp).unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(buffer.getbuffer())
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException as exc:
+        # A signal (Interrupted, KeyboardInterrupt) included: never leave half a file behind.
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise write_failed(target, exc) from None
         raise
-    return target
+    return tmp
+
+
+def save_atomic(wb: Savable, path: str | os.PathLike) -> Path:
+    """Save ``wb`` to ``path`` through a temporary file in the same folder and a rename: the
+    old file stays whole until the new one is complete. Raises OutputError (one sentence,
+    nothing left behind) when the disk is full or the folder cannot be written."""
+    return save_all_atomic([(wb, Path(path))])[0]
+
+
+def save_all_atomic(items: Sequence[tuple[Savable, Path]]) -> list[Path]:
+    """Save several files all or nothing: every one is written to a temporary file first, and
+    only when all are complete are they renamed into place (a full disk half-way leaves the
+    old set, not a mixed one)."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for item, path in items:
+            target = Path(path)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise write_failed(target, exc) from None
+            staged.append((_stage(item, target), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _target in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    return [target for _tmp, target in staged]
 
 
 def empty_workbook() -> Workbook:

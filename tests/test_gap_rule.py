@@ -25,6 +25,7 @@ from scheduler.data import (
     StaffAvailability,
 )
 from scheduler.model.instance import build_instance
+from scheduler.report.reasons import waiting
 from scheduler.search.greedy import greedy
 from scheduler.solution import Group, Intake, Session, Solution
 from scheduler.verify import verify
@@ -235,3 +236,20 @@ def test_solver_greedy_verifier_and_contract_check_agree_on_random_rows(rows):
     for sol in (solved(data), greedy(data), greedy(data, hand=True)):
         assert_valid(data, sol)
         assert check(data, sol) == []
+
+
+def test_waiting_reasons_never_offer_a_start_blocked_in_its_gap():
+    """Without the gap rule the Waiting sheet said "free at Mon P2" for a start the meal in the
+    gap blocks; with it, the request waits for want of a common free time."""
+    meal = (*EDGES, RegimeBlock("RA", "all", *IN_GAP, "meal"))
+    windows = tuple(
+        StaffAvailability("T1", d, s, e) for d in DAYS for s, e in ((570, 630), (780, 840))
+    )
+    for data in (
+        gap_term(regimes=meal),
+        gap_term(staff_availability=windows),
+        intake_term(regimes=meal),
+    ):
+        rows = waiting(data, solved(data))
+        assert rows and all(w.reason_code == "no_common_time" for w in rows), rows
+        assert not any("Mon P2" in w.reason for w in rows)

@@ -116,3 +116,18 @@ def test_a_pin_of_a_learner_who_does_not_fit_the_course_is_refused(tmp_path):
     )
     assert [p.column for p in problems] == ["learner"]
     assert "L0002 cannot join a group of NT2-1.1: they did not ask for NT2" in problems[0].message
+
+
+def test_two_pins_of_one_learner_into_groups_of_one_kind_are_refused_at_the_second_row(tmp_path):
+    sheets = base_sheets()
+    sheets["Locks"] = [
+        header("Locks"),
+        *(
+            [{"kind": "member", "group": g, "learner": "L0001"}.get(c) for c in header("Locks")]
+            for g in ("NT2-1.1-1", "NT2-1.1-2")
+        ),
+    ]
+    _data, problems = check_workbook(write(sheets, tmp_path / "term.xlsx"))
+    found = [(p.sheet, p.row, p.column) for p in problems if p.severity == "error"]
+    assert found == [("Locks", 3, "learner")]
+    assert "L0001 is already pinned into NT2-1.1-1 on row 2" in problems[0].message

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from scheduler import interrupt
 from scheduler.data import ProblemData
 from scheduler.explain.core import enforce_locks, force_request
 from scheduler.model.cp_model import TimetableModel
@@ -80,11 +81,11 @@ def closest(
     _intake_terms(tm, current, obj)
     tm.model.minimize(obj.expression())
     tm.add_hint(current)
-    solver = cp_model.CpSolver()
+    solver = interrupt.new_solver()  # leaves Ctrl-C to scheduler.interrupt
     p = solver.parameters
     p.num_workers, p.random_seed = max(1, workers), seed
     p.max_time_in_seconds = max(0.1, seconds)
-    status = solver.solve(tm.model)
+    status = interrupt.run_in_thread(interrupt.solve, solver, tm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Closest("infeasible" if status == cp_model.INFEASIBLE else "unknown")
     solution = _renamed(tm, solver, current)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from scheduler import interrupt
 from scheduler.data import COURSE_KINDS, ProblemData
 from scheduler.explain.relax import RowKey, apply, courses_for, fitting, mates
 from scheduler.model.cp_model import TimetableModel
@@ -132,7 +133,7 @@ def placeable(data: ProblemData, learner_id: str, kind: str, seconds: float, see
     enforce_locks(tm)
     if not force_request(tm, learner_id, kind):
         return IMPOSSIBLE
-    solver = cp_model.CpSolver()
+    solver = interrupt.new_solver()  # leaves Ctrl-C to scheduler.interrupt
     p = solver.parameters
     p.num_workers, p.random_seed = 1, seed
     p.max_time_in_seconds = max(0.05, seconds)
@@ -140,7 +141,7 @@ def placeable(data: ProblemData, learner_id: str, kind: str, seconds: float, see
     # Measured on the medium term: without presolve a first timetable comes twice as fast,
     # and the impossible cases are still proven in a tenth of a second.
     p.cp_model_presolve = False
-    status = solver.solve(tm.model)
+    status = interrupt.run_in_thread(interrupt.solve, solver, tm.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return POSSIBLE
     return IMPOSSIBLE if status == cp_model.INFEASIBLE else UNKNOWN

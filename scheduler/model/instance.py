@@ -64,6 +64,9 @@ class Instance:
     room_gaps: dict[str, frozenset[int]] = field(default_factory=dict)  # blocked
     staff_gaps: dict[str, frozenset[int]] = field(default_factory=dict)  # available
     internet_gaps: frozenset[int] = frozenset()  # inside an internet window
+    _open_starts: dict[tuple[str, str, int], frozenset[int]] = field(
+        default_factory=dict, repr=False
+    )
     candidates: list[Candidate] = field(default_factory=list)
     eligible: dict[str, tuple[str, ...]] = field(default_factory=dict)  # course -> learners
 
@@ -97,32 +100,51 @@ class Instance:
             self.inner_gaps(start, length)
         )
 
+    def open_starts(self, what: str, key: str, length: int, window: bool = False) -> frozenset[int]:
+        """Starts of an appointment of ``length`` periods that ``what`` (``learner``,
+        ``section``, ``room``, ``staff`` or ``internet``) ``key`` leaves open: no blocked
+        period or gap, or for a window every period and gap inside it. Computed once per
+        (what, key, length): the model asks this for every session variable."""
+        cached = self._open_starts.get((what, key, length))
+        if cached is None:
+            slots, gaps = self._sets(what, key)
+            test = self.within_at if window else self.clear_at
+            cached = frozenset(t for t in self.valid_starts(length) if test(t, length, slots, gaps))
+            self._open_starts[(what, key, length)] = cached
+        return cached
+
+    def _sets(self, what: str, key: str) -> tuple[frozenset[int], frozenset[int]]:
+        """The slot and gap sets of one learner, section, room, staff member or of internet."""
+        empty: frozenset[int] = frozenset()
+        if what == "learner":
+            return self.learner_blocked[key], self.learner_gaps[key]
+        if what == "section":
+            return self.section_blocked.get(key, empty), self.section_gaps.get(key, empty)
+        if what == "room":
+            return self.room_blocked[key], self.room_gaps[key]
+        if what == "staff":
+            return self.staff_free[key], self.staff_gaps[key]
+        return self.internet_slots, self.internet_gaps
+
     def learner_free_at(self, learner: str, start: int, length: int) -> bool:
         """Neither the learner's regime nor their own unavailability touches the appointment."""
-        return self.clear_at(
-            start, length, self.learner_blocked[learner], self.learner_gaps[learner]
-        )
+        return start in self.open_starts("learner", learner, length)
 
     def section_free_at(self, section: str, start: int, length: int) -> bool:
         """The section's regime leaves the whole appointment free."""
-        return self.clear_at(
-            start,
-            length,
-            self.section_blocked.get(section, frozenset()),
-            self.section_gaps.get(section, frozenset()),
-        )
+        return start in self.open_starts("section", section, length)
 
     def room_free_at(self, room: str, start: int, length: int) -> bool:
         """No RoomUnavailability row touches the appointment."""
-        return self.clear_at(start, length, self.room_blocked[room], self.room_gaps[room])
+        return start in self.open_starts("room", room, length)
 
     def staff_free_at(self, staff: str, start: int, length: int) -> bool:
         """The staff member is on site and available over the whole appointment, gaps included."""
-        return self.within_at(start, length, self.staff_free[staff], self.staff_gaps[staff])
+        return start in self.open_starts("staff", staff, length, window=True)
 
     def internet_at(self, start: int, length: int) -> bool:
         """Internet is on over the whole appointment, gaps included."""
-        return self.within_at(start, length, self.internet_slots, self.internet_gaps)
+        return start in self.open_starts("internet", "", length, window=True)
 
     def slot_name(self, t: int) -> tuple[str, str]:
         return self.days[t // self.n_periods], self.data.periods[t % self.n_periods].period

@@ -103,11 +103,22 @@ def course_kind(data: ProblemData, course_id: str) -> str | None:
     return course.kind if course else None
 
 
+def meets(data: ProblemData, group: Group, sessions: Iterable[Session]) -> bool:
+    """Whether ``group`` meets on at least one date of the term (every date of its sessions
+    may be closed for the prison or for a member's section)."""
+    secs = group_sections(data, group)
+    return any(session_dates(data, s, secs) for s in sessions if s.group == group.group)
+
+
 def placed_kinds(data: ProblemData, solution: Solution) -> dict[str, set[str]]:
-    """learner -> course kinds they have a group place in."""
+    """learner -> course kinds they have a group place in. A group that meets on no date of
+    the term places nobody (issue 12, item 10: "17 of 38 placed" with 0 hours)."""
     out: dict[str, set[str]] = {}
+    by_group = sessions_by_group(solution)
     for g in solution.groups:
         kind = course_kind(data, g.course)
+        if not meets(data, g, by_group.get(g.group, ())):
+            continue
         for m in g.members:
             if kind:
                 out.setdefault(m, set()).add(kind)

@@ -139,6 +139,7 @@ def waiting(data: ProblemData, solution: Solution) -> list[WaitingRow]:
 def _course_verdict(ctx: _Context, lr: Learner, kind: str) -> Verdict:
     checks: list[Callable[[_Context, Learner, str], Verdict | None]] = [
         _absent,
+        _group_never_meets,
         _level_unknown,
         _no_course,
         _fully_blocked,
@@ -150,6 +151,22 @@ def _course_verdict(ctx: _Context, lr: Learner, kind: str) -> Verdict:
         if verdict:
             return verdict
     return _no_group_formed(ctx, lr, kind)
+
+
+def _group_never_meets(ctx: _Context, lr: Learner, kind: str) -> Verdict | None:
+    """The learner is a member of a group whose every session date is closed: a place on
+    paper only (issue 12, item 10), so they count as waiting and this is why."""
+    for g in ctx.solution.groups:
+        course = ctx.data.course_by_id.get(g.course)
+        if course is None or course.kind != kind or lr.learner not in g.members:
+            continue
+        return Verdict(
+            f"{g.group} never meets: every date of its sessions is closed (ClosedDays) for the "
+            "prison or for a section of its members",
+            "other",
+            "fewer closed days in the term, or a term with open dates",
+        )
+    return None
 
 
 def _absent(ctx: _Context, lr: Learner, _kind: str = "") -> Verdict | None:
@@ -402,17 +419,22 @@ def _starts_for(
     With ``rooms``, the ``need`` learners must also fit one room that is open (not blocked, not
     in ``used``) and lets all their sections in."""
     course = who.course
-    free_staff = ctx.inst.staff_free.get(who.staff, frozenset())
     frees = {m: ctx.free(m, who.with_own) for m in who.pool}
     candidates = _session_rooms(ctx, course, internet)
     out = []
-    for t0 in ctx.inst.valid_starts(course.session_periods):
-        cover = set(range(t0, t0 + course.session_periods))
-        if not cover <= free_staff or (internet and not cover <= ctx.inst.internet_slots):
+    length = course.session_periods
+    inst = ctx.inst
+    for t0 in inst.valid_starts(length):
+        cover = set(range(t0, t0 + length))
+        # the gap rule: a session across a gap needs staff, internet and learners over it too
+        staff_ok = who.staff in inst.staff_free and inst.staff_free_at(who.staff, t0, length)
+        if not staff_ok or (internet and not inst.internet_at(t0, length)):
             continue
-        if who.must is not None and not cover <= frees[who.must]:
+        if who.must is not None and not (
+            cover <= frees[who.must] and inst.learner_free_at(who.must, t0, length)
+        ):
             continue
-        present = [m for m in who.pool if cover <= frees[m]]
+        present = [m for m in who.pool if cover <= frees[m] and inst.learner_free_at(m, t0, length)]
         if not (internet or rooms):
             fits = len(present) >= who.need
         else:
@@ -427,7 +449,7 @@ def _starts_for(
 
 def _room_admits(ctx: _Context, room, cover: set[int], present: list[str], must, need, used):
     """``room`` is open at ``cover`` and lets ``must`` and at least ``need`` of ``present`` in."""
-    if cover & ctx.inst.room_blocked.get(room.room, frozenset()):
+    if not ctx.inst.room_free_at(room.room, min(cover), len(cover)):  # gaps included
         return False
     if used and any((room.room, t) in used for t in cover):
         return False
@@ -1124,19 +1146,20 @@ def _intake_options(ctx, lr, dates, counsellors, rooms, booked: bool, with_own: 
     for week, day, _ in dates:
         d = ctx.inst.days.index(day)
         for p in range(ctx.inst.n_periods - length + 1):
-            cover = set(range(d * ctx.inst.n_periods + p, d * ctx.inst.n_periods + p + length))
-            if not cover <= free:
+            t0 = d * ctx.inst.n_periods + p
+            cover = set(range(t0, t0 + length))
+            if not cover <= free or not ctx.inst.learner_free_at(lr.learner, t0, length):
                 continue
             for s in counsellors:
                 limit = data.staff_by_id[s].max_periods_per_week
-                if not cover <= ctx.inst.staff_free.get(s, frozenset()):
+                if not ctx.inst.staff_free_at(s, t0, length):  # gaps included
                     continue
                 if any((s, week, t) in taken for t in cover):
                     continue
                 if limit is not None and load.get((s, week), 0) + length > limit:
                     continue
                 for r in rooms:
-                    if cover & ctx.inst.room_blocked.get(r, frozenset()):
+                    if not ctx.inst.room_free_at(r, t0, length):
                         continue
                     if not any((r, week, t) in taken for t in cover):
                         out.append((week, min(cover), s, r))

@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scheduler.data import ProblemData, fmt_time
 from scheduler.errors import SchedulerError
 from scheduler.excel import (
+    CELL_LIMIT,
     HEADER_FILL,
     HEADER_FONT,
     empty_workbook,
@@ -41,6 +42,7 @@ from scheduler.excel import (
     write_table,
 )
 from scheduler.i18n import N_, _, _n
+from scheduler.outputs import mark
 from scheduler.report.figures import (
     KeyFigures,
     group_sections,
@@ -243,7 +245,7 @@ def build_workbook(
         _sessions, _intakes, _internet, _waiting, _diagnostics, _term,
     ):  # fmt: skip
         writer(book, wb)
-    return wb
+    return mark(wb, "timetable")  # a later solve may replace it without --force
 
 
 def _verify(data: ProblemData, solution: Solution) -> list[Any]:
@@ -357,13 +359,39 @@ def _grid(
         _style(set_cell(ws, row, 1, label), None, Font(bold=True, size=style.font_size))
         lines = style.min_lines
         for c, day in enumerate(data.teaching_days, start=2):
-            entries = [(it.kind, text(it)) for it in by_slot.get((day, p), [])]
+            entries = fit_cell([(it.kind, text(it)) for it in by_slot.get((day, p), [])])
             why = (blocked or {}).get((day, p))
             shown[(row, c)], n = _grid_cell(ws, row, c, entries, why, style)
             lines = max(lines, n)
         ws.row_dimensions[row].height = style.line_height * lines + 4
     _merge_runs(ws, shown, top + 2, len(data.periods), len(data.teaching_days))
     return top + 3 + len(data.periods)
+
+
+def fit_cell(entries: list[tuple[str, str]], limit: int = CELL_LIMIT) -> list[tuple[str, str]]:
+    """The (kind, line) entries of one grid cell, cut so that the cell's text (a line per
+    entry, plus the mark of a mixed cell) stays within Excel's limit: a busy slot with long
+    course names otherwise made a cell Excel refuses to open (issue 12, item 13). What is
+    left out is said in a last line, ``…and N more``; a single line too long is cut too."""
+
+    def more(n: int) -> str:
+        return f"…and {n} more"
+
+    used, kept = 0, []
+    for i, (kind, line) in enumerate(entries):
+        left = len(entries) - i
+        cost = len(line) + 3  # a newline and the coloured "■ " of a mixed cell
+        reserve = len(more(left - 1)) + 3 if left > 1 else 0
+        if used + cost + reserve <= limit:
+            kept.append((kind, line))
+            used += cost
+            continue
+        room = limit - used - len(more(left)) - 9
+        if room > 20:  # room for the start of this line, then say how many are left out
+            kept.append((kind, line[:room] + "…"))
+            left -= 1
+        return kept + ([(kind, more(left))] if left else [])
+    return kept
 
 
 def _style(cell, fill: PatternFill | None, font: Font) -> None:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from scheduler import interrupt
 from scheduler.model.cp_model import TimetableModel
 
 # Deterministic seconds each neighbourhood gets, and the range of its size (in "parts":
@@ -156,6 +157,8 @@ def improve(
         while stats.deterministic_time < budget:
             if wall_limit is not None and time.perf_counter() - began >= wall_limit:
                 break
+            if interrupt.stop_requested() is not None:  # Ctrl-C: keep the best so far
+                break
             jobs = []
             for _w in range(max(1, workers)):
                 name, options = kinds[rng.randrange(len(kinds))]
@@ -207,12 +210,12 @@ def _step(
     hint = sub.proto.solution_hint
     hint.vars.extend(range(len(best.values)))
     hint.values.extend(best.values)
-    solver = cp_model.CpSolver()
+    solver = interrupt.new_solver()
     p = solver.parameters
     p.num_workers = 1
     p.random_seed = seed
     p.max_deterministic_time = STEP_BUDGET
-    status = solver.solve(sub)
+    status = interrupt.solve(solver, sub)
     dtime = solver.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, False, dtime

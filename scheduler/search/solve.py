@@ -19,10 +19,13 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler import interrupt
 from scheduler.data import ProblemData
+from scheduler.errors import SchedulerError
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import build_instance
 from scheduler.model.objective import SCALE
+from scheduler.rules import check as check_range
 from scheduler.search.greedy import greedy
 from scheduler.search.lns import Incumbent, improve
 from scheduler.solution import Result, Solution, SolveStatus
@@ -98,6 +101,7 @@ def solve(
     start = time.perf_counter()
     limit = float(time_limit if time_limit is not None else data.settings.time_limit_s)
     seed = int(seed if seed is not None else data.settings.seed)
+    _check_ranges(limit, seed)
     inst = build_instance(data)
     tm = TimetableModel(data, inst)
     warm = hint if hint is not None else greedy(data, inst)
@@ -113,9 +117,9 @@ def solve(
         callback.record(first.objective, tm.objective.upper_bound(), tm.placed_count(first.value))
         _hint_all(tm, first)
     # Phase 1: CP-SAT on the whole model, for better timetables and the bound.
-    solver = cp_model.CpSolver()
+    solver = interrupt.new_solver()
     _set_parameters(solver, limit * FULL_MODEL_SHARE, seed, workers, deterministic, log)
-    status = solver.solve(tm.model, callback)
+    status = interrupt.solve(solver, tm.model, callback)
     result = _result(data, tm, solver, status)
     stats: dict[str, float] = {
         "build_seconds": build_time,
@@ -146,6 +150,8 @@ def solve(
         result = _neighbourhood_phase(
             tm, begin, solver, result, stats, limit, seed, workers, deterministic, callback
         )
+    if interrupt.stop_requested() is not None:
+        stats["interrupted"] = float(interrupt.stop_requested() or 0)
     events = callback.events
     return dataclasses.replace(
         result,
@@ -154,6 +160,14 @@ def solve(
         progress=tuple((e.elapsed, e.objective) for e in events),
         stats=stats,
     )
+
+
+def _check_ranges(limit: float, seed: int) -> None:
+    """The limits validation applies (``scheduler.rules.RANGES``) are the solver's too: a
+    seed CP-SAT cannot take or a limit that is not a number never reaches it."""
+    for column, value in (("time_limit_s", limit), ("seed", seed)):
+        if message := check_range("Settings", column, value):
+            raise SchedulerError(message)
 
 
 def _complete(tm: TimetableModel) -> Incumbent | None:
@@ -165,15 +179,16 @@ def _complete(tm: TimetableModel) -> Incumbent | None:
     return Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
 
 
-def _solve_hinted(tm: TimetableModel):
+def _solve_hinted(tm: TimetableModel, stoppable: bool = True):
     """A solver that holds the model's hint, every hinted variable fixed to its value and the
-    others solved for; None when the hint does not fit."""
-    solver = cp_model.CpSolver()
+    others solved for; None when the hint does not fit. Not ``stoppable`` when it turns the
+    best timetable found into the result, which a stopped search still needs."""
+    solver = interrupt.new_solver()
     p = solver.parameters
     p.fix_variables_to_their_hinted_value = True
     p.num_workers = 1
     p.max_deterministic_time = COMPLETE_HINT_SECONDS
-    status = solver.solve(tm.model)
+    status = interrupt.solve(solver, tm.model, stoppable=stoppable)
     return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
@@ -249,7 +264,7 @@ def _fixed_solve(tm: TimetableModel, best: Incumbent):
     """A solver holding exactly ``best`` (every variable fixed to its hinted value), so that
     expressions can be evaluated the usual way."""
     _hint_all(tm, best)
-    solver = _solve_hinted(tm)
+    solver = _solve_hinted(tm, stoppable=False)
     if solver is None:
         raise RuntimeError("the neighbourhood search's timetable does not re-solve")
     return solver
@@ -319,12 +334,12 @@ def _locks_status(tm: TimetableModel, locks: list[int], workers: int, seed: int)
     """Whether the model with only ``locks`` enforced has a timetable (first one suffices)."""
     tm.model.clear_assumptions()
     tm.model.add_assumptions([tm.lock_literals[i] for i in locks])
-    solver = cp_model.CpSolver()
+    solver = interrupt.new_solver()
     p = solver.parameters
     p.num_workers, p.random_seed = max(1, workers), seed
     p.stop_after_first_solution = True
     p.max_time_in_seconds = SHRINK_CHECK_SECONDS
-    return solver.solve(tm.model)
+    return interrupt.solve(solver, tm.model)
 
 
 def _conflicts(data: ProblemData, tm: TimetableModel, solver) -> list[str]:

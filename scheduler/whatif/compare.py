@@ -34,7 +34,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scheduler import pipeline
+from scheduler import interrupt, pipeline
 from scheduler.data import ProblemData
 from scheduler.errors import SchedulerError
 from scheduler.excel import (
@@ -46,6 +46,7 @@ from scheduler.excel import (
     set_cell,
     sheet_title,
 )
+from scheduler.outputs import mark, short_name
 from scheduler.report.figures import placed_kinds
 from scheduler.solution import Result, Solution
 from scheduler.whatif.scenarios import BASE, Scenario
@@ -114,8 +115,15 @@ def open_executor(url: str | None, jobs: int) -> Iterator[Executor]:
     if url is None:
         # spawn: a fresh interpreter per process, safe whatever threads the parent runs
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=interrupt.ignore_in_child
+        )
+        try:
             yield pool
+        except BaseException:
+            _terminate(pool)  # a Ctrl-C must not wait for the running solves to end
+            raise
+        pool.shutdown(wait=True)
         return
     if not url.startswith(DASK_SCHEME) or not url[len(DASK_SCHEME) :].strip():
         raise SchedulerError(f"--executor {url}: give the Dask scheduler as dask://HOST:PORT")
@@ -135,6 +143,26 @@ def open_executor(url: str | None, jobs: int) -> Iterator[Executor]:
         yield client.get_executor()
     finally:
         client.close()
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's processes now, dropping what they were doing (they write nothing: only
+    this process writes files)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+
+
+def planned_outputs(terms: Sequence[Term], out_dir: Path, control: bool = True) -> list[Path]:
+    """Every timetable the sweep of ``terms`` may write into ``out_dir``, so that the CLI can
+    check them all before anything is solved."""
+    paths: list[Path] = []
+    for term in terms:
+        extra = (control_scenario(term),) if control else ()
+        paths += timetable_paths(term, out_dir, extra).values()
+    return paths
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,7 +233,7 @@ def timetable_paths(term: Term, out_dir: Path, extra: Sequence[Scenario] = ()) -
     paths: dict[str, Path] = {}
     used: set[str] = set()
     for name in (BASE, *(s.name for s in (*extra, *term.scenarios))):
-        stem, n = f"{term.label}-{slug(name)}", 2
+        stem, n = short_name(f"{term.label}-{slug(name)}"), 2
         candidate = stem
         while candidate.casefold() in used:
             candidate, n = f"{stem}-{n}", n + 1
@@ -441,7 +469,7 @@ def write_comparison(
         ws = wb.create_sheet(sheet_title(label, taken))
         heading = (prisons or {}).get(label, label)
         _term_sheet(ws, [o for o in outcomes if o.term == label], heading, path.parent)
-    return save_atomic(wb, path)
+    return save_atomic(mark(wb, "comparison"), path)
 
 
 def _link(ws: Worksheet, row: int, col: int, target: Path | None, here: Path) -> None:

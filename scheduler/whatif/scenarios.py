@@ -18,6 +18,7 @@ patched term is validated again, and its problems carry the scenario's name.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -124,10 +125,38 @@ def _build_one(data: ProblemData, name: str, in_base: set[tuple]) -> tuple[Scena
     problems = [_named(name, p) for p in found + errors(new)]
     warnings = tuple(_named(name, p) for p in new if p.severity != "error")
     changes = tuple(describe(r) for r in rows)
-    return Scenario(name, patched.replace(scenarios=()), changes, warnings), problems
+    patched = _unnumbered(patched.replace(scenarios=()))
+    return Scenario(name, patched, changes, warnings), problems
+
+
+def _unnumbered(data: ProblemData) -> ProblemData:
+    """``data`` with the rows a scenario added given no row number again (their negative
+    number only served to report their problems at the Scenarios row)."""
+    changes: dict[str, Any] = {}
+    for fld in TABLE_FIELDS.values():
+        records = getattr(data, fld)
+        if any(r.row is not None and r.row < 0 for r in records):
+            changes[fld] = tuple(
+                dataclasses.replace(r, row=None) if r.row is not None and r.row < 0 else r
+                for r in records
+            )
+    return data.replace(**changes) if changes else data
 
 
 def _named(name: str, problem: Problem) -> Problem:
+    """``problem`` prefixed with the scenario's name; a problem of a row the scenario added
+    (a negative row, see _add) is moved to that Scenarios row, naming the sheet and column."""
+    if problem.row is not None and problem.row < 0:
+        where = ", ".join(
+            x for x in (problem.sheet, problem.column and f"column {problem.column}") if x
+        )
+        return Problem(
+            "Scenarios",
+            -problem.row,
+            "value",
+            f"in scenario {name}: the row it adds to {where}: {problem.message}",
+            problem.severity,
+        )
     return Problem(
         problem.sheet,
         problem.row,
@@ -317,7 +346,9 @@ def _add(sheets: dict[str, Rows], row: ScenarioRow) -> list[Problem]:
     rows = sheets[row.sheet]
     if row.sheet in KEY_VALUE_SHEETS and not is_blank(cells[0]):
         rows[:] = [r for r in rows if not _same(row.sheet, 0, r[1][0], str(cells[0]))]
-    rows.append((None, tuple(cells)))
+    # An added row has no row of its own sheet; its problems must point at the Scenarios row
+    # that adds it, so it carries that row's number, negated (see _named).
+    rows.append((-row.row if row.row else None, tuple(cells)))
     return []
 
 

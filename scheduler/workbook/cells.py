@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from scheduler.data import (
     STATUSES,
 )
 from scheduler.workbook.languages import code_for
+from scheduler.workbook.xlsxread import Uncalculated
 
 # ---------------------------------------------------------------------------------------------
 # Cells: one cell value -> one typed value, or a CellError that says what to type instead.
@@ -62,6 +64,8 @@ def _midnight(value: dt.datetime) -> bool:
 
 def show(value: Any) -> str:
     """A cell value as a coordinator would recognise it in a message."""
+    if isinstance(value, Uncalculated):
+        return "the cell"  # the CellError that follows names the formula
     if isinstance(value, str):
         return repr(value.strip())
     if isinstance(value, dt.datetime):
@@ -73,8 +77,17 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def uncalculated(value: Uncalculated) -> CellError:
+    """The error for a formula saved without its value (item 11 of issue 12)."""
+    return CellError(
+        f"holds a formula Excel has not calculated ({value}); open and save the file in Excel"
+    )
+
+
 def as_text(value: Any) -> str:
     """Any cell as text: ``12`` and ``12.0`` -> ``"12"``, ``1.1`` -> ``"1.1"``, dates ISO."""
+    if isinstance(value, Uncalculated):
+        raise uncalculated(value)
     if isinstance(value, str):
         text = value.strip()
         if text.upper() in EXCEL_ERRORS:
@@ -95,20 +108,35 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
+# A number typed as text must be plain (workbook.md, Clarifications): digits with at most one
+# decimal point or comma. Python's float() would also take "1_2" (12), "1e5", "nan" and "inf".
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:[.,](\d+))?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:[ .,_'\u00a0\u202f]\d{3})+(?:[.,]\d+)?$")
+
+
+class GroupedNumber(CellError):
+    """A number typed with a digit grouping; its message is passed on as it is."""
+
+
 def _number_text(value: Any) -> float:
-    """A number from a numeric cell or from text such as ``" 3 "``, ``"12.0"`` or ``"2,5"``."""
+    """A number from a numeric cell or from plain text such as ``" 3 "``, ``"12.5"`` or
+    ``"2,5"``. Digit groupings (``1.000``, ``1 000``, ``1_2``) are refused: ``1.000`` is a
+    thousand to a Dutch reader and one to an English one."""
     if isinstance(value, bool) or isinstance(value, dt.date | dt.time | dt.timedelta):
         raise CellError("is not a number")
     if isinstance(value, int | float):
         number = float(value)
     else:
-        text = as_text(value).replace(" ", "")
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")  # Dutch decimal comma
-        try:
-            number = float(text)
-        except ValueError:
-            raise CellError("is not a number") from None
+        text = as_text(value)
+        match = _PLAIN_NUMBER.match(text)
+        if match is None or (match.group(1) is not None and len(match.group(1)) == 3):
+            if _GROUPED.match(text) or "_" in text:
+                raise GroupedNumber(
+                    "has digits grouped with a separator; type the number plainly, e.g. 1000 "
+                    "or 1 (a decimal comma or point is fine: 12,5)"
+                ) from None
+            raise CellError("is not a number")
+        number = float(text.replace(",", "."))
     if not math.isfinite(number):
         raise CellError("is not a number")
     return number
@@ -118,6 +146,8 @@ def parse_int(value: Any) -> int:
     """A whole number; ``12.0`` and ``"12"`` are fine, ``12.5`` is not."""
     try:
         number = _number_text(value)
+    except GroupedNumber:
+        raise
     except CellError:
         raise CellError("is not a whole number; type a number such as 12") from None
     if not number.is_integer():
@@ -129,6 +159,8 @@ def parse_float(value: Any) -> float:
     """A number; ``"2,5"`` (decimal comma) and numbers stored as text are fine."""
     try:
         return _number_text(value)
+    except GroupedNumber:
+        raise
     except CellError:
         raise CellError("is not a number; type a number such as 60 or 2.5") from None
 
@@ -145,7 +177,9 @@ _TIME_HINT = "type a time such as 08:30"
 
 def _minutes(hours: int, minutes: int, seconds: float = 0) -> int:
     total = hours * 60 + minutes + round(seconds / 60)
-    if not 0 <= total <= 24 * 60 or minutes >= 60:
+    if total == 24 * 60 and minutes < 60:
+        raise CellError("is midnight, not a time of the teaching day, which ends before 24:00")
+    if not 0 <= total < 24 * 60 or minutes >= 60:
         raise CellError(f"is not a time of day; {_TIME_HINT}")
     return total
 
@@ -181,7 +215,7 @@ def parse_time(value: Any) -> int:
         raise CellError(f"is not a time; {_TIME_HINT}")
     if isinstance(value, int | float):
         if 0 <= value <= 1:  # a time cell whose format was lost: a fraction of a day
-            return round(value * 24 * 60)
+            return _minutes(0, 0, value * 24 * 60 * 60)
         # 8.3 is what Excel makes of "8.30"; guessing 08:30 or 08:18 would be wrong half the time
         raise CellError(f"is a number, not a time; {_TIME_HINT} (or format the cell as text)")
     return _time_from_text(as_text(value))
@@ -275,9 +309,25 @@ def split_list(value: Any) -> list[str]:
     return [item.strip() for item in re.split(r"[,;]", as_text(value)) if item.strip()]
 
 
+# Characters that print as nothing, which a copy from a web page or a PDF brings along: two
+# ids that differ only by them are the same id (workbook.md, Clarifications).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\ufeff"))
+
+
+def normalise_id(text: str) -> str:
+    """An id as it is compared: Unicode NFKC (full-width ``Ｌ`` is ``L``), zero-width spaces,
+    soft hyphens and byte-order marks removed, surrounding spaces trimmed."""
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
+
+
+def parse_id(value: Any) -> str:
+    """An id (see ``normalise_id``)."""
+    return normalise_id(as_text(value))
+
+
 def parse_text_list(value: Any) -> tuple[str, ...]:
     """Ids separated by commas or semicolons."""
-    return tuple(split_list(value))
+    return tuple(item for item in map(normalise_id, split_list(value)) if item)
 
 
 def parse_days(value: Any) -> tuple[str, ...]:
@@ -364,10 +414,36 @@ def choice(allowed: Iterable[str], what: str, aliases: dict[str, str] | None = N
     return parse
 
 
+# Words between the items of a list typed as a sentence: "NT2 en MO", "NT2 and MO", "NT2 + MO".
+_LIST_WORDS = re.compile(r"[\s,;/&+]+|\b(?:en|and|et|und|of|or|ou)\b", re.IGNORECASE)
+
+
 def choice_list(allowed: Iterable[str], what: str):
-    """A parser for a list of values of a fixed vocabulary (``NT2, MO``)."""
+    """A parser for a list of values of a fixed vocabulary (``NT2, MO``). A list typed as a
+    sentence (``NT2 en MO``) is refused with the list it means (``did you mean NT2,MO?``)."""
+    allowed = tuple(allowed)
     one = choice(allowed, what)
-    return lambda value: tuple(dict.fromkeys(_each(split_list(value), one)))
+
+    def parse(value: Any) -> tuple[str, ...]:
+        try:
+            return tuple(dict.fromkeys(_each(split_list(value), one)))
+        except CellError:
+            meant = list_meant(as_text(value), allowed)
+            if meant is None:
+                raise
+            raise CellError(f"is not a list of {what}s; did you mean {meant}?") from None
+
+    return parse
+
+
+def list_meant(text: str, allowed: Iterable[str]) -> str | None:
+    """``NT2,MO`` for ``NT2 en MO``: the items of a list typed with words or spaces between
+    them, when every item is a value of ``allowed``; else None."""
+    table = {norm(v): v for v in allowed}
+    items = [w for w in _LIST_WORDS.split(text) if w and w.strip()]
+    if len(items) < 2 or any(norm(w) not in table for w in items):
+        return None
+    return ",".join(dict.fromkeys(table[norm(w)] for w in items))
 
 
 def keep(value: Any) -> Any:
@@ -390,11 +466,13 @@ class Kind:
         """``parse``, after refusing the error values a broken formula shows (``#N/A``)."""
         if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
             raise CellError(f"is an Excel error value; fix the formula or type {self.what}")
+        if isinstance(value, Uncalculated):
+            raise uncalculated(value)
         return self.parse(value)
 
 
 TEXT = Kind("a text", parse_text)
-ID = Kind("an id such as A1", parse_text)
+ID = Kind("an id such as A1", parse_id)
 INT = Kind("a whole number", parse_int)
 FLOAT = Kind("a number", parse_float)
 TIME = Kind("a time such as 08:30", parse_time)

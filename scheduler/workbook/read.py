@@ -21,6 +21,7 @@ of such rows are passed to ``validate`` so that references to them are not repor
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import zipfile
@@ -29,8 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from scheduler.data import (
     DEFAULT_WEIGHTS,
     ProblemData,
@@ -38,9 +37,12 @@ from scheduler.data import (
 )
 from scheduler.errors import Problem, UnreadableFileError
 from scheduler.i18n import explicit_language, use_workbook_language
+from scheduler.rules import RANGES, WEIGHT_RANGE
 from scheduler.workbook.cells import (
     FLOAT,
+    INT,
     CellError,
+    GroupedNumber,
     Kind,
     as_text,
     is_blank,
@@ -56,6 +58,14 @@ from scheduler.workbook.contract import (
     column_names,
     is_example,
     sheet_for,
+)
+from scheduler.workbook.xlsxread import (
+    ArchiveError,
+    Book,
+    SheetPart,
+    inspect_archive,
+    iter_rows,
+    open_book,
 )
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a real term workbook is well under 5 MB
@@ -156,50 +166,46 @@ def check_file(path: Path) -> None:
     _check_zip(path)
 
 
-def _read_sheet(ws: Any, name: str) -> RawSheet:
-    """Every row of one worksheet as values, empty rows dropped, Excel row numbers kept."""
-    declared = ws.max_row if hasattr(ws, "max_row") else None
-    if declared is not None and declared - 1 > MAX_ROWS:
-        raise UnreadableFileError(
-            f"{name}: sheet {ws.title} reaches row {declared}, more than the {MAX_ROWS} rows "
-            "a term needs; delete the unused rows below the data"
-        )
-    if hasattr(ws, "reset_dimensions"):
-        # Some programs write a wrong size into the file; read what is really there.
-        ws.reset_dimensions()
+def _read_sheet(archive: zipfile.ZipFile, sheet: SheetPart, book: Book, name: str) -> RawSheet:
+    """Row 1 and every non-empty data row of one worksheet, with their Excel row numbers.
+    Only the rows present in the file are parsed and only the first MAX_COLUMNS columns kept,
+    so a stray cell at row 1,048,576 or column XFD costs nothing."""
     header: tuple[Any, ...] = ()
     rows: list[tuple[int, tuple[Any, ...]]] = []
-    for number, values in enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+    for number, values in iter_rows(archive, sheet, book, MAX_COLUMNS):
         if number == 1:
-            header = tuple(values)
-        elif not all(is_blank(v) for v in values):
-            rows.append((number, tuple(values)))
+            header = values
+        elif number > 1 and not all(is_blank(v) for v in values):
+            rows.append((number, values))
             if len(rows) > MAX_ROWS:
                 raise UnreadableFileError(
-                    f"{name}: sheet {ws.title} has more than {MAX_ROWS} rows of data, far more "
-                    "than a term needs"
+                    f"{name}: sheet {sheet.title} has more than {MAX_ROWS} rows of data, far "
+                    "more than a term needs"
                 )
-    return RawSheet(ws.title, header, tuple(rows))
+    return RawSheet(sheet.title, header, tuple(rows))
 
 
 def load_sheets(path: str | os.PathLike) -> list[RawSheet]:
     """Every worksheet of the workbook at ``path`` as plain values.
 
-    Raises UnreadableFileError (one sentence) when the file is not a usable .xlsx workbook.
+    Raises UnreadableFileError (one sentence) when the file is not a usable .xlsx workbook,
+    or when its archive would inflate far beyond what a term needs (checked before parsing).
     """
     path = Path(path)
     check_file(path)
     try:
-        # A file object, not the name: openpyxl would refuse a workbook named e.g. ".XLSX.bak".
-        with path.open("rb") as fh:
-            wb = load_workbook(fh, read_only=True, data_only=True)
-            try:
-                return [_read_sheet(ws, path.name) for ws in wb.worksheets]
-            finally:
-                wb.close()
+        # A file object, not the name: the extension does not matter (".XLSX.bak" is fine).
+        with path.open("rb") as fh, zipfile.ZipFile(fh) as archive:
+            inspect_archive(archive)
+            book = open_book(archive)
+            return [_read_sheet(archive, sheet, book, path.name) for sheet in book.sheets]
     except UnreadableFileError:
         raise
-    except Exception as exc:  # openpyxl raises many kinds of exception on a damaged file
+    except ArchiveError as exc:
+        raise UnreadableFileError(
+            f"{path.name} is refused: {exc}; {_SAVE_AS} again from a copy that holds only the term"
+        ) from None
+    except Exception as exc:  # a damaged archive or XML raises many kinds of exception
         raise UnreadableFileError(
             f"{path.name} is damaged and cannot be read as a workbook "
             f"({type(exc).__name__}: {exc}); {_SAVE_AS}"
@@ -218,6 +224,7 @@ class _Collected:
     problems: list[Problem] = field(default_factory=list)
     unread: dict[str, set[str]] = field(default_factory=dict)
     layout_ok: bool = True
+    key_rows: dict[str, dict[str, int]] = field(default_factory=dict)  # Settings/Weights
 
     def add(
         self, sheet: str, row: int | None, column: str | None, message: str, severity: str = "error"
@@ -245,7 +252,11 @@ def _columns(spec: SheetSpec, raw: RawSheet, out: _Collected) -> dict[str, int] 
     for index, cell in enumerate(raw.header):
         if is_blank(cell):
             continue
-        text = cell.strip() if isinstance(cell, str) else as_text(cell)
+        try:
+            text = cell.strip() if isinstance(cell, str) else as_text(cell)
+        except CellError as exc:
+            out.layout(spec.name, 1, None, f"column {index + 1} of row 1: {show(cell)} {exc}")
+            continue
         name = known.get(norm(text))
         if name is None:
             out.add(
@@ -302,7 +313,7 @@ def _row_values(
         try:
             parsed[column.name] = column.kind.read(value)
         except CellError as exc:
-            out.add(spec.name, number, column.name, f"{show(value)} {exc}")
+            out.add(spec.name, number, column.name, f"{show(value)} {_ranged(spec, column, exc)}")
             ok = False
     return parsed if ok else None
 
@@ -311,6 +322,23 @@ def _example_row(values: tuple[Any, ...], id_index: int | None) -> bool:
     """A template example row: its first column's cell starts with VOORBEELD or EXAMPLE."""
     first = _cell(values, id_index)
     return isinstance(first, str) and is_example(first)
+
+
+def _ranged(spec: SheetSpec, column: Any, exc: CellError) -> str:
+    """A number column's message says the column's own range and an example that passes it
+    (``'hoog' is not a whole number from 1 to 5; for example 3``), not a generic one."""
+    bounds = RANGES.get((spec.name, column.name))
+    if bounds is None or isinstance(exc, GroupedNumber) or column.kind not in (INT, FLOAT):
+        return str(exc)
+    return f"is not {bounds.describe()}; for example {bounds.example}"
+
+
+def _key_range(sheet: str, key: str, kind: Kind, exc: CellError) -> str:
+    """A Settings or Weights number's message with its own range and a passing example."""
+    bounds = WEIGHT_RANGE if sheet == "Weights" else RANGES.get((sheet, key))
+    if bounds is None or isinstance(exc, GroupedNumber) or kind not in (INT, FLOAT):
+        return str(exc)
+    return f"is not {bounds.describe()}; for example {bounds.example}"
 
 
 def read_table(
@@ -383,13 +411,15 @@ def _key_values(
             )
             continue
         seen[key] = number
+        out.key_rows.setdefault(spec.name, {})[key] = number
         value = values.get("value")
         if is_blank(value):
             continue
         try:
             found[key] = kinds[key].read(value)
         except CellError as exc:
-            out.add(spec.name, number, "value", f"{key}: {show(value)} {exc}")
+            hint = _key_range(spec.name, key, kinds[key], exc)
+            out.add(spec.name, number, "value", f"{key}: {show(value)} {hint}")
             out.left_out(spec.name, key)
     return found
 
@@ -444,3 +474,17 @@ def build(raw_sheets: list[RawSheet]) -> tuple[ProblemData, _Collected]:
     }
     weights = read_weights(sheets.get("Weights"), out)
     return ProblemData(settings=settings, weights=weights, **tables), out
+
+
+def with_key_row(problem: Problem, key_rows: dict[str, dict[str, int]]) -> Problem:
+    """A Settings or Weights problem given the row of the key it is about. The records of
+    these key/value sheets keep no row, but every message about a key starts with the key
+    (``seed must be ...``, ``weight served must be ...``, ``term_end (...) is before ...``)."""
+    rows = key_rows.get(problem.sheet)
+    if problem.row is not None or not rows:
+        return problem
+    text = problem.message.removeprefix("weight ")
+    for key in sorted(rows, key=len, reverse=True):
+        if text.startswith(key) and text[len(key) : len(key) + 1] in (" ", ":", ""):
+            return dataclasses.replace(problem, row=rows[key])
+    return problem

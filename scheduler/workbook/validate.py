@@ -12,6 +12,7 @@ ranges, references between sheets and what only makes sense with other rows in v
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import re
@@ -32,10 +33,24 @@ from scheduler.data import (
     fmt_time,
 )
 from scheduler.errors import Problem, WorkbookError
-from scheduler.rules import TEACHING_ROLE, fits, listing, may_teach, needs_intake
+from scheduler.rules import (
+    PERSON_YEARS,
+    RANGES,
+    TEACHING_ROLE,
+    TERM_YEARS,
+    WEIGHT_RANGE,
+    date_problem,
+    fits,
+    listing,
+    may_teach,
+    needs_intake,
+    term_length_problem,
+)
+from scheduler.rules import check as check_range
+from scheduler.term import closed_for, term_dates
 from scheduler.workbook.cells import FLOAT, CellError, Kind, is_blank, norm
 from scheduler.workbook.contract import SETTINGS_KINDS, SHEETS, TABLE_FIELDS
-from scheduler.workbook.read import build, load_sheets, suggest
+from scheduler.workbook.read import build, load_sheets, suggest, with_key_row
 
 Rule = Callable[["Context"], Iterable[Problem]]
 
@@ -173,20 +188,6 @@ def settings_values(ctx: Context) -> Iterator[Problem]:
             "value",
             f"teaching_days must list days such as Mon,Tue,Wed,Thu,Fri (got {listing(map(str, s.teaching_days)) or 'none'})",
         )
-    checks = (
-        (
-            "max_groups_moving",
-            s.max_groups_moving is not None and s.max_groups_moving < 1,
-            "must be at least 1, or blank for no limit",
-        ),
-        ("time_limit_s", s.time_limit_s <= 0, "must be more than 0 seconds"),
-        ("seed", s.seed < 0, "must be 0 or more"),
-        ("intake_periods", s.intake_periods < 1, "must be at least 1"),
-        ("intake_weeks", s.intake_weeks < 1, "must be at least 1"),
-    )
-    for key, bad, what in checks:
-        if bad:
-            yield At("Settings").error("value", f"{key} {what} (got {getattr(s, key)})")
     n = len(ctx.data.periods)
     if n and s.intake_periods > n:
         yield At("Settings").error(
@@ -198,6 +199,31 @@ def settings_values(ctx: Context) -> Iterator[Problem]:
             "value",
             f"intake_weeks {s.intake_weeks} is more than the {ctx.n_weeks} weeks of the term; intakes can only take place in the term",
         )
+
+
+def number_ranges(ctx: Context) -> Iterator[Problem]:
+    """Every number and date inside its range (``scheduler.rules``), which is also what the
+    solver can use: a value validate accepts never overflows the model."""
+    s = ctx.data.settings
+    for (sheet, column), _bounds in RANGES.items():
+        if sheet == "Settings":
+            if message := check_range(sheet, column, getattr(s, column)):
+                yield At("Settings").error("value", message)
+            continue
+        for record in ctx.records(sheet):
+            if message := check_range(sheet, column, getattr(record, column)):
+                yield At(sheet, record).error(column, message)
+    years_ok = True
+    for key in ("term_start", "term_end"):
+        if message := date_problem(key, getattr(s, key), TERM_YEARS):
+            years_ok = False
+            yield At("Settings").error("value", message)
+    if years_ok and (message := term_length_problem(s.term_start, s.term_end)):
+        yield At("Settings").error("value", f"term_end: {message}")
+    for lrn in ctx.data.learners:
+        for column in ("arrival", "release"):
+            if message := date_problem(column, getattr(lrn, column), PERSON_YEARS):
+                yield At("Learners", lrn).error(column, message)
 
 
 def _at_least_one(sheet: str, what: str) -> Rule:
@@ -350,6 +376,21 @@ def closed_days(ctx: Context) -> Iterator[Problem]:
             )
 
 
+def every_date_closed(ctx: Context) -> Iterator[Problem]:
+    """A term whose every teaching date is closed for the whole prison plans nothing: the
+    solver would form groups that never meet (issue 12, item 10)."""
+    s = ctx.data.settings
+    if not ctx.term_ok or not ctx.data.teaching_days or s.term_end.year > TERM_YEARS[1]:
+        return
+    if not any(not closed_for(ctx.data, d) for d in term_dates(ctx.data)):
+        yield At("ClosedDays").warning(
+            "date",
+            f"every teaching day from {s.term_start} to {s.term_end} is closed for the whole "
+            "prison, so no session can take place and nobody can be placed; remove closed "
+            "days or correct term_start and term_end",
+        )
+
+
 @unless_unread("Sections")
 def regimes_used(ctx: Context) -> Iterator[Problem]:
     """A regime that no section follows is probably a typo."""
@@ -385,13 +426,9 @@ def separations(ctx: Context) -> Iterator[Problem]:
 def rooms(ctx: Context) -> Iterator[Problem]:
     """Seats, and internet seats only in computer labs and no more than the seats."""
     for r in ctx.data.rooms:
-        if r.seats < 1:
-            yield At("Rooms", r).error("seats", f"seats must be at least 1 (got {r.seats})")
         if r.internet_seats < 0:
-            yield At("Rooms", r).error(
-                "internet_seats", f"internet_seats cannot be negative (got {r.internet_seats})"
-            )
-        elif r.internet_seats > 0 and r.kind != "computer_lab":
+            continue  # out of range: number_ranges says so
+        if r.internet_seats > 0 and r.kind != "computer_lab":
             yield At("Rooms", r).error(
                 "internet_seats",
                 f"room {r.room} is a {r.kind}; only a computer_lab has internet seats, so change its kind or clear internet_seats",
@@ -425,11 +462,6 @@ def staff(ctx: Context) -> Iterator[Problem]:
     """Weekly load, days on site, and languages a counsellor needs."""
     teaching = set(ctx.data.teaching_days)
     for s in ctx.data.staff:
-        if s.max_periods_per_week is not None and s.max_periods_per_week < 0:
-            yield At("Staff", s).error(
-                "max_periods_per_week",
-                f"max_periods_per_week cannot be negative (got {s.max_periods_per_week})",
-            )
         if s.days and teaching and not set(s.days) & teaching:
             yield At("Staff", s).warning(
                 "days",
@@ -483,26 +515,7 @@ def courses_fields(ctx: Context) -> Iterator[Problem]:
 
 def _course_numbers(c: Course, n_periods: int) -> Iterator[Problem]:
     """Ranges of one course's numbers, and how they fit together."""
-    for column, minimum in (
-        ("sessions_per_week", 1),
-        ("session_periods", 1),
-        ("min_size", 1),
-        ("max_size", 1),
-        ("internet_sessions", 0),
-    ):
-        if getattr(c, column) < minimum:
-            yield At("Courses", c).error(
-                column, f"{column} must be at least {minimum} (got {getattr(c, column)})"
-            )
-    if c.total_hours <= 0:
-        yield At("Courses", c).error(
-            "total_hours", f"total_hours must be more than 0 (got {c.total_hours})"
-        )
-    if c.max_groups is not None and c.max_groups < 1:
-        yield At("Courses", c).error(
-            "max_groups",
-            f"max_groups must be at least 1, or blank for as many as demand needs (got {c.max_groups})",
-        )
+    # Each number's own range is checked by number_ranges; here how they fit together.
     if c.min_size > c.max_size >= 1:
         yield At("Courses", c).error(
             "min_size",
@@ -591,16 +604,7 @@ def learners_fields(ctx: Context) -> Iterator[Problem]:
     s = ctx.data.settings
     n_days = len(ctx.data.teaching_days)
     for lrn in ctx.data.learners:
-        if not 1 <= lrn.priority <= 5:
-            yield At("Learners", lrn).error(
-                "priority", f"priority must be 1 (lowest) to 5 (highest) (got {lrn.priority})"
-            )
-        if lrn.internet_periods < 0:
-            yield At("Learners", lrn).error(
-                "internet_periods",
-                f"internet_periods cannot be negative (got {lrn.internet_periods})",
-            )
-        elif lrn.internet_periods > n_days:
+        if 0 <= lrn.internet_periods <= 7 and lrn.internet_periods > n_days:
             yield At("Learners", lrn).error(
                 "internet_periods",
                 f"at most one internet period a day, so at most {n_days} (got {lrn.internet_periods})",
@@ -622,6 +626,21 @@ def learners_fields(ctx: Context) -> Iterator[Problem]:
             )
 
 
+# Letters typed for the digits they look like, in a level such as 1.l or I.1.
+_LOOK_ALIKE = str.maketrans({"l": "1", "I": "1", "i": "1", "|": "1", "o": "0", "O": "0", ",": "."})
+
+
+def level_meant(typed: str, offered: Iterable[str]) -> str | None:
+    """The offered level a typo stands for: ``1.l`` -> ``1.1``, ``2,2`` -> ``2.2``, else the
+    closest offered level by spelling; None when nothing offered is close."""
+    offered = sorted(offered)
+    fixed = typed.strip().translate(_LOOK_ALIKE)
+    if fixed in offered:
+        return fixed
+    close = difflib.get_close_matches(typed.strip(), offered, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 @unless_unread("Courses")
 def learners_fit(ctx: Context) -> Iterator[Problem]:
     """What a learner asks for exists: an NT2 course at their level, MO in their language."""
@@ -633,9 +652,11 @@ def learners_fit(ctx: Context) -> Iterator[Problem]:
         wants_level = "NT2" in lrn.wants and lrn.nt2_level
         if check_levels and wants_level and lrn.nt2_level not in levels:
             offered = listing(sorted(levels)) or "none"
+            meant = level_meant(lrn.nt2_level, levels)
+            hint = f" (did you mean {meant}?)" if meant else ""
             yield At("Learners", lrn).warning(
                 "nt2_level",
-                f"no NT2 course offers level {lrn.nt2_level!r} (levels offered: {offered}); add a course or correct nt2_level",
+                f"no NT2 course offers level {lrn.nt2_level!r}{hint} (levels offered: {offered}); add a course or correct nt2_level",
             )
         if "MO" in lrn.wants and not set(lrn.languages) & mo_languages:
             spoken = listing(lrn.languages) or "no language listed"
@@ -729,6 +750,24 @@ def locks(ctx: Context) -> Iterator[Problem]:
 _SESSION_ONLY = ("day", "period", "room", "staff")
 
 
+def member_pins(ctx: Context) -> Iterator[Problem]:
+    """A learner is pinned into at most one group of each course kind (a learner is in at
+    most one NT2 and one MO group), and two rows never pin the same learner twice."""
+    seen: dict[tuple[str, str], Any] = {}
+    for k in ctx.data.locks:
+        m = _GROUP_ID.match(k.group or "") if k.kind == "member" else None
+        course = ctx.data.course_by_id.get(m["course"]) if m else None
+        if course is None or k.learner is None:
+            continue
+        first = seen.setdefault((k.learner, course.kind), k)
+        if first is not k:
+            where = f"row {first.row}" if first.row else "another row"
+            yield At("Locks", k).error(
+                "learner",
+                f"{k.learner} is already pinned into {first.group} on {where}; a learner is in at most one {course.kind} group, so keep one of the two rows",
+            )
+
+
 def _member_lock(ctx: Context, k: Any) -> Iterator[Problem]:
     """A member lock: a group id and a learner who asked for and fits the group's course."""
     at = At("Locks", k)
@@ -789,10 +828,8 @@ def weights(ctx: Context) -> Iterator[Problem]:
                 "key",
                 f"unknown weight {key!r}{suggest(key, DEFAULT_WEIGHTS)}; the keys are {listing(DEFAULT_WEIGHTS)}",
             )
-        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            yield At("Weights").error(
-                "value", f"weight {key} must be a number of 0 or more (got {value!r})"
-            )
+        elif not WEIGHT_RANGE.holds(value):
+            yield At("Weights").error("value", WEIGHT_RANGE.message(f"weight {key}", value))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -956,6 +993,7 @@ def scenarios(ctx: Context) -> Iterator[Problem]:
 RULES: tuple[Rule, ...] = (
     settings_required,
     settings_values,
+    number_ranges,
     _at_least_one("Periods", "period (period, start, end, e.g. P1 08:30 09:20)"),
     periods_order,
     duplicate_ids,
@@ -963,6 +1001,7 @@ RULES: tuple[Rule, ...] = (
     vocabularies,
     block_times,
     closed_days,
+    every_date_closed,
     _at_least_one("Sections", "section (section, name, regime)"),
     regimes_used,
     separations,
@@ -983,6 +1022,7 @@ RULES: tuple[Rule, ...] = (
     intakes,
     internet_access,
     locks,
+    member_pins,
     weights,
     scenarios,
 )
@@ -1023,7 +1063,7 @@ def check_workbook(path: str | os.PathLike) -> tuple[ProblemData | None, list[Pr
     data, out = build(load_sheets(path))
     problems = list(out.problems)
     if out.layout_ok:
-        problems += validate(data, out.unread)
+        problems += [with_key_row(p, out.key_rows) for p in validate(data, out.unread)]
     problems.sort(key=_order)
     has_errors = any(p.severity == "error" for p in problems)
     return (None if has_errors else data), problems

@@ -5,7 +5,11 @@ profile solves with 0 violations, by the verifier and by the contract check."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduler.search.greedy import greedy
 from scheduler.search.solve import solve
@@ -58,3 +62,27 @@ def test_every_bundled_instance_solves_with_no_violation(name):
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 def test_a_fresh_example_of_every_profile_solves_with_no_violation(profile):
     assert_solved_clean(generate(profile, 7))
+
+
+MOVES = st.tuples(
+    st.sampled_from(["sessions", "intakes", "internet"]),
+    st.integers(0, 10),
+    st.sampled_from(["Mon", "Tue", "Wed", "Thu", "Fri"]),
+    st.sampled_from(["P1", "P2", "P3", "P4", "P5", "P6"]),
+    st.one_of(st.none(), st.sampled_from(["C1", "C2", "LAB", "LAB2", "I1", "I2"])),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(moves=st.lists(MOVES, min_size=1, max_size=2))
+def test_the_verifier_and_the_contract_check_agree_on_moved_appointments(moves):
+    """Move sessions, intakes and bookings of the valid fixture anywhere (across the meal gap,
+    into blocked rooms, outside windows): the two independent checks agree on whether the
+    result keeps every rule."""
+    data, sol = valid_data(), valid_solution()
+    for which, index, day, period, room in moves:
+        items = list(getattr(sol, which))
+        changes = {"day": day, "period": period} | ({"room": room} if room else {})
+        items[index % len(items)] = dataclasses.replace(items[index % len(items)], **changes)
+        sol = dataclasses.replace(sol, **{which: tuple(items)})
+    assert (total_violations(verify(data, sol)) == 0) == (check(data, sol) == [])

@@ -166,7 +166,7 @@ def test_cli_nothing_to_explain(files):
 def medium(tmp_path_factory):
     """The bundled medium term and a timetable of it (5 s, one worker, seed 1)."""
     from scheduler.search.solve import solve
-    from scheduler.workbook.read import read_workbook
+    from scheduler.workbook.validate import read_workbook
 
     data = read_workbook("instances/medium.xlsx")
     result = solve(data, time_limit=5, seed=1, workers=1)

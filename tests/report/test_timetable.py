@@ -289,8 +289,7 @@ def test_interrupted_save_leaves_no_partial_file(tmp_path, monkeypatch):
     from openpyxl import Workbook
 
     def interrupted(self, filename):
-        with open(filename, "wb") as fh:
-            fh.write(b"PK half a workbook")
+        filename.write(b"PK half a workbook")  # save_atomic saves to memory first
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Workbook, "save", interrupted)

@@ -380,7 +380,10 @@ def test_compare_a_scenario_that_breaks_the_term_exits_2(tmp_path):
     )
     result = invoke("compare", write_workbook(data, tmp_path / "bad.xlsx"))
     assert result.exit_code == 2
-    assert "Rooms, row 2, column seats: in scenario none: seats must be at least 1" in result.stderr
+    assert (
+        "Rooms, row 2, column seats: in scenario none: seats must be a whole number from 1 to 1000"
+        in result.stderr
+    )
 
 
 def test_compare_with_nothing_to_compare_exits_2(tmp_path):

@@ -245,7 +245,9 @@ def test_a_patch_that_cannot_apply_is_a_problem_at_its_row(bad, column, words):
 def test_a_patched_term_is_validated_under_the_scenarios_name():
     problems = problems_of(term(), row("empty", "Rooms", "C1", "seats", "0"))
     assert [(p.sheet, p.row, p.column) for p in problems] == [("Rooms", 2, "seats")]
-    assert problems[0].message.startswith("in scenario empty: seats must be at least 1")
+    assert problems[0].message.startswith(
+        "in scenario empty: seats must be a whole number from 1 to 1000"
+    )
 
 
 def test_problems_of_the_base_are_not_blamed_on_a_scenario():

@@ -69,17 +69,17 @@ CASES = [
     # The same column twice in the header.
     pytest.param(rename_column("Rooms", "zone", "Seats"), "Rooms", 1, "seats", id="column-twice"),
     # The prison's name is left blank.
-    pytest.param(cell("Settings", 2, "value", None), "Settings", None, None, id="prison-blank"),
+    pytest.param(cell("Settings", 2, "value", None), "Settings", 2, None, id="prison-blank"),
     # term_start is not a date.
     pytest.param(cell("Settings", 3, "value", "next monday"), "Settings", 3, "value", id="term-start-text"),
     # The term ends before it starts.
-    pytest.param(cell("Settings", 4, "value", "2026-12-01"), "Settings", None, "value", id="term-reversed"),
+    pytest.param(cell("Settings", 4, "value", "2026-12-01"), "Settings", 4, "value", id="term-reversed"),
     # A misspelt Settings key must not pass silently.
     pytest.param(cell("Settings", 10, "key", "intake_weks"), "Settings", 10, "key", id="settings-typo"),
     # An unknown teaching day.
     pytest.param(cell("Settings", 5, "value", "Mon,Funday"), "Settings", 5, "value", id="teaching-day-typo"),
     # Escort capacity of zero.
-    pytest.param(cell("Settings", 6, "value", 0), "Settings", None, "value", id="max-moving-zero"),
+    pytest.param(cell("Settings", 6, "value", 0), "Settings", 6, "value", id="max-moving-zero"),
     # A period start that is not a time.
     pytest.param(cell("Periods", 2, "start", "8:3x"), "Periods", 2, "start", id="period-time-typo"),
     # A period that ends before it starts.
@@ -283,11 +283,20 @@ def _too_large(path: Path) -> Path:
     return path
 
 
-def _too_many_rows(path: Path) -> Path:
+def _stray_row(path: Path) -> Path:
     sheets = base_sheets()
     sheets["Learners"].extend([[None]] * 100_001)
     sheets["Learners"].append(["L9999"])
     return write(sheets, path)
+
+
+def test_a_stray_row_far_below_the_data_is_named_by_its_row(tmp_path, monkeypatch):
+    """Rows the file does not hold cost nothing (issue 12, item 4); the stray row itself is
+    an ordinary row with problems, named by its Excel row number."""
+    monkeypatch.chdir(tmp_path)
+    result = run_validate(_stray_row(tmp_path / "term.xlsx"))
+    assert result.exit_code == 2
+    assert "Learners, row 100013, column section: section is empty" in result.output
 
 
 # (how the file is made, a phrase the one-sentence message must hold)
@@ -302,7 +311,6 @@ FILE_CASES = [
     pytest.param(_directory, "folder", id="directory"),  # a folder named term.xlsx
     pytest.param(_missing, "does not exist", id="missing-file"),  # a typo in the name
     pytest.param(_too_large, "too large", id="too-large"),  # 60 MB on disk
-    pytest.param(_too_many_rows, "100000 rows", id="too-many-rows"),  # a sheet reaching row 100k+
 ]
 
 

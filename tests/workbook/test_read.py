@@ -70,7 +70,6 @@ def base_data(tmp_path):
         (" 13:05 ", 785),
         ("1:30 pm", 810),
         ("8h", 480),
-        ("24:00", 1440),
         (dt.time(8, 30), 510),
         (dt.time(8, 29, 59, 999000), 510),  # a float time rounded by Excel
         (dt.datetime(1899, 12, 30, 8, 30), 510),  # a time cell read as a datetime
@@ -83,7 +82,19 @@ def test_times(value, minutes):
 
 
 @pytest.mark.parametrize(
-    "value", ["8:3x", "25:00", "8:75", 8.3, "noon", "13:00 pm", dt.datetime(2027, 1, 11), True]
+    "value",
+    [
+        "8:3x",
+        "25:00",
+        "8:75",
+        8.3,
+        "noon",
+        "13:00 pm",
+        dt.datetime(2027, 1, 11),
+        True,
+        "24:00",
+        1.0,
+    ],
 )
 def test_bad_times(value):
     with pytest.raises(CellError, match="time"):

@@ -56,7 +56,7 @@ def _settings(draw, data: ProblemData) -> ProblemData:
         intake_weeks=draw(st.integers(1, 4)),
     )
     weights = {
-        k: draw(st.integers(0, 1000) | st.sampled_from([0.5, 12.75])) for k in DEFAULT_WEIGHTS
+        k: draw(st.integers(0, 1000) | st.sampled_from([0.5, 12.5])) for k in DEFAULT_WEIGHTS
     }
     return data.replace(settings=s, weights=weights)
 
