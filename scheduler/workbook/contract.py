@@ -28,6 +28,7 @@ from scheduler.data import (
     Staff,
     StaffAvailability,
 )
+from scheduler.i18n import N_
 from scheduler.workbook.cells import (
     ACTION,
     ACTIVITY,
@@ -312,7 +313,7 @@ SETTINGS_KINDS: dict[str, Kind] = {
     "intake_weeks": INT,
     "language": vocabulary(
         ("nl", "fr", "en"),
-        "language of the messages",
+        N_("a language of the messages"),
         {
             "nederlands": "nl",
             "dutch": "nl",

@@ -36,7 +36,7 @@ from scheduler.data import (
     Settings,
 )
 from scheduler.errors import Problem, UnreadableFileError
-from scheduler.i18n import explicit_language, use_workbook_language
+from scheduler.i18n import _, explicit_language, use_workbook_language
 from scheduler.rules import RANGES, WEIGHT_RANGE
 from scheduler.workbook.cells import (
     FLOAT,
@@ -242,7 +242,7 @@ class _Collected:
 def suggest(word: str, options: Iterable[str]) -> str:
     """`` (did you mean X?)`` for the option closest to a misspelt ``word``, else ``""``."""
     close = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    return " " + _("(did you mean {value}?)", value=close[0]) if close else ""
 
 
 def _columns(spec: SheetSpec, raw: RawSheet, out: _Collected) -> dict[str, int] | None:
@@ -255,7 +255,17 @@ def _columns(spec: SheetSpec, raw: RawSheet, out: _Collected) -> dict[str, int] 
         try:
             text = cell.strip() if isinstance(cell, str) else as_text(cell)
         except CellError as exc:
-            out.layout(spec.name, 1, None, f"column {index + 1} of row 1: {show(cell)} {exc}")
+            out.layout(
+                spec.name,
+                1,
+                None,
+                _(
+                    "column {n} of row 1: {value} {problem}",
+                    n=index + 1,
+                    value=show(cell),
+                    problem=exc,
+                ),
+            )
             continue
         name = known.get(norm(text))
         if name is None:
@@ -263,25 +273,43 @@ def _columns(spec: SheetSpec, raw: RawSheet, out: _Collected) -> dict[str, int] 
                 spec.name,
                 1,
                 text,
-                f"column {text!r} is not a column of {spec.name} and is ignored{suggest(text, spec.names)}",
+                _(
+                    "column {column} is not a column of {sheet} and is ignored{hint}",
+                    column=repr(text),
+                    sheet=spec.name,
+                    hint=suggest(text, spec.names),
+                ),
                 "warning",
             )
         elif name in found:
             out.layout(
-                spec.name, 1, name, f"column {name} appears twice in row 1; keep one of them"
+                spec.name,
+                1,
+                name,
+                _("column {column} appears twice in row 1; keep one of them", column=name),
             )
         else:
             found[name] = index
     missing = [c.name for c in spec.columns if c.must_exist and c.name not in found]
     if missing and not found:
-        out.layout(spec.name, 1, None, f"row 1 must hold the column names: {', '.join(spec.names)}")
+        out.layout(
+            spec.name,
+            1,
+            None,
+            _("row 1 must hold the column names: {columns}", columns=", ".join(spec.names)),
+        )
         return None
     for name in missing:
         out.layout(
             spec.name,
             1,
             name,
-            f"column {name} is missing; add it to row 1 (columns of {spec.name}: {', '.join(spec.names)})",
+            _(
+                "column {column} is missing; add it to row 1 (columns of {sheet}: {columns})",
+                column=name,
+                sheet=spec.name,
+                columns=", ".join(spec.names),
+            ),
         )
     return None if missing else found
 
@@ -304,7 +332,11 @@ def _row_values(
                     spec.name,
                     number,
                     column.name,
-                    f"{column.name} is empty; type {column.kind.what}",
+                    _(
+                        "{column} is empty; type {what}",
+                        column=column.name,
+                        what=_(column.kind.what),
+                    ),
                 )
                 ok = False
             elif column.default is not _NO_DEFAULT:
@@ -330,7 +362,9 @@ def _ranged(spec: SheetSpec, column: Any, exc: CellError) -> str:
     bounds = RANGES.get((spec.name, column.name))
     if bounds is None or isinstance(exc, GroupedNumber) or column.kind not in (INT, FLOAT):
         return str(exc)
-    return f"is not {bounds.describe()}; for example {bounds.example}"
+    return _(
+        "is not {range}; for example {example}", range=bounds.describe(), example=bounds.example
+    )
 
 
 def _key_range(sheet: str, key: str, kind: Kind, exc: CellError) -> str:
@@ -338,7 +372,9 @@ def _key_range(sheet: str, key: str, kind: Kind, exc: CellError) -> str:
     bounds = WEIGHT_RANGE if sheet == "Weights" else RANGES.get((sheet, key))
     if bounds is None or isinstance(exc, GroupedNumber) or kind not in (INT, FLOAT):
         return str(exc)
-    return f"is not {bounds.describe()}; for example {bounds.example}"
+    return _(
+        "is not {range}; for example {example}", range=bounds.describe(), example=bounds.example
+    )
 
 
 def read_table(
@@ -351,7 +387,11 @@ def read_table(
                 spec.name,
                 None,
                 None,
-                f"the sheet {spec.name} is missing; add a sheet with the columns {', '.join(spec.names)}",
+                _(
+                    "the sheet {sheet} is missing; add a sheet with the columns {columns}",
+                    sheet=spec.name,
+                    columns=", ".join(spec.names),
+                ),
             )
         return []
     if not raw.header and not raw.rows and spec.optional:
@@ -399,7 +439,13 @@ def _key_values(
                 spec.name,
                 number,
                 "key",
-                f"unknown key {typed!r}{suggest(typed, kinds)}; the keys of {spec.name} are {', '.join(kinds)}",
+                _(
+                    "unknown key {key}{hint}; the keys of {sheet} are {keys}",
+                    key=repr(typed),
+                    hint=suggest(typed, kinds),
+                    sheet=spec.name,
+                    keys=", ".join(kinds),
+                ),
             )
             continue
         if key in seen:
@@ -407,7 +453,11 @@ def _key_values(
                 spec.name,
                 number,
                 "key",
-                f"{key} is given twice (first on row {seen[key]}); keep one row",
+                _(
+                    "{key} is given twice (first on row {row}); keep one row",
+                    key=key,
+                    row=seen[key],
+                ),
             )
             continue
         seen[key] = number
@@ -455,7 +505,12 @@ def _find_sheets(raw_sheets: list[RawSheet], out: _Collected) -> dict[str, RawSh
                 spec.name,
                 None,
                 None,
-                f"two sheets are named {spec.name} ({by_norm[key].title!r} and {raw.title!r}); keep one",
+                _(
+                    "two sheets are named {sheet} ({first} and {second}); keep one",
+                    sheet=spec.name,
+                    first=repr(by_norm[key].title),
+                    second=repr(raw.title),
+                ),
             )
         by_norm.setdefault(key, raw)
     return {name: by_norm[norm(name)] for name in SHEETS if norm(name) in by_norm}
