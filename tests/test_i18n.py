@@ -89,3 +89,29 @@ def test_the_workbook_language_is_used_without_lang(tmp_path, monkeypatch):
     monkeypatch.delenv(i18n.ENVIRONMENT)
     assert _validate(path).startswith("term.xlsx est valide")
     assert _validate(path, "--lang", "en").startswith("term.xlsx is valid")
+
+
+def test_cell_problems_are_reported_in_dutch(tmp_path):
+    from tests.helpers.wbfactory import delete_column, set_cell
+
+    sheets = base_sheets()
+    for sheet, row, column, value in (
+        ("Learners", 2, "priority", "hoog"),
+        ("Learners", 3, "wants", "NT2 en MO"),
+        ("Learners", 5, "arrival", "morgen"),
+        ("Rooms", 2, "seats", "twaalf"),
+        ("Periods", 2, "start", "acht uur"),
+    ):
+        sheets = set_cell(sheets, sheet, row, column, value)
+    path = write(delete_column(sheets, "Staff", "role"), tmp_path / "term.xlsx")
+    result = CliRunner().invoke(main, ["--lang", "nl", "validate", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[0] == "term.xlsx: 6 fouten te verbeteren:"
+    assert (
+        "Learners, rij 2, kolom priority: 'hoog' moet een geheel getal van 1 tot 5 zijn"
+        in result.output
+    )
+    assert "bedoelde u NT2,MO?" in result.output
+    for english in ("is not", "type a", "row ", "column ", "for example", "did you mean"):
+        assert english not in result.output, english
