@@ -562,6 +562,7 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
     is_flag=True,
     help="On Ctrl-C (or SIGTERM/SIGHUP) write the best timetable found so far instead of nothing.",
 )
+@click.option("--db", default=None, help="Records database: Overview adds the hours attended.")
 def solve(
     workbook: Path,
     out: Path | None,
@@ -573,6 +574,7 @@ def solve(
     scenario: str | None,
     force: bool,
     keep_best: bool,
+    db: str | None,
 ) -> None:
     """Form the groups and place every session, intake and internet booking.
 
@@ -591,6 +593,7 @@ def solve(
       scheduler solve instances/medium.xlsx --scenario extra-classroom
     """
     from scheduler import interrupt, pipeline
+    from scheduler.records.cli import records_overview
     from scheduler.search.solve import stderr_progress
 
     out = out or default_output(workbook, _scenario_suffix(scenario))
@@ -601,6 +604,7 @@ def solve(
         data = scenario_or_exit(workbook, data, scenario)
         what = _("{name}, scenario {scenario}", name=workbook.name, scenario=scenario)
     check_outputs([out], [workbook], force)
+    attended = None if db is None else records_overview(db, data)
     limit = time_limit if time_limit is not None else data.settings.time_limit_s
     click.echo(
         _(
@@ -667,7 +671,10 @@ def solve(
             for detail in check.details:
                 click.echo(f"  {check.rule}: {detail}", err=True)
         raise click.exceptions.Exit(EXIT_BUG)
-    pipeline.write(verified, out)
+    from scheduler.explain.unblock import checked_waiting
+
+    verified = checked_waiting(verified, limit)
+    pipeline.write(verified, out, attended)
     for line in result_lines(verified):
         click.echo(line)
     if stopped is not None:
@@ -978,6 +985,27 @@ def _register_timetable_commands() -> None:
 
 
 _register_timetable_commands()
+
+
+def _register_records_commands() -> None:
+    """registers, record and report live in their own module (scheduler.records.cli)."""
+    from scheduler.records.cli import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_records_commands()
+
+
+def _register_web_commands() -> None:
+    """serve (the web page) lives in scheduler.web.command, which imports only click."""
+    from scheduler.web.command import serve
+
+    main.add_command(serve)
+
+
+_register_web_commands()
 
 
 def run() -> NoReturn:

@@ -26,7 +26,7 @@ from scheduler.errors import SchedulerError
 from scheduler.workbook.xlsxread import inspect_archive, iter_rows, open_book
 
 MARKER = "scheduler-output"
-OUTPUT_KINDS = ("timetable", "comparison")
+OUTPUT_KINDS = ("timetable", "comparison", "reach")
 # Most file systems allow 255 bytes per name; leave room for a ``-2`` and a temporary prefix.
 MAX_NAME_BYTES = 200
 _CUSTOM_PART = "docProps/custom.xml"

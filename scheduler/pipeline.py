@@ -82,15 +82,20 @@ def verify_result(data: ProblemData, result: Result) -> Verified | None:
     return Verified(data, result, checks, rows, key_figures(data, result.solution, rows))
 
 
-def write(verified: Verified, path: str | os.PathLike) -> Path:
+def write(
+    verified: Verified,
+    path: str | os.PathLike,
+    overview_extra: Callable[[Any], None] | None = None,
+) -> Path:
     """Write the timetable workbook of ``verified`` to ``path`` (atomically); raises
-    RuleBroken, writing nothing, when the verifier found a violation."""
+    RuleBroken, writing nothing, when the verifier found a violation. ``overview_extra``
+    adds a block to its Overview (see ``write_timetable``)."""
     if verified.violations:
         raise RuleBroken(verified.checks)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     return write_timetable(
-        verified.data, verified.result, target, verified.checks, verified.waiting
+        verified.data, verified.result, target, verified.checks, verified.waiting, overview_extra
     )
 
 

@@ -56,6 +56,7 @@ def check(term: Path, timetable: Path) -> None:
     """
     from scheduler.console import load_or_exit
     from scheduler.report.check import check_timetable
+    from scheduler.rules import plural
 
     data = load_or_exit(term)
     tt = load_timetable(timetable, data)
@@ -64,7 +65,9 @@ def check(term: Path, timetable: Path) -> None:
         click.echo(f"{timetable.name}: every rule holds.")
         return
     total = sum(f.violations for f in findings)
-    click.echo(f"{timetable.name}: {total} broken rule{'s' if total != 1 else ''}:")
+    click.echo(
+        f"{timetable.name}: {plural(total, 'violation')} of {plural(len(findings), 'rule')}:"
+    )
     for f in findings:
         click.echo(f"- {f.description} ({f.rule}: {f.violations})")
         for detail in f.details:
@@ -134,8 +137,8 @@ def explain(
     If some valid timetable gives the learner what they asked, prints the one closest to
     TIMETABLE (fewest others losing a place, then fewest sessions moved) and what changes;
     with -o it is written, verified like any solve. If none does, prints a minimal set of
-    input rows that together make it impossible (drop any one and it becomes possible), as
-    `Sheet, row N: ...`, or what the input lacks.
+    input rows that together make it impossible (without any one of them, those rows no
+    longer forbid it), as `Sheet, row N: ...`, or what the input lacks.
 
     Exit 0 with the answer either way, 2 for bad input, 3 when no answer was found in time.
 
@@ -174,12 +177,28 @@ def explain(
 
 
 def _refuse_output(out: Path, inputs: tuple[Path, ...]) -> None:
-    """Never write over an input, nor into a name that is not a workbook's."""
+    """Never write over an input or a file this program did not write (a timetable carries
+    its generator in Term), nor into a name that is not a workbook's."""
     for path in inputs:
         if out.exists() and out.resolve() == path.resolve():
             raise click.UsageError(f"{out} is an input; choose another output name")
     if out.suffix.lower() != ".xlsx":
         raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
+    if out.exists() and not _ours(out):
+        raise click.UsageError(
+            f"{out} exists and is not a timetable written by scheduler; choose another name"
+        )
+
+
+def _ours(path: Path) -> bool:
+    """True when ``path`` is a timetable workbook this program wrote."""
+    from scheduler.errors import SchedulerError
+    from scheduler.report.read import read_timetable
+
+    try:
+        return read_timetable(path).generator.startswith("scheduler")
+    except SchedulerError:
+        return False
 
 
 def _print_answer(found) -> None:
@@ -187,13 +206,15 @@ def _print_answer(found) -> None:
     if found.verdict == "has it":
         click.echo(f"{who} already has {kind} in this timetable.")
     elif found.verdict == "possible":
-        click.echo(f"{who} can get {kind}. The closest valid timetable changes this:")
+        click.echo(
+            f"{who} can get {kind}. The closest valid timetable ({found.summary}) changes this:"
+        )
         for line in found.changes or ["nothing else"]:
             click.echo(f"  {line}")
     elif found.verdict == "impossible":
         if found.keys:
             click.echo(f"{who} cannot get {kind} in any valid timetable. These input rows "
-                       "together make it impossible (drop any one and it becomes possible):")  # fmt: skip
+                       "together make it impossible, and each of them is needed for that:")  # fmt: skip
         else:
             click.echo(f"{who} cannot get {kind} in any valid timetable:")
         for line in found.rows:

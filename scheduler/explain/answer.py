@@ -17,7 +17,8 @@ from scheduler.data import COURSE_KINDS, ProblemData
 from scheduler.explain import core
 from scheduler.explain.closest import closest
 from scheduler.explain.relax import RowKey, label, relevant_rows
-from scheduler.rules import needs_intake
+from scheduler.report.changes import Change, changes, count
+from scheduler.rules import needs_intake, plural
 from scheduler.solution import Solution
 
 KINDS = ("NT2", "MO", "intake", "internet")
@@ -37,6 +38,7 @@ class Answer:
     minimal: bool = False  # impossible: each row's drop proven to make it possible
     violations: int = 0  # possible: the verifier's count on the new timetable (0)
     note: str = ""
+    summary: str = ""  # possible: places lost and sessions moved, in a few words
 
 
 def holds(data: ProblemData, solution: Solution, learner_id: str, kind: str) -> bool:
@@ -48,6 +50,16 @@ def holds(data: ProblemData, solution: Solution, learner_id: str, kind: str) -> 
         return any(i.learner == learner_id for i in solution.intakes)
     booked = sum(1 for b in solution.internet if b.learner == learner_id)
     return booked >= data.learner_by_id[learner_id].internet_periods > 0
+
+
+def asked(data: ProblemData, learner_id: str, kind: str) -> bool:
+    """Whether the Learners row asks for ``kind`` (an intake: needs one)."""
+    lr = data.learner_by_id[learner_id]
+    if kind in COURSE_KINDS:
+        return kind in lr.wants
+    if kind == "intake":
+        return needs_intake(lr)
+    return lr.internet_periods > 0
 
 
 def waiting_requests(data: ProblemData, solution: Solution, learner_id: str) -> list[str]:
@@ -75,6 +87,8 @@ def answer(
     ``verdict`` is "unknown" when time ran out, with what is known in ``note``."""
     if holds(data, current, learner_id, kind):
         return Answer(learner_id, kind, "has it")
+    if not asked(data, learner_id, kind):
+        return Answer(learner_id, kind, "impossible", rows=core.absence(data, learner_id, kind))
     budget = core.Budget(deadline)
     try:
         status = core.placeable(data, learner_id, kind, budget.next_limit(), seed)
@@ -95,9 +109,13 @@ def _repair(data, current, learner_id, kind, budget: core.Budget, workers, seed)
         return Answer(learner_id, kind, "unknown", note="a timetable exists, but none close to "
                       "the current one was found within the time limit")  # fmt: skip
     bad = total_violations(verify(data, found.solution))
-    changes = describe_changes(data, current, found.solution, learner_id)
+    lines = describe_changes(data, current, found.solution, learner_id)
     note = "" if found.status == "optimal" else "closest found within the time limit"
-    return Answer(learner_id, kind, "possible", found.solution, changes, violations=bad, note=note)
+    short = summary(data, current, found.solution)
+    return Answer(
+        learner_id, kind, "possible", found.solution, lines, violations=bad, note=note,
+        summary=short,
+    )  # fmt: skip
 
 
 def _impossible(data, learner_id, kind, budget: core.Budget, seed) -> Answer:
@@ -121,79 +139,43 @@ def _impossible(data, learner_id, kind, budget: core.Budget, seed) -> Answer:
 # What changes between two timetables
 
 
-def _slot_words(data: ProblemData, s) -> str:
-    return f"{s.day} {s.period} {s.room}" + (" (internet)" if s.internet else "")
-
-
 def describe_changes(data: ProblemData, before: Solution, after: Solution, learner_id: str):
-    """Plain lines: who gains or loses what, which groups open or close, which sessions,
-    intakes and internet bookings move."""
-    lines = _member_changes(data, before, after, learner_id)
-    lines += _session_changes(data, before, after)
-    lines += _appointment_changes(before, after)
-    return lines
-
-
-def _places(data: ProblemData, sol: Solution) -> dict[tuple[str, str], str]:
+    """Plain lines, the learner's first: who joins, moves or loses what, which groups open or
+    close, which sessions, rooms, staff, intakes and internet bookings change
+    (``report.changes``)."""
     kinds = {c.course: c.kind for c in data.courses}
-    return {(m, kinds.get(g.course, "")): g.group for g in sol.groups for m in g.members}
+    found = changes(before, after, kinds)
+    lines = [_words(data, c) for c in found if c.who == learner_id]
+    return lines + [_words(data, c) for c in found if c.who != learner_id]
 
 
-def _member_changes(data: ProblemData, before: Solution, after: Solution, learner_id: str):
-    old, new = _places(data, before), _places(data, after)
-    lines = []
-    for (m, kind), gid in sorted(new.items(), key=lambda kv: (kv[0][0] != learner_id, kv[0])):
-        if (m, kind) not in old:
-            lines.append(f"{m} joins {gid} ({kind})")
-        elif old[(m, kind)] != gid:
-            lines.append(f"{m} moves from {old[(m, kind)]} to {gid}")
-    for (m, kind), gid in sorted(old.items()):
-        if (m, kind) not in new:
-            prio = data.learner_by_id[m].priority if m in data.learner_by_id else "?"
-            lines.append(f"{m} loses their place in {gid} ({kind}, priority {prio})")
-    old_ids = {g.group for g in before.groups}
-    new_ids = {g.group for g in after.groups}
-    lines += [f"new group {gid}" for gid in sorted(new_ids - old_ids)]
-    lines += [f"group {gid} closes" for gid in sorted(old_ids - new_ids)]
-    return lines
+def _words(data: ProblemData, c: Change) -> str:
+    if c.kind == "learner left":
+        lr = data.learner_by_id.get(c.who)
+        return f"{c.who} loses their place in {c.group} (priority {lr.priority if lr else '?'})"
+    return {
+        "learner joined": f"{c.who} joins {c.group}",
+        "learner moved": f"{c.who} moves from {c.before} to {c.after}",
+        "new group": f"new group {c.who} (taught by {c.after})",
+        "group closed": f"group {c.who} closes",
+        "session moved": f"{c.group}: session {c.before} -> {c.after}",
+        "room changed": f"{c.group}: session {c.before} -> room {c.after}",
+        "staff changed": f"{c.group}: taught by {c.after} instead of {c.before}",
+        "intake added": f"{c.who} gets an intake: {c.after}",
+        "intake moved": f"{c.who}'s intake moves: {c.before} -> {c.after}",
+        "intake dropped": f"{c.who} loses their intake ({c.before})",
+        "internet added": f"{c.who} gets internet {c.after}",
+        "internet dropped": f"{c.who} loses internet {c.before}",
+    }[c.kind]
 
 
-def _session_changes(data: ProblemData, before: Solution, after: Solution) -> list[str]:
-    lines = []
-    kept = {g.group for g in before.groups} & {g.group for g in after.groups}
-    for gid in sorted(kept):
-        old = sorted(_slot_words(data, s) for s in before.sessions if s.group == gid)
-        new = sorted(_slot_words(data, s) for s in after.sessions if s.group == gid)
-        gone = [w for w in old if w not in new]
-        came = [w for w in new if w not in old]
-        for a, b in zip(gone, came, strict=False):
-            lines.append(f"{gid}: session {a} -> {b}")
-        staff_old = {s.staff for s in before.sessions if s.group == gid}
-        staff_new = {s.staff for s in after.sessions if s.group == gid}
-        if staff_old != staff_new:
-            lines.append(f"{gid}: taught by {', '.join(sorted(staff_new))} instead of "
-                         f"{', '.join(sorted(staff_old))}")  # fmt: skip
-    return lines
-
-
-def _appointment_changes(before: Solution, after: Solution) -> list[str]:
-    lines = []
-    old_i = {i.learner: i for i in before.intakes}
-    new_i = {i.learner: i for i in after.intakes}
-    for m in sorted(set(old_i) | set(new_i)):
-        a, b = old_i.get(m), new_i.get(m)
-        if a and not b:
-            lines.append(f"{m} loses their intake (week {a.week} {a.day} {a.period})")
-        elif b and not a:
-            lines.append(f"{m} gets an intake: week {b.week} {b.day} {b.period} {b.room} {b.staff}")
-        elif a and b and a != b:
-            lines.append(f"{m}'s intake moves: week {a.week} {a.day} {a.period} -> week "
-                         f"{b.week} {b.day} {b.period} {b.room} {b.staff}")  # fmt: skip
-    old_b = {(b.learner, b.day, b.period, b.room) for b in before.internet}
-    new_b = {(b.learner, b.day, b.period, b.room) for b in after.internet}
-    lines += [f"{m} loses internet {d} {p} {r}" for m, d, p, r in sorted(old_b - new_b)]
-    lines += [f"{m} gets internet {d} {p} {r}" for m, d, p, r in sorted(new_b - old_b)]
-    return lines
+def summary(data: ProblemData, before: Solution, after: Solution) -> str:
+    """``2 sessions moved, 1 place lost`` (what a coordinator weighs first)."""
+    counts = count(changes(before, after, {c.course: c.kind for c in data.courses}))
+    lost = counts.get("learner left", 0) + counts.get("intake dropped", 0)
+    lost += counts.get("internet dropped", 0)
+    moved = counts.get("session moved", 0)
+    return f"{plural(lost, 'place')} lost, {plural(moved, 'session')} moved"
 
 
 def deadline_in(seconds: float) -> float:

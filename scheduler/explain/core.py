@@ -27,7 +27,8 @@ from scheduler.data import COURSE_KINDS, ProblemData
 from scheduler.explain.relax import RowKey, apply, courses_for, fitting, mates
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import present
-from scheduler.rules import parse_group_id, role_for
+from scheduler.rules import needs_intake, parse_group_id, role_for
+from scheduler.solution import Solution
 
 POSSIBLE, IMPOSSIBLE, UNKNOWN = "possible", "impossible", "unknown"
 
@@ -38,20 +39,30 @@ class OutOfTime(Exception):
 
 @dataclass
 class Budget:
-    """Seconds left for the checks of one answer."""
+    """Seconds left for the checks of one answer.
+
+    ``deadline`` is a wall-clock ``time.perf_counter()`` value. With ``work`` the checks are
+    limited by CP-SAT's deterministic time instead (a count of work that does not depend on
+    the machine's load), so the same input gives the same answers; the deadline is then only
+    a safety cap."""
 
     deadline: float
     check_seconds: float = 5.0
     checks: int = field(default=0)
+    work: float | None = None
 
     def left(self) -> float:
         return self.deadline - time.perf_counter()
 
     def next_limit(self) -> float:
         left = self.left()
-        if left <= 0.05:
+        if left <= 0.05 or (self.work is not None and self.work <= 0.01):
             raise OutOfTime
-        return min(self.check_seconds, left)
+        return min(self.check_seconds, left if self.work is None else self.work)
+
+    def spend(self, deterministic_seconds: float) -> None:
+        if self.work is not None:
+            self.work -= deterministic_seconds
 
 
 def request_literals(tm: TimetableModel, learner_id: str, kind: str) -> list:
@@ -127,24 +138,50 @@ def focus(data: ProblemData, learner_id: str, kind: str) -> ProblemData:
     return data.replace(learners=tuple(learners))
 
 
-def placeable(data: ProblemData, learner_id: str, kind: str, seconds: float, seed: int = 0) -> str:
+def placeable(
+    data: ProblemData,
+    learner_id: str,
+    kind: str,
+    seconds: float,
+    seed: int = 0,
+    budget: Budget | None = None,
+) -> str:
     """POSSIBLE, IMPOSSIBLE or UNKNOWN (not decided within ``seconds``)."""
+    return find(data, learner_id, kind, seconds, seed, budget)[0]
+
+
+def find(
+    data: ProblemData,
+    learner_id: str,
+    kind: str,
+    seconds: float,
+    seed: int = 0,
+    budget: Budget | None = None,
+) -> tuple[str, Solution | None]:
+    """Like ``placeable``, with the timetable found (of the focused term, so valid in the
+    whole term with everyone else waiting) when the request is possible. With a ``budget``
+    that counts deterministic work, ``seconds`` are deterministic and spent from it."""
     tm = TimetableModel(focus(data, learner_id, kind), objective=False)
     enforce_locks(tm)
     if not force_request(tm, learner_id, kind):
-        return IMPOSSIBLE
+        return IMPOSSIBLE, None
     solver = interrupt.new_solver()  # leaves Ctrl-C to scheduler.interrupt
     p = solver.parameters
     p.num_workers, p.random_seed = 1, seed
     p.max_time_in_seconds = max(0.05, seconds)
+    if budget is not None and budget.work is not None:
+        p.max_deterministic_time = max(0.05, seconds)
+        p.max_time_in_seconds = max(0.05, min(3 * seconds, budget.left()))
     p.stop_after_first_solution = True
     # Measured on the medium term: without presolve a first timetable comes twice as fast,
     # and the impossible cases are still proven in a tenth of a second.
     p.cp_model_presolve = False
     status = interrupt.run_in_thread(interrupt.solve, solver, tm.model)
+    if budget is not None:
+        budget.spend(solver.deterministic_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return POSSIBLE
-    return IMPOSSIBLE if status == cp_model.INFEASIBLE else UNKNOWN
+        return POSSIBLE, tm.solution_from(solver.boolean_value)
+    return (IMPOSSIBLE if status == cp_model.INFEASIBLE else UNKNOWN), None
 
 
 @dataclass
@@ -163,8 +200,9 @@ class Checker:
         keep = set(present_rows)
         dropped = [r for r in self.rows if r not in keep]
         self.budget.checks += 1
+        limit = self.budget.next_limit()
         return placeable(
-            apply(self.data, dropped), self.learner, self.kind, self.budget.next_limit(), self.seed
+            apply(self.data, dropped), self.learner, self.kind, limit, self.seed, self.budget
         )
 
     def impossible(self, present_rows: Sequence[RowKey]) -> bool:
@@ -205,6 +243,8 @@ def absence(data: ProblemData, learner_id: str, kind: str) -> list[str]:
     if kind in ("NT2", "MO"):
         return _course_absence(data, learner_id, kind)
     if kind == "intake":
+        if not needs_intake(lr):
+            return [f"{where}: {learner_id} needs no intake (intake is not yes, nt2_level is set)"]
         return _intake_absence(data, learner_id)
     if lr.internet_periods <= 0:
         return [f"{where}: {learner_id} asked for no internet periods"]

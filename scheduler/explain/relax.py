@@ -57,11 +57,10 @@ def label(data: ProblemData, key: RowKey) -> str:
         why = f" ({u.reason})" if u.reason else ""
         return f"{_where('LearnerUnavailability', u.row)}: {u.learner} {u.day} {_span(u.start, u.end)}{why}"  # noqa: E501
     if w == "room_unavailability":
-        u = data.room_unavailability[int(ref)]
-        why = f" ({u.reason})" if u.reason else ""
-        return (
-            f"{_where('RoomUnavailability', u.row)}: {u.room} {u.day} {_span(u.start, u.end)}{why}"  # noqa: E501
-        )
+        ru = data.room_unavailability[int(ref)]
+        why = f" ({ru.reason})" if ru.reason else ""
+        where = _where("RoomUnavailability", ru.row)
+        return f"{where}: {ru.room} {ru.day} {_span(ru.start, ru.end)}{why}"
     if w == "closed":
         c = data.closed_days[int(ref)]
         secs = f" for {', '.join(c.sections)}" if c.sections else ""
@@ -70,7 +69,7 @@ def label(data: ProblemData, key: RowKey) -> str:
         lock = data.locks[int(ref)]
         parts = [
             f"{k}={getattr(lock, k)}"
-            for k in ("course", "group", "day", "period", "room", "staff")
+            for k in ("kind", "course", "group", "day", "period", "room", "staff", "learner")
             if getattr(lock, k)
         ]  # noqa: E501
         return f"{_where('Locks', lock.row)}: {', '.join(parts)}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from scheduler.data import ProblemData, RegimeBlock, fmt_time
 from scheduler.report.read import Timetable
-from scheduler.solution import Session, Solution
+from scheduler.solution import Solution
 
 
 @dataclass(frozen=True)
@@ -39,39 +39,62 @@ def check_timetable(data: ProblemData, timetable: Timetable) -> list[Finding]:
     return out
 
 
-def _span(data: ProblemData, s: Session) -> tuple[int, int] | None:
-    """First minute and last minute of a session, the gap between its periods included."""
-    first = data.period_index.get(s.period)
-    if first is None or first + s.periods > len(data.periods):
+@dataclass(frozen=True)
+class _Doing:
+    """Something learners attend: a group's session, an intake or an internet booking."""
+
+    what: str  # "NT2-1.1-1", "the intake of L0002 (week 1)", "internet of L0001"
+    day: str
+    period: str
+    periods: int
+    members: tuple[str, ...]
+
+
+def _span(data: ProblemData, d: _Doing) -> tuple[int, int] | None:
+    """First minute and last minute of ``d``, the gap between its periods included."""
+    first = data.period_index.get(d.period)
+    if first is None or d.periods < 1 or first + d.periods > len(data.periods):
         return None
-    return data.periods[first].start, data.periods[first + s.periods - 1].end
+    return data.periods[first].start, data.periods[first + d.periods - 1].end
 
 
 def _regime_words(r: RegimeBlock) -> str:
     return f"{r.regime} {r.day} {fmt_time(r.start)}-{fmt_time(r.end)} {r.activity}"
 
 
-def blocking_rows(data: ProblemData, solution: Solution) -> list[str]:
-    """For each session whose time a member's regime or unavailability overlaps, the input
-    row that blocks it: ``Regimes, row 7 (R1 Mon 08:30-10:00 work) blocks NT2-1.1-1 on Mon
-    P1 for section A (L0001, L0003)``. The gap between a session's periods counts as part of
-    it (workbook.md, Clarifications)."""
+def _doings(solution: Solution) -> list[_Doing]:
     members = {g.group: g.members for g in solution.groups}
-    out = []
-    for s in solution.sessions:
-        span = _span(data, s)
-        if span is None:
-            continue
-        who = members.get(s.group, ())
-        out += _regime_lines(data, s, span, who)
-        out += _unavailability_lines(data, s, span, who)
+    out = [
+        _Doing(s.group, s.day, s.period, s.periods, members.get(s.group, ()))
+        for s in solution.sessions
+    ]
+    out += [
+        _Doing(f"the intake of {i.learner} (week {i.week})", i.day, i.period, i.periods,
+               (i.learner,))
+        for i in solution.intakes
+    ]  # fmt: skip
+    out += [_Doing(f"internet of {b.learner}", b.day, b.period, 1, (b.learner,)) for b in solution.internet]  # fmt: skip
     return out
 
 
-def _regime_lines(data, s: Session, span: tuple[int, int], members) -> list[str]:
+def blocking_rows(data: ProblemData, solution: Solution) -> list[str]:
+    """For each session, intake or booking whose time a learner's regime or unavailability
+    overlaps, the input row that blocks it: ``Regimes, row 7 (R1 Mon 08:30-10:00 work) blocks
+    NT2-1.1-1 on Mon P1 for section A (L0001, L0003)``. The gap between a session's periods
+    counts as part of it (workbook.md, Clarifications)."""
+    out = []
+    for d in _doings(solution):
+        span = _span(data, d)
+        if span is not None:
+            out += _regime_lines(data, d, span)
+            out += _unavailability_lines(data, d, span)
+    return out
+
+
+def _regime_lines(data: ProblemData, d: _Doing, span: tuple[int, int]) -> list[str]:
     out = []
     by_section: dict[str, list[str]] = {}
-    for m in members:
+    for m in d.members:
         learner = data.learner_by_id.get(m)
         if learner is not None:
             by_section.setdefault(learner.section, []).append(m)
@@ -80,23 +103,23 @@ def _regime_lines(data, s: Session, span: tuple[int, int], members) -> list[str]
         if section is None:
             continue
         for r in data.regimes:
-            if r.regime == section.regime and r.day in (s.day, "all") and _overlap(r, span):
+            if r.regime == section.regime and r.day in (d.day, "all") and _overlap(r, span):
                 where = f"Regimes, row {r.row}" if r.row else "Regimes"
                 out.append(
-                    f"{where} ({_regime_words(r)}) blocks {s.group} on {s.day} {s.period} "
+                    f"{where} ({_regime_words(r)}) blocks {d.what} on {d.day} {d.period} "
                     f"for section {section_id} ({', '.join(sorted(who))})"
                 )
     return out
 
 
-def _unavailability_lines(data, s: Session, span: tuple[int, int], members) -> list[str]:
+def _unavailability_lines(data: ProblemData, d: _Doing, span: tuple[int, int]) -> list[str]:
     out = []
     for u in data.learner_unavailability:
-        if u.learner in members and u.day == s.day and _overlap(u, span):
+        if u.learner in d.members and u.day == d.day and _overlap(u, span):
             where = f"LearnerUnavailability, row {u.row}" if u.row else "LearnerUnavailability"
             out.append(
                 f"{where} ({u.learner} {u.day} {fmt_time(u.start)}-{fmt_time(u.end)}"
-                f"{' ' + u.reason if u.reason else ''}) blocks {s.group} on {s.day} {s.period}"
+                f"{' ' + u.reason if u.reason else ''}) blocks {d.what} on {d.day} {d.period}"
             )
     return out
 

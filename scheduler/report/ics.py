@@ -23,6 +23,7 @@ import re
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,7 +32,13 @@ from icalendar import Calendar, Event, vText
 
 from scheduler.data import fmt_time
 from scheduler.errors import Problem, SchedulerError, WorkbookError
-from scheduler.report.read import IntakeRow, SessionRow, TermInfo, Timetable, read_timetable
+from scheduler.report.read import (
+    IntakeRow,
+    SessionRow,
+    TermInfo,
+    Timetable,
+    read_timetable,
+)
 
 TIME_ZONE = "Europe/Brussels"
 PRODID = "-//scheduler//prison education timetable//EN"
@@ -68,7 +75,7 @@ def export_ics(
     if timetable is None:
         timetable = read_timetable(timetable_path)
     events = planned_events(timetable)
-    previous = read_previous(out)
+    previous = read_previous(out, term_key(timetable.term))
     by_staff = merge_previous(events, previous)
     names = ics_file_names(sorted(by_staff))
     calendars = {
@@ -109,39 +116,46 @@ def _uid(term: TermInfo, *parts: object) -> str:
 
 
 def planned_events(timetable: Timetable) -> list[Planned]:
-    """Every event of the timetable's sessions and intakes in force. A session whose day has
-    no date in the term is a WorkbookError naming its row (never silently left out)."""
+    """Every event of the whole term: each Sessions and Intakes row on the dates it holds
+    (``valid_from`` .. ``valid_to``), history included. A session whose day has no date in the
+    term is a WorkbookError naming its row (never silently left out)."""
     term = timetable.term
-    live = [s for s in timetable.sessions if not s.dated.history(term.valid_from)]
-    ordinal = _session_ordinals(live)
     sizes = {g.group: g.size for g in timetable.solution.groups}
     problems: list[Problem] = []
     out: list[Planned] = []
-    for row in live:
+    for row in timetable.sessions:
         if row.session.day not in term.teaching_days:
             problems.append(Problem("Sessions", row.dated.row, "day", f"{row.session.day} is not "
                                     f"a teaching day of the term ({', '.join(term.teaching_days)})"
                                     "; correct the day"))  # fmt: skip
             continue
-        size = sizes.get(row.session.group)
-        out += session_events(term, row, ordinal[id(row)], size)
+        ordinal = _ordinal(timetable.sessions, row)
+        out += session_events(term, row, ordinal, sizes.get(row.session.group))
     for intake in timetable.intakes:
-        if not intake.dated.history(term.valid_from):
+        date = term.date_of(intake.intake.week, intake.intake.day)
+        if date is not None and intake.dated.holds(date):
             out.append(intake_event(term, intake))
     if problems:
         raise WorkbookError(problems)
     return out
 
 
-def _session_ordinals(rows: list[SessionRow]) -> dict[int, int]:
-    """Each session's place (1, 2, ...) in its group's week, by the order of the rows: a
-    session moved to another day or period keeps its place, so its events keep their UIDs."""
-    seen: dict[str, int] = defaultdict(int)
-    out = {}
-    for row in rows:
-        seen[row.session.group] += 1
-        out[id(row)] = seen[row.session.group]
-    return out
+def _ordinal(rows: tuple[SessionRow, ...], row: SessionRow):
+    """The session's place (1, 2, ...) in its group's week on a date, by the order of the rows
+    that hold then: a session moved to another day or period (by hand, or by a re-plan that
+    ends the old row and starts a new one) keeps its place, so its events keep their UIDs."""
+
+    def place(date: dt.date) -> int:
+        earlier = [
+            r
+            for r in rows
+            if r.session.group == row.session.group
+            and r.dated.row < row.dated.row
+            and r.dated.holds(date)
+        ]
+        return len(earlier) + 1
+
+    return place
 
 
 def session_dates(term: TermInfo, day: str, sections: frozenset[str]) -> list[tuple[dt.date, int]]:
@@ -154,9 +168,10 @@ def session_dates(term: TermInfo, day: str, sections: frozenset[str]) -> list[tu
 
 
 def session_events(
-    term: TermInfo, row: SessionRow, ordinal: int, size: int | None = None
+    term: TermInfo, row: SessionRow, ordinal: Callable[[dt.date], int], size: int | None = None
 ) -> list[Planned]:
-    """One event per real date of a weekly session (the gap between its periods included)."""
+    """One event per real date the session holds (the gap between its periods included);
+    ``ordinal(date)`` is its place in the group's week then."""
     s = row.session
     times = term.times(s.period, s.periods)
     assert times is not None  # the reader refuses a session that does not fit in the day
@@ -165,7 +180,7 @@ def session_events(
     learners = f", {size} learners" if size is not None else ""
     return [
         Planned(
-            uid=_uid(term, s.group, f"s{ordinal}", f"w{week}"),
+            uid=_uid(term, s.group, f"s{ordinal(date)}", f"w{week}"),
             staff=s.staff,
             start=_clock(date, times[0]),
             end=_clock(date, times[1]),
@@ -175,6 +190,7 @@ def session_events(
             category=row.kind or "session",
         )
         for date, week in session_dates(term, s.day, row.sections)
+        if row.dated.holds(date)
     ]
 
 
@@ -217,8 +233,14 @@ class Previous:
         return int(self.event.get("sequence", 0))
 
 
-def read_previous(out: Path) -> dict[str, list[Previous]]:
-    """UID -> the events of earlier exports into ``out`` (files this program wrote only)."""
+def term_key(term: TermInfo) -> str:
+    """What identifies the term in a calendar file: same prison and term start (replan.md)."""
+    return f"{term.prison.strip()}|{term.term_start.isoformat()}"
+
+
+def read_previous(out: Path, term: str) -> dict[str, list[Previous]]:
+    """UID -> the events of earlier exports of the term ``term`` (``term_key``) into ``out``;
+    files of another term, or not written by this program, are left as they are."""
     found: dict[str, list[Previous]] = defaultdict(list)
     if not out.is_dir():
         return found
@@ -227,7 +249,7 @@ def read_previous(out: Path) -> dict[str, list[Previous]]:
             cal = Calendar.from_ical(path.read_bytes())
         except (OSError, ValueError):
             continue  # not a calendar of ours: left as it is
-        if str(cal.get("prodid", "")) != PRODID:
+        if str(cal.get("prodid", "")) != PRODID or str(cal.get("x-scheduler-term", "")) != term:
             continue
         staff = str(cal.get("x-scheduler-staff", "")) or path.stem
         for event in cal.walk("VEVENT"):
@@ -313,6 +335,7 @@ def staff_calendar(term: TermInfo, staff: str, events: list[Planned]) -> Calenda
     cal.add("x-wr-calname", vText(f"{term.prison}: {staff}"))
     cal.add("x-wr-timezone", vText(TIME_ZONE))
     cal.add("x-scheduler-staff", vText(staff))
+    cal.add("x-scheduler-term", vText(term_key(term)))
     stamp = dt.datetime.now(dt.UTC)
     for p in sorted(events, key=lambda e: (e.start, e.uid)):
         if p.end <= p.start:

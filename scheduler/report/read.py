@@ -17,6 +17,7 @@ that is ``scheduler.verify`` (``scheduler check``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable
@@ -119,6 +120,12 @@ class Dated:
     def history(self, valid_from: dt.date) -> bool:
         """True when the row ended before ``valid_from`` (kept unchanged by a re-plan)."""
         return self.valid_to is not None and self.valid_to < valid_from
+
+    def holds(self, date: dt.date) -> bool:
+        """True when the row holds on ``date`` (between its valid_from and valid_to)."""
+        return (self.valid_from is None or self.valid_from <= date) and (
+            self.valid_to is None or date <= self.valid_to
+        )
 
 
 @dataclass(frozen=True)
@@ -554,12 +561,13 @@ def _assemble(path: Path, term: TermInfo, sheets: dict[str, _Sheet], problems) -
                                      "the Groups sheet; add it there or remove the session")  # fmt: skip
     _check_memberships(sheets, groups, memberships, term.valid_from)
     _check_sizes(sheets["Sessions"], sessions, groups)
+    sessions = _group_staff(sheets["Sessions"], sessions, groups, term.valid_from)
     live = term.valid_from
     solution = Solution(
         groups=tuple(g for g, _row in groups.values()),
-        sessions=tuple(s.session for s in sessions if not s.dated.history(live)),
+        sessions=tuple(s.session for s in sessions if s.dated.holds(live)),
         intakes=tuple(i.intake for i in intakes if not i.dated.history(live)),
-        internet=tuple(b.booking for b in internet if not b.dated.history(live)),
+        internet=tuple(b.booking for b in internet if b.dated.holds(live)),
     )
     edited = _digest_note(sheets, term, problems)
     warnings = tuple(p for p in problems if p.severity != "error")
@@ -596,6 +604,27 @@ def _check_sizes(sheet: _Sheet, sessions: list[SessionRow], groups: dict) -> Non
         if size is not None and group is not None and size != group[0].size:
             sheet.warn(s.dated.row, "size", f"{size} differs from the {group[0].size} members of"
                        f" {s.session.group}; the members count")  # fmt: skip
+
+
+def _group_staff(sheet: _Sheet, sessions: list[SessionRow], groups: dict, live: dt.date):
+    """A session in force is taught by its group's staff member and is of its group's course
+    (Groups ``staff`` is what a coordinator edits; the Sessions cells follow it): a warning
+    names a cell that differs. Rows of the past keep theirs (history)."""
+    out = []
+    for row in sessions:
+        group = groups.get(row.session.group)
+        if group is None or not row.dated.holds(live):
+            out.append(row)
+            continue
+        g = group[0]
+        for column, have, want in (("staff", row.session.staff, g.staff),
+                                   ("course", row.session.course, g.course)):  # fmt: skip
+            if have != want:
+                sheet.warn(row.dated.row, column, f"{have} differs from {want} of group "
+                           f"{g.group} on the Groups sheet; the Groups sheet is used")  # fmt: skip
+        session = dataclasses.replace(row.session, staff=g.staff, course=g.course)
+        out.append(dataclasses.replace(row, session=session))
+    return out
 
 
 def _digest_note(sheets: dict[str, _Sheet], term: TermInfo, problems: list[Problem]) -> bool:

@@ -39,6 +39,28 @@ from scheduler.term import closed_for, learner_window, session_hours, term_dates
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One statement a reason makes about the data or the timetable, as data, so that a test
+    can re-derive it (exports.md, Clarifications). Kinds and their ``args``:
+
+    - ``staff_busy``: (staff, day, period, group, course): the staff member teaches ``group``
+      then, while qualified for ``course`` (the one the learner waits for), on site and
+      available then, and under their weekly maximum with one more group of it;
+    - ``room_taken``: (room, day, period, group): ``group``'s session holds the room then;
+    - ``escorts_full``: (day, period, limit): ``limit`` group sessions already start then;
+    - ``too_few_compatible``: (course, n, needed): only ``n`` learners may share a group of the
+      course with the learner, and it needs ``needed`` (its min_size);
+    - ``lab_full``: (lab, day, period, used, seats): every internet seat is booked then;
+    - ``max_groups_reached``: (course, formed, max_groups);
+    - ``staff_at_max``: (staff, course, load): a staff member who may teach the course teaches
+      ``load`` periods a week, so one more group of it would pass their max_periods_per_week.
+    """
+
+    kind: str
+    args: tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
 class WaitingRow:
     """One request not met: ``wants`` is NT2, MO, intake or internet."""
 
@@ -48,6 +70,9 @@ class WaitingRow:
     reason_code: str
     unblock: str
     section: str = ""
+    # checked / refuted / not checked: what scheduler explain confirmed (explain/unblock.py)
+    unblock_check: str = "not checked"
+    claims: tuple[Claim, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +80,7 @@ class Verdict:
     reason: str
     code: str
     unblock: str
+    claims: tuple[Claim, ...] = ()
 
 
 @dataclass
@@ -128,7 +154,8 @@ def waiting(data: ProblemData, solution: Solution) -> list[WaitingRow]:
         if lr.internet_periods > booked.get(lr.learner, 0):
             verdicts.append(("internet", _internet_verdict(ctx, lr, booked.get(lr.learner, 0))))
         rows += [
-            WaitingRow(lr.learner, k, v.reason, v.code, v.unblock, lr.section) for k, v in verdicts
+            WaitingRow(lr.learner, k, v.reason, v.code, v.unblock, lr.section, claims=v.claims)
+            for k, v in verdicts
         ]
     return rows
 
@@ -383,6 +410,7 @@ def _too_few(ctx: _Context, lr: Learner, course: Course, size: int) -> Verdict:
             "separation",
             f"{plural(course.min_size - size, 'more learner')} {what} who may meet {lr.learner},"
             f" or min_size {size} for {course.course}",
+            (Claim("too_few_compatible", (course.course, size, course.min_size)),),
         )
     return Verdict(
         f"a group of {course.name} needs {course.min_size}; only"
@@ -732,8 +760,9 @@ def _blocked_verdict(
         fixes.append(f"{_a(names)} session moved to a time {lr.learner} is free")
     # One more group may be of any fitting course that some timetable could give them.
     formable = [c for c in courses if _course_obstacle(ctx, lr, c) is None]
-    obstacles = [_new_group_obstacle(ctx, lr, c) for c in formable]
-    if formable and all(obstacles):
+    found = [_new_group_obstacle(ctx, lr, c) for c in formable]
+    obstacles = [o for o in found if o is not None]
+    if formable and len(obstacles) == len(found):
         reason += "; no other group can be formed: " + "; ".join(o.reason for o in obstacles)
         fixes.append(" or ".join(dict.fromkeys(o.unblock for o in obstacles)))
     else:
@@ -842,6 +871,7 @@ def _new_group_obstacle(ctx: _Context, lr: Learner, course: Course) -> Verdict |
                 f"{course.name} allows at most {plural(course.max_groups, 'group')} (max_groups)",
                 "capacity",
                 f"a higher max_groups for {course.course}",
+                (Claim("max_groups_reached", (course.course, formed, course.max_groups)),),
             )
         )
     size = max((len(p) for p in _waiting_pools(ctx, lr, course)), default=0)
@@ -853,6 +883,7 @@ def _new_group_obstacle(ctx: _Context, lr: Learner, course: Course) -> Verdict |
                 f" not in {_a(course.kind)} group yet",
                 "capacity",
                 f"min_size {max(size, 1)} for {course.course}",
+                (Claim("too_few_compatible", (course.course, size, course.min_size)),),
             )
         )
     spare, busy = _spare_staff(ctx, course)
@@ -866,12 +897,19 @@ def _new_group_obstacle(ctx: _Context, lr: Learner, course: Course) -> Verdict |
                 "capacity",
                 f"more max_periods_per_week for {listing([b.split()[0] for b in busy], 'or')}"
                 f" (or another {course.name} {role})",
+                tuple(
+                    Claim("staff_at_max", (b.split()[0], course.course, int(b.split()[1])))
+                    for b in busy
+                ),
             )
         )
     if not found:
         return None
     return Verdict(
-        "; ".join(v.reason for v in found), "capacity", " and ".join(v.unblock for v in found)
+        "; ".join(v.reason for v in found),
+        "capacity",
+        " and ".join(v.unblock for v in found),
+        tuple(c for v in found for c in v.claims),
     )
 
 
@@ -882,15 +920,17 @@ def _new_group_verdict(
     cannot take them (empty when no group of these courses exists)."""
     lead, other = (f"{apart}; ", "other ") if apart else ("", "")
     names = " / ".join(c.name for c in courses)
-    obstacles = [_new_group_obstacle(ctx, lr, c) for c in courses]
-    if all(obstacles):
+    found = [_new_group_obstacle(ctx, lr, c) for c in courses]
+    obstacles = [o for o in found if o is not None]
+    if len(obstacles) == len(found):
         return Verdict(
             f"{lead}no {other}{names} group can be formed: "
             + "; ".join(o.reason for o in obstacles),
             "capacity",
             " or ".join(dict.fromkeys(o.unblock for o in obstacles)),
+            tuple(c for o in obstacles for c in o.claims),
         )
-    courses = [c for c, o in zip(courses, obstacles, strict=True) if o is None]
+    courses = [c for c, o in zip(courses, found, strict=True) if o is None]
     if lr.release and all(_best_hours(ctx, lr, c) < c.total_hours for c in courses):
         c = courses[0]
         # The release decides whatever group they could be in: the groups' words would
@@ -916,29 +956,50 @@ def _open_verdict(ctx: _Context, lr: Learner, courses: list[Course], lead: str) 
                 "other",
                 f"solve again with a longer time limit, or lock {_a(c.course)} session there",
             )
-    course, o = next(((c, o) for c, o in found if o.room or o.busy), found[0])
+    course, o = next(((c, o) for c, o in found if o.room or o.busy or o.escorts), found[0])
     spare = sorted({s for c in courses for s in _spare_staff(ctx, c)[0]})
-    if not (o.room or o.busy):
+    if not (o.room or o.busy or o.escorts):
         return _never_together(ctx, lr, courses, lead, o, spare)
-    parts = []
-    if o.room:
-        parts.append(f"every suitable room is taken at {_slots(ctx, o.room)}")
-    if o.busy:
-        verb = "teaches" if len(spare) == 1 else "teach"
-        parts.append(f"{listing(spare)} {verb} other groups at {_slots(ctx, o.busy)}")
+    parts, fixes = _obstacle_words(ctx, course, o)
     rest = f"{o.fit} of its {o.wanted}" if o.fit else f"none of its {o.wanted}"
     rest += f" {o.what}"
-    fixes = (["a free room at those times"] if o.room else []) + (
-        [f"another {course.name} {role}, or a session of {listing(spare, 'or')} moved"]
-        if o.busy
-        else []
-    )
     return Verdict(
         f"{lead}{names} group was formed: at the times {lr.learner}, enough others and a {role}"
         f" with periods left are free, {'; '.join(parts)}; the rest holds {rest}",
         "capacity",
         ", or ".join(fixes),
+        tuple(o.claims) + _escort_claims(ctx, o.escorts),
     )
+
+
+def _obstacle_words(ctx: _Context, course: Course, o: _Opening) -> tuple[list[str], list[str]]:
+    """What takes the times a new group could meet (rooms, busy staff, escorts), and fixes.
+    Only staff who teach another group at those very times are named."""
+    parts, fixes = [], []
+    if o.room:
+        parts.append(f"every suitable room is taken at {_slots(ctx, o.room)}")
+        fixes.append("a free room at those times")
+    if o.busy:
+        busy = sorted({str(c.args[0]) for c in o.claims if c.kind == "staff_busy"})
+        verb = "teaches" if len(busy) == 1 else "teach"
+        parts.append(f"{listing(busy)} {verb} other groups at {_slots(ctx, o.busy)}")
+        fixes.append(
+            f"another {course.name} {_role_word(course)}, or a session of"
+            f" {listing(busy, 'or')} moved"
+        )
+    if o.escorts:
+        limit = ctx.data.settings.max_groups_moving
+        parts.append(
+            f"escorts are full at {_slots(ctx, o.escorts)} ({limit} group sessions start then;"
+            " max_groups_moving)"
+        )
+        fixes.append("a higher max_groups_moving, or a session moved to another start")
+    return parts, fixes
+
+
+def _escort_claims(ctx: _Context, starts: list[int]) -> tuple[Claim, ...]:
+    limit = ctx.data.settings.max_groups_moving or 0
+    return tuple(Claim("escorts_full", (*ctx.inst.slot_name(t), limit)) for t in starts)
 
 
 def _slots(ctx: _Context, starts: list[int]) -> str:
@@ -997,6 +1058,8 @@ class _Opening:
     fit: int = 0
     wanted: int = 0
     what: str = "weekly sessions"  # which sessions fall short: all, regular or internet
+    escorts: list[int] = field(default_factory=list)  # starts where the escorts are full
+    claims: list[Claim] = field(default_factory=list)  # who is busy, which room is taken
 
 
 def _opening(ctx: _Context, lr: Learner, course: Course) -> _Opening:
@@ -1013,10 +1076,15 @@ def _opening(ctx: _Context, lr: Learner, course: Course) -> _Opening:
                 free = set(_starts_for(ctx, who, internet, rooms=True, used=used))
                 fine = []
                 for t0 in _starts_for(ctx, who, internet, rooms=True):
-                    if set(range(t0, t0 + course.session_periods)) & taken:
+                    cover = set(range(t0, t0 + course.session_periods))
+                    if cover & taken:
                         out.busy.append(t0)
+                        out.claims += _staff_busy(ctx, s, cover, course.course)
                     elif t0 not in free:
                         out.room.append(t0)
+                        out.claims += _rooms_taken(ctx, course, internet, cover)
+                    elif _escorts_full(ctx, t0):
+                        out.escorts.append(t0)
                     else:
                         fine.append(t0)
                 fit = _disjoint(fine, course.session_periods)
@@ -1029,7 +1097,43 @@ def _opening(ctx: _Context, lr: Learner, course: Course) -> _Opening:
             if short[0] >= out.fit:
                 out.fit, out.wanted, out.what = short
     out.room, out.busy = sorted(set(out.room)), sorted(set(out.busy))
+    out.escorts = sorted(set(out.escorts))
+    out.claims = list(dict.fromkeys(out.claims))
     return out
+
+
+def _staff_busy(ctx: _Context, staff_id: str, cover: set[int], course: str) -> list[Claim]:
+    """``staff_busy`` claims: the groups ``staff_id`` teaches in the slots of ``cover``. The
+    caller only asks about staff qualified for the course, on site and available then
+    (``_starts_for``) and under their weekly maximum (``_spare_staff``)."""
+    out = []
+    for s in ctx.solution.sessions:
+        if s.staff == staff_id:
+            for t in sorted(cover & set(ctx.covered(s.day, s.period, s.periods))):
+                day, period = ctx.inst.slot_name(t)
+                out.append(Claim("staff_busy", (staff_id, day, period, s.group, course)))
+    return out
+
+
+def _rooms_taken(ctx: _Context, course: Course, internet: bool, cover: set[int]) -> list[Claim]:
+    """``room_taken`` claims: which session holds each room the course could use in ``cover``."""
+    rooms = {r.room for r in _session_rooms(ctx, course, internet)}
+    out = []
+    for s in ctx.solution.sessions:
+        if s.room in rooms:
+            for t in sorted(cover & set(ctx.covered(s.day, s.period, s.periods))):
+                day, period = ctx.inst.slot_name(t)
+                out.append(Claim("room_taken", (s.room, day, period, s.group)))
+    return out
+
+
+def _escorts_full(ctx: _Context, t0: int) -> bool:
+    """True when ``max_groups_moving`` group sessions already start at slot ``t0``."""
+    limit = ctx.data.settings.max_groups_moving
+    if limit is None:
+        return False
+    starting = sum(1 for s in ctx.solution.sessions if ctx.slot(s.day, s.period) == t0)
+    return starting >= limit
 
 
 def _rooms_used(ctx: _Context) -> set[tuple[str, int]]:
@@ -1291,4 +1395,26 @@ def _labs_taken_verdict(ctx: _Context, lr: Learner, labs, slots: list[int], book
         f" the labs are full or hold a class ({shown})",
         "capacity",
         ", or ".join(fixes or ["another lab, or more InternetWindows"]),
+        _lab_claims(ctx, labs, slots[:4]),
     )
+
+
+def _lab_claims(ctx: _Context, labs, slots: list[int]) -> tuple[Claim, ...]:
+    """``room_taken`` for a class in a lab, ``lab_full`` (lab, day, period, used, seats) for a
+    lab whose internet seats are all booked, at the slots the reason names."""
+    out: list[Claim] = []
+    for t in slots:
+        day, period = ctx.inst.slot_name(t)
+        for lab in labs:
+            held = [
+                s.group
+                for s in ctx.solution.sessions
+                if s.room == lab.room and t in ctx.covered(s.day, s.period, s.periods)
+            ]
+            if held:
+                out.append(Claim("room_taken", (lab.room, day, period, held[0])))
+                continue
+            used = len(_present(ctx, lab.room, t))
+            if used >= lab.internet_seats and t not in ctx.inst.room_blocked.get(lab.room, ()):
+                out.append(Claim("lab_full", (lab.room, day, period, used, lab.internet_seats)))
+    return tuple(out)

@@ -73,7 +73,9 @@ SESSION_COLUMNS = [
 ]
 SESSION_EXTRA = ["sections", "course_name", "kind", "hours_per_week"]
 GROUP_COLUMNS = ["group", "course", "staff", "size", "members"]
-GROUP_EXTRA = ["course_name", "level", "language", "rooms", "times", "hours_in_term"]
+GROUP_EXTRA = [
+    "course_name", "level", "language", "rooms", "times", "hours_in_term", "kind", "total_hours",
+]  # fmt: skip
 INTAKE_COLUMNS = ["learner", "week", "day", "period", "room", "staff", "language"]
 INTAKE_EXTRA = ["date", "start", "end", "periods"]
 INTERNET_COLUMNS = ["learner", "day", "period", "room"]
@@ -81,7 +83,7 @@ INTERNET_EXTRA = ["start", "end", "seats_in_use", "internet_seats"]
 # When a row holds (replan.md, Clarifications): right after the contract columns.
 DATED = ["valid_from", "valid_to"]
 MEMBERSHIP_COLUMNS = ["group", "learner", "from", "to"]
-WAITING_COLUMNS = ["learner", "wants", "reason", "reason_code", "unblock"]
+WAITING_COLUMNS = ["learner", "wants", "reason", "reason_code", "unblock", "unblock_check"]
 WAITING_EXTRA = ["section"]
 LEARNER_COLUMNS = [
     "learner",
@@ -214,15 +216,20 @@ def write_timetable(
     path: str | os.PathLike,
     checks: Sequence[Any] | None = None,
     waiting_rows: Sequence[WaitingRow] | None = None,
+    overview_extra: Callable[[Worksheet], None] | None = None,
 ) -> Path:
     """Write the timetable workbook of ``result`` to ``path`` (atomically) and return the path.
 
     ``checks`` are the verifier's RuleChecks (``rule``, ``description``, ``violations``,
     ``details``) for the Diagnostics sheet and ``waiting_rows`` the Waiting rows; each is
     computed when None (``scheduler.pipeline`` passes both, computed once per timetable).
-    Raises SchedulerError when ``result`` has no timetable.
+    ``overview_extra`` adds a block to the Overview sheet (the attendance recorded so far, from
+    ``scheduler.records.progress``). Raises SchedulerError when ``result`` has no timetable.
     """
-    return save_atomic(build_workbook(data, result, checks, waiting_rows), path)
+    wb = build_workbook(data, result, checks, waiting_rows)
+    if overview_extra is not None:
+        overview_extra(wb["Overview"])
+    return save_atomic(wb, path)
 
 
 def build_workbook(
@@ -704,7 +711,8 @@ def _groups(book: _Book, wb: Workbook) -> None:
              course.name if course else g.course,
              course.level if course else "", course.language if course else "",
              ", ".join(rooms), _session_times(book, g.group),
-             book.figures.group_hours.get(g.group, 0.0)]
+             book.figures.group_hours.get(g.group, 0.0),
+             course.kind if course else "", course.total_hours if course else None]
         )  # fmt: skip
     _table(book, wb, "Groups", GROUP_COLUMNS + GROUP_EXTRA, rows)
 
@@ -779,7 +787,8 @@ def _internet(book: _Book, wb: Workbook) -> None:
 
 def _waiting(book: _Book, wb: Workbook) -> None:
     rows = [
-        [w.learner, w.wants, w.reason, w.reason_code, w.unblock, w.section] for w in book.waiting
+        [w.learner, w.wants, w.reason, w.reason_code, w.unblock, w.unblock_check, w.section]
+        for w in book.waiting
     ]
     _table(book, wb, "Waiting", WAITING_COLUMNS + WAITING_EXTRA, rows)
 

@@ -111,6 +111,9 @@ def test_a_strange_staff_id_stays_inside_the_folder(tmp_path):
         result,
         solution=dataclasses.replace(
             sol,
+            groups=tuple(
+                dataclasses.replace(g, staff="../M 1") if g.staff == "M1" else g for g in sol.groups
+            ),
             sessions=tuple(
                 dataclasses.replace(s, staff="../M 1") if s.staff == "M1" else s
                 for s in sol.sessions

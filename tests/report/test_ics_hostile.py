@@ -202,3 +202,41 @@ def test_dates_come_from_the_term_sheet(book, tmp_path):
     (c1,) = [p for p in export_ics(book, tmp_path / "cal") if p.stem == "C1"]
     (intake,) = events(c1)
     assert intake.decoded("dtstart").date() == dt.date(2027, 1, 11)
+
+
+def test_history_rows_give_the_events_before_a_change_and_the_uids_carry_on(book, tmp_path):
+    # A re-plan from Mon 25 Jan (week 3) moves MO-ar-1 from Tuesday to Thursday: the old row
+    # ends on the 24th, a new row starts on the 25th.
+    rows = rows_of(book, "Sessions")
+    header = list(rows[0])
+    r = next(i for i, v in enumerate(rows, 1) if v[0] == "MO-ar-1")
+    edit(book, "Sessions", r, "valid_to", dt.date(2027, 1, 24))
+    wb = load_workbook(book)
+    new = list(rows[r - 1])
+    new[header.index("day")] = "Thu"
+    new[header.index("valid_from")] = dt.date(2027, 1, 25)
+    wb["Sessions"].append(new)
+    wb.save(book)
+    (m1,) = [p for p in export_ics(book, tmp_path / "cal") if p.stem == "M1"]
+    dates = sorted((e.decoded("dtstart").date(), str(e["uid"])) for e in events(m1))
+    assert [d for d, _ in dates] == [
+        dt.date(2027, 1, 12), dt.date(2027, 1, 19), dt.date(2027, 1, 28), dt.date(2027, 2, 4)
+    ]  # fmt: skip
+    assert [u.split("@")[0] for _, u in dates] == [f"MO-ar-1-s1-w{w}" for w in (1, 2, 3, 4)]
+
+
+def test_calendars_of_another_term_in_the_folder_are_not_cancelled(book, tmp_path):
+    cal = tmp_path / "cal"
+    export_ics(book, cal)
+    # Next term's timetable (another term start), exported into the same folder.
+    data = tiny_data()
+    data = data.replace(
+        settings=dataclasses.replace(
+            data.settings, term_start=dt.date(2027, 2, 8), term_end=dt.date(2027, 3, 5)
+        ),
+        closed_days=(),
+    )
+    nxt = write_timetable(data, tiny_result(), tmp_path / "next.xlsx", [])
+    export_ics(nxt, cal)
+    for path in cal.glob("*.ics"):
+        assert all(str(e["status"]) == "CONFIRMED" for e in events(path)), path.name

@@ -204,3 +204,45 @@ def test_a_membership_ending_before_it_starts_is_refused(files):
     assert [(p.sheet, p.row, p.column) for p in err.value.problems if p.severity == "error"] == [
         ("Memberships", 2, "to")
     ]
+
+
+def test_check_names_the_regime_row_of_an_intake_moved_onto_visit_time(files):
+    # L0002 (section B) has their intake on week 1 Mon P1; regime R2 has B at visits 13:00-14:00.
+    edit(files[1], "Intakes", 2, "period", "P3")
+    result = CliRunner().invoke(main, ["check", str(files[0]), str(files[1])])
+    assert result.exit_code == 3, result.output
+    assert "blocks the intake of L0002 (week 1) on Mon P3 for section B (L0002)" in result.output
+
+
+def test_a_timetable_written_before_memberships_and_dates_is_read(files):
+    wb = load_workbook(files[1])
+    del wb["Memberships"]
+    for name in ("Sessions", "Intakes", "Internet"):
+        ws = wb[name]
+        header = [c.value for c in ws[1]]
+        for column in ("valid_to", "valid_from"):
+            ws.delete_cols(header.index(column) + 1)
+            header.remove(column)
+    term = wb["Term"]
+    for r in range(term.max_row, 1, -1):
+        if term.cell(row=r, column=1).value in ("valid_from", "generator", "digest"):
+            term.cell(row=r, column=1).value = None
+            term.cell(row=r, column=2).value = None
+    wb.save(files[1])
+    tt = read_timetable(files[1])
+    assert set(tt.solution.sessions) == set(tiny_solution().sessions)
+    assert tt.term.valid_from == tiny_data().settings.term_start
+    assert {(m.group, m.learner) for m in tt.memberships} == {
+        (g.group, m) for g in tiny_solution().groups for m in g.members
+    }
+    assert not tt.edited
+
+
+def test_a_staff_member_changed_on_groups_teaches_every_session(files):
+    ws = load_workbook(files[1], read_only=True)["Groups"]
+    row = next(r for r, v in enumerate(ws.iter_rows(values_only=True), 1) if v[0] == "MO-ar-1")
+    edit(files[1], "Groups", row, "staff", "M2")
+    tt = read_timetable(files[1])
+    assert {s.staff for s in tt.solution.sessions if s.group == "MO-ar-1"} == {"M2"}
+    session = session_row(files[1], "MO-ar-1", "Tue")
+    assert ("Sessions", session, "staff") in {(p.sheet, p.row, p.column) for p in tt.warnings}

@@ -76,7 +76,14 @@ def test_contract_columns_are_exactly_exports_md():
         SESSION_COLUMNS
         == "group course day period periods start end room staff size internet".split()
     )
-    assert WAITING_COLUMNS == ["learner", "wants", "reason", "reason_code", "unblock"]
+    assert WAITING_COLUMNS == [
+        "learner",
+        "wants",
+        "reason",
+        "reason_code",
+        "unblock",
+        "unblock_check",
+    ]
     assert LEARNER_COLUMNS == (
         "learner section asked placed groups intake internet_periods waiting_reason".split()
     )

@@ -1,0 +1,298 @@
+"""What a job's child process does: check a workbook, solve it, or compare its scenarios.
+
+Each entry point runs in a fresh (spawned) process started by ``scheduler.web.jobs``, so that a
+cancel is a plain terminate and the server never waits on the solver. It reads and writes only
+fixed file names inside the job's folder and reports over a queue: any number of
+``("progress", dict)``, then one ``("done", dict)`` or ``("failed", str)``. Everything sent is
+plain data (str, numbers, lists, dicts), so the server needs none of the solver's types.
+
+A solve goes through ``scheduler.pipeline`` like ``scheduler solve``: check, solve, verify, and
+only a timetable in which every hard rule holds is written (atomically, like every output).
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from scheduler.errors import Problem, SchedulerError, UnreadableFileError, WorkbookError
+
+WORKBOOK = "term.xlsx"
+TIMETABLE = "timetable.xlsx"
+CALENDARS = "calendars.zip"
+COMPARISON_DIR = "compare"
+COMPARISON = "comparison.xlsx"
+COMPARISON_ZIP = "comparison.zip"
+TERM_LABEL = "term"  # the comparison's label for the one workbook (file names inside the zip)
+
+Report = Callable[[dict[str, Any]], None]
+
+
+CHECK_MEMORY_BYTES = 4 * 2**30  # address space of a check: a real term needs a few hundred MB
+
+
+def run(kind: str, folder: str, params: dict[str, Any], queue: Any) -> None:
+    """The child process's main: do ``kind`` in ``folder`` and put the outcome on ``queue``."""
+    prepare(kind)
+    try:
+        payload = ENTRY_POINTS[kind](Path(folder), params, lambda d: queue.put(("progress", d)))
+    except Exception as exc:  # reported as one sentence; the server stays up
+        queue.put(("failed", f"{type(exc).__name__}: {exc}"))
+    else:
+        queue.put(("done", payload))
+
+
+def prepare(kind: str) -> None:
+    """Set up a fresh child: Ctrl-C in the server's terminal reaches the whole process group,
+    but only the server decides when a child ends (it terminates them as it stops); a check
+    gets its memory cap."""
+    from scheduler.interrupt import ignore_in_child
+
+    ignore_in_child()
+    if kind == "check":
+        limit_memory(CHECK_MEMORY_BYTES)
+
+
+def limit_memory(limit: int) -> None:
+    """Cap this process's address space (POSIX only), so that a workbook that unpacks to far
+    more than it seems (a zip bomb) ends in a MemoryError here, not in a starved server."""
+    try:
+        import resource
+    except ImportError:  # Windows: the check's time limit still applies
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def problem_rows(problems: list[Problem]) -> list[dict[str, Any]]:
+    """Problems as table rows: severity, sheet, row, column, what to do."""
+    return [
+        {
+            "severity": p.severity,
+            "sheet": p.sheet,
+            "row": p.row,
+            "column": p.column,
+            "message": p.message,
+        }
+        for p in problems
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# check
+# ---------------------------------------------------------------------------------------------
+
+
+def check(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any]:
+    """Read and validate the uploaded workbook: every problem, and the term's facts when valid.
+
+    An unreadable file (not a workbook, damaged, a zip bomb, too large) is one sentence; the
+    fixed name the server gave the file is replaced by the name the coordinator knows.
+    """
+    from scheduler.workbook.validate import check_workbook
+
+    shown = str(params.get("name") or WORKBOOK)
+    try:
+        data, problems = check_workbook(folder / WORKBOOK)
+    except UnreadableFileError as exc:
+        text = str(exc).replace(str(folder / WORKBOOK), shown).replace(WORKBOOK, shown)
+        return {"unreadable": text}
+    except MemoryError:
+        return {
+            "unreadable": f"{shown} unpacks to far more data than a term workbook holds; "
+            "save it again in Excel as an .xlsx workbook without pictures"
+        }
+    out: dict[str, Any] = {"problems": problem_rows(problems), "valid": data is not None}
+    if data is not None:
+        out["facts"] = _facts(data)
+    return out
+
+
+def _facts(data) -> dict[str, Any]:
+    """What the job page shows about a valid term, and what the forms need."""
+    from scheduler.whatif.scenarios import scenario_names
+
+    s = data.settings
+    return {
+        "prison": s.prison,
+        "start": s.term_start.isoformat(),
+        "end": s.term_end.isoformat(),
+        "weeks": (s.term_end - s.term_start).days // 7 + 1,
+        "learners": len(data.learners),
+        "courses": len(data.courses),
+        "staff": len(data.staff),
+        "rooms": len(data.rooms),
+        "time_limit_s": float(s.time_limit_s),
+        "scenarios": scenario_names(data),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# solve
+# ---------------------------------------------------------------------------------------------
+
+
+def solve(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any]:
+    """Check, solve, verify, and write the timetable and the staff calendars: the pipeline
+    of ``scheduler solve``, so that nothing the verifier refuses is ever offered."""
+    from scheduler import pipeline
+    from scheduler.search.solve import Progress
+    from scheduler.workbook.validate import read_workbook
+
+    data = read_workbook(folder / WORKBOOK)
+
+    def progress(event: Progress) -> None:
+        report(
+            {
+                "objective": event.objective,
+                "bound": event.bound,
+                "gap": event.gap,
+                "placed": event.placed,
+            }
+        )
+
+    result, verified = pipeline.solve_and_verify(
+        data, progress=progress, time_limit=params["time_limit"], workers=params["workers"]
+    )
+    if verified is None:
+        return {
+            "outcome": "infeasible" if result.status == "infeasible" else "none",
+            "status": result.status,
+            "conflicts": list(result.conflicts),
+        }
+    if verified.violations:
+        details = [f"{c.rule}: {d}" for c in verified.checks for d in c.details]
+        return {"outcome": "verify_failed", "details": details[:50]}
+    pipeline.write(verified, folder / TIMETABLE)
+    out: dict[str, Any] = {"outcome": "timetable", **_result_figures(verified)}
+    try:
+        out["calendars"] = _calendars(folder)
+    except SchedulerError as exc:  # the timetable stands on its own; say why no calendars
+        out["calendars"], out["calendars_error"] = 0, str(exc)
+    return out
+
+
+def _result_figures(verified) -> dict[str, Any]:
+    """The end-of-solve summary as numbers: quality, what was placed, per kind."""
+    result, figures, solution = verified.result, verified.figures, verified.solution
+    return {
+        "status": result.status,
+        "objective": result.objective,
+        "gap": result.gap,
+        "wall_time": result.wall_time,
+        "groups": len(solution.groups),
+        "sessions": len(solution.sessions),
+        "kinds": [[k, figures.placed[k], figures.asked[k]] for k in sorted(figures.asked)],
+        "intakes": [figures.intakes_held, figures.intakes_asked],
+        "internet": [figures.internet_booked, figures.internet_asked],
+        "verifier_violations": verified.violations,
+    }
+
+
+def _calendars(folder: Path) -> int:
+    """Export one .ics per staff member from the written timetable and zip them; the count."""
+    from scheduler.report.ics import export_ics
+
+    written = export_ics(folder / TIMETABLE, folder / "calendars")
+    if written:
+        zip_files(written, folder / CALENDARS, folder / "calendars")
+    return len(written)
+
+
+def zip_files(files: list[Path], target: Path, base: Path) -> Path:
+    """Zip ``files`` (names relative to ``base``) into ``target`` through a temporary file
+    renamed into place, so that a download never sees half an archive."""
+    partial = target.with_name(target.name + ".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            archive.write(path, path.relative_to(base).as_posix())
+    os.replace(partial, target)
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# compare
+# ---------------------------------------------------------------------------------------------
+
+
+def compare(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any]:
+    """Solve the workbook as it is and the chosen scenarios; write the comparison workbook
+    and a zip of it with every timetable."""
+    from scheduler.whatif.compare import Term, sweep, write_comparison
+    from scheduler.whatif.scenarios import build_scenarios
+    from scheduler.workbook.validate import read_workbook
+
+    data = read_workbook(folder / WORKBOOK)
+    try:
+        scenarios = build_scenarios(data, params["scenarios"])
+    except WorkbookError as exc:
+        return {"outcome": "bad_scenarios", "problems": problem_rows(exc.problems)}
+    term = Term(TERM_LABEL, data.replace(scenarios=()), tuple(scenarios))
+    out_dir = folder / COMPARISON_DIR
+    out_dir.mkdir(exist_ok=True)
+
+    def progress(done: int, total: int, outcome) -> None:
+        report({"done": done, "total": total, "scenario": outcome.scenario})
+
+    # One solve at a time inside this process: the server's queue already decides how many
+    # jobs share the machine, and a thread is stopped with the process on cancel.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        outcomes = sweep(
+            [term],
+            pool,
+            out_dir,
+            time_limit=params["time_limit"],
+            workers=params["workers"],
+            progress=progress,
+        )
+    title = f"What-if scenarios: {data.settings.prison}"
+    comparison = write_comparison(
+        outcomes, out_dir / COMPARISON, title, {TERM_LABEL: data.settings.prison}
+    )
+    files = [comparison] + [o.timetable for o in outcomes if o.timetable is not None]
+    zip_files(files, folder / COMPARISON_ZIP, out_dir)
+    return {"outcome": "comparison", "rows": _summary_rows(outcomes)}
+
+
+def _summary_rows(outcomes) -> list[dict[str, Any]]:
+    """The Summary sheet's rows as plain data: placements, their difference to base, moves."""
+    from scheduler.whatif.compare import COURSES_PLACED, LEARNERS_PLACED
+    from scheduler.whatif.scenarios import BASE
+
+    base = next((o for o in outcomes if o.scenario == BASE), None)
+
+    def delta(o, label: str) -> int | None:
+        value, ref = o.figure(label), base.figure(label) if base else None
+        if o.scenario == BASE or value is None or ref is None:
+            return None
+        return int(value - ref)
+
+    return [
+        {
+            "scenario": o.scenario,
+            "status": o.status,
+            "learners_placed": o.figure(LEARNERS_PLACED),
+            "learners_delta": delta(o, LEARNERS_PLACED),
+            "courses_placed": o.figure(COURSES_PLACED),
+            "courses_delta": delta(o, COURSES_PLACED),
+            "moved": o.moved if o.scenario != BASE else None,
+            "gap": o.result.gap if o.result is not None and o.result.solution else None,
+            "changes": list(o.changes),
+            "note": o.note,
+        }
+        for o in outcomes
+    ]
+
+
+ENTRY_POINTS: dict[str, Callable[[Path, dict[str, Any], Report], dict[str, Any]]] = {
+    "check": check,
+    "solve": solve,
+    "compare": compare,
+}
+
+__all__ = ["ENTRY_POINTS", "run"]
