@@ -651,7 +651,7 @@ def readable(ws: Worksheet) -> None:
         width = min(ws.column_dimensions[letter].width or 10, MAX_COLUMN)
         ws.column_dimensions[letter].width = width
         widths[col] = width
-    for row in ws.iter_rows(min_row=2):
+    for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
         lines = 1
         for cell in row:
             if cell.value is None:
@@ -664,7 +664,7 @@ def readable(ws: Worksheet) -> None:
             need = sum(max(1, -(-len(t) // int(usable))) for t in text.split("\n"))
             lines = max(lines, need)
         if lines > 1:
-            ws.row_dimensions[row[0].row].height = LINE_POINTS * lines
+            ws.row_dimensions[number].height = LINE_POINTS * lines
             for cell in row:  # every cell of a tall row at its top, next to its wrapped text
                 if not cell.alignment.wrap_text:
                     cell.alignment = TOP

@@ -307,7 +307,7 @@ def _prefilled(sheet: str) -> list[tuple]:
 
 def _widths(sheet: str) -> dict[str, float]:
     """Each column as wide as its name, its Dutch name or its example, whichever is longest."""
-    widths = {
+    widths: dict[str, float] = {
         column: min(
             max(len(column), len(dutch_column(column)), len(COLUMN_HELP[(sheet, column)][1])) + 4,
             40,

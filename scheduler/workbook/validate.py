@@ -652,7 +652,7 @@ def learners_fit(ctx: Context) -> Iterator[Problem]:
         wants_level = "NT2" in lrn.wants and lrn.nt2_level
         if check_levels and wants_level and lrn.nt2_level not in levels:
             offered = listing(sorted(levels)) or "none"
-            meant = level_meant(lrn.nt2_level, levels)
+            meant = level_meant(lrn.nt2_level or "", levels)
             hint = f" (did you mean {meant}?)" if meant else ""
             yield At("Learners", lrn).warning(
                 "nt2_level",
