@@ -39,6 +39,7 @@ from scheduler.errors import Problem, UnreadableFileError
 from scheduler.i18n import _, explicit_language, use_workbook_language
 from scheduler.rules import RANGES, WEIGHT_RANGE
 from scheduler.workbook.cells import (
+    EXCEL_ERRORS,
     FLOAT,
     INT,
     CellError,
@@ -345,7 +346,9 @@ def _row_values(
         try:
             parsed[column.name] = column.kind.read(value)
         except CellError as exc:
-            out.add(spec.name, number, column.name, f"{show(value)} {_ranged(spec, column, exc)}")
+            out.add(
+                spec.name, number, column.name, f"{show(value)} {_ranged(spec, column, exc, value)}"
+            )
             ok = False
     return parsed if ok else None
 
@@ -356,21 +359,31 @@ def _example_row(values: tuple[Any, ...], id_index: int | None) -> bool:
     return isinstance(first, str) and is_example(first)
 
 
-def _ranged(spec: SheetSpec, column: Any, exc: CellError) -> str:
+def _typed_word(value: Any) -> bool:
+    """Text typed where a number belongs (not an Excel error value, not a formula without
+    its value: those keep their own message)."""
+    return isinstance(value, str) and value.strip().upper() not in EXCEL_ERRORS
+
+
+def _ranged(spec: SheetSpec, column: Any, exc: CellError, value: Any) -> str:
     """A number column's message says the column's own range and an example that passes it
     (``'hoog' is not a whole number from 1 to 5; for example 3``), not a generic one."""
     bounds = RANGES.get((spec.name, column.name))
     if bounds is None or isinstance(exc, GroupedNumber) or column.kind not in (INT, FLOAT):
+        return str(exc)
+    if not _typed_word(value):
         return str(exc)
     return _(
         "is not {range}; for example {example}", range=bounds.describe(), example=bounds.example
     )
 
 
-def _key_range(sheet: str, key: str, kind: Kind, exc: CellError) -> str:
+def _key_range(sheet: str, key: str, kind: Kind, exc: CellError, value: Any) -> str:
     """A Settings or Weights number's message with its own range and a passing example."""
     bounds = WEIGHT_RANGE if sheet == "Weights" else RANGES.get((sheet, key))
     if bounds is None or isinstance(exc, GroupedNumber) or kind not in (INT, FLOAT):
+        return str(exc)
+    if not _typed_word(value):
         return str(exc)
     return _(
         "is not {range}; for example {example}", range=bounds.describe(), example=bounds.example
@@ -468,7 +481,7 @@ def _key_values(
         try:
             found[key] = kinds[key].read(value)
         except CellError as exc:
-            hint = _key_range(spec.name, key, kinds[key], exc)
+            hint = _key_range(spec.name, key, kinds[key], exc, value)
             out.add(spec.name, number, "value", f"{key}: {show(value)} {hint}")
             out.left_out(spec.name, key)
     return found
