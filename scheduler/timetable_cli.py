@@ -177,28 +177,14 @@ def explain(
 
 
 def _refuse_output(out: Path, inputs: tuple[Path, ...]) -> None:
-    """Never write over an input or a file this program did not write (a timetable carries
-    its generator in Term), nor into a name that is not a workbook's."""
-    for path in inputs:
-        if out.exists() and out.resolve() == path.resolve():
-            raise click.UsageError(f"{out} is an input; choose another output name")
+    """Never write over an input or a file this program did not write (``scheduler.outputs``),
+    nor into a name that is not a workbook's; checked before any solve."""
+    from scheduler.outputs import check_folder, check_output
+
     if out.suffix.lower() != ".xlsx":
         raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
-    if out.exists() and not _ours(out):
-        raise click.UsageError(
-            f"{out} exists and is not a timetable written by scheduler; choose another name"
-        )
-
-
-def _ours(path: Path) -> bool:
-    """True when ``path`` is a timetable workbook this program wrote."""
-    from scheduler.errors import SchedulerError
-    from scheduler.report.read import read_timetable
-
-    try:
-        return read_timetable(path).generator.startswith("scheduler")
-    except SchedulerError:
-        return False
+    check_output(out, inputs=inputs)
+    check_folder(out.parent)
 
 
 def _print_answer(found) -> None:

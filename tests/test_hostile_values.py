@@ -244,3 +244,23 @@ def test_item14_errors_in_rows_a_scenario_adds_name_the_scenarios_row(tmp_path):
         "Scenarios, row 2, column value: in scenario big: the row it adds to Rooms, column seats: "
         "seats must be a whole number from 1 to 1000" in result.output
     )
+
+
+def test_item11_a_formula_in_a_header_is_reported_by_every_reader(tmp_path):
+    """Found by the fuzz suite: a header cell holding a formula without its value reached the
+    timetable reader (export) as an unexpected error; now it is exit 2 with a sentence."""
+    from openpyxl import load_workbook
+
+    from tests.fuzz.make_corpus import BASE
+
+    wb = load_workbook(BASE)
+    wb["ClosedDays"]["A1"] = "=1+1"
+    wb.save(tmp_path / "t.xlsx")
+    for args in (["validate", "t.xlsx"], ["export", "t.xlsx", "--ics", "cal"]):
+        result = CliRunner().invoke(main, [*args[:1], str(tmp_path / args[1]), *args[2:]])
+        assert result.exit_code == 2, result.output
+        assert "bug" not in result.output
+    assert (
+        "holds a formula Excel has not calculated"
+        in CliRunner().invoke(main, ["validate", str(tmp_path / "t.xlsx")]).output
+    )

@@ -188,8 +188,12 @@ class _Sheet:
         self.raw, self.problems, self.name = raw, problems, _canonical_name(raw.title)
         self.columns: dict[str, int] = {}
         for i, cell in enumerate(raw.header):
-            if not is_blank(cell):
+            if is_blank(cell):
+                continue
+            try:
                 self.columns.setdefault(norm(as_text(cell)), i)
+            except CellError as exc:  # a formula Excel never calculated, an error value
+                self.error(1, None, f"column {i + 1} of row 1 {exc}")
 
     def missing(self, required: Iterable[str]) -> list[str]:
         return [c for c in required if norm(c) not in self.columns]
@@ -277,8 +281,13 @@ def _read_term(sheet: _Sheet) -> TermInfo | None:
     for row, values in sheet.raw.rows:
         key = sheet.value(values, "key")
         if not is_blank(key):
-            keys[as_text(key).casefold()] = sheet.value(values, "value")
-            key_rows[as_text(key).casefold()] = row
+            try:
+                name = as_text(key).casefold()
+            except CellError as exc:
+                sheet.error(row, "key", f"the key {exc}")
+                continue
+            keys[name] = sheet.value(values, "value")
+            key_rows[name] = row
         if not is_blank(sheet.value(values, "period")):
             period = _term_period(sheet, row, values)
             if period is not None:
@@ -536,10 +545,13 @@ def read_timetable(path: str | os.PathLike) -> Timetable:
         if name in REQUIRED and name != "Term":
             for column in sheet.missing(REQUIRED[name]):
                 sheet.error(1, column, f"column {column} is missing; {WRITTEN_BY}")
-    term = _read_term(sheets["Term"])
-    if term is None or _errors(problems):
-        raise WorkbookError(problems)
-    timetable = _assemble(path, term, sheets, problems)
+    try:
+        term = _read_term(sheets["Term"])
+        if term is None or _errors(problems):
+            raise WorkbookError(problems)
+        timetable = _assemble(path, term, sheets, problems)
+    except CellError as exc:  # a cell read where no row and column are at hand
+        raise SchedulerError(f"{path.name}: a cell {exc}; {WRITTEN_BY}") from None
     if _errors(problems):
         raise WorkbookError(problems)
     return timetable

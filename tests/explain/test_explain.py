@@ -219,7 +219,7 @@ def test_cli_never_overwrites_a_file_it_did_not_write(files, tmp_path):
     before = other.read_bytes()
     result = run(str(files[0]), str(files[1]), "L0008", "--wants", "NT2", "-o", str(other))
     assert result.exit_code == 2
-    assert "not a timetable written by scheduler" in result.output
+    assert "was not written by scheduler" in result.output
     assert other.read_bytes() == before
 
 
