@@ -982,6 +982,9 @@ def _register_timetable_commands() -> None:
     main.add_command(check)
     main.add_command(explain)
     main.add_command(papers)
+    from scheduler.replan.command import replan
+
+    main.add_command(replan)
 
 
 _register_timetable_commands()

@@ -228,6 +228,14 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "staff_days": 20,  # penalty per day a staff member must come in
     "room_changes": 10,  # penalty per group that uses more than one room in the week
     "fairness": 0,  # reward for the least-served section's share placed (0: not used)
+    # Re-planning (replan.md): costs of changing the timetable in use, weighed only after the
+    # placements (stage 2), so a change is made only when it places someone or repairs a rule.
+    "moved_session": 200,  # per session at another day or period
+    "moved_room": 50,  # per session in another room
+    "moved_staff": 100,  # per group with another staff member
+    "moved_learner": 80,  # per continuing learner in another group (only with --allow-moves)
+    "moved_intake": 30,  # per planned intake at another time
+    "moved_internet": 10,  # per continuing internet booking moved or dropped
 }
 
 

@@ -16,7 +16,7 @@ once per timetable:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from scheduler.data import ProblemData
 from scheduler.errors import SchedulerError
 from scheduler.report.figures import KeyFigures, key_figures
 from scheduler.report.reasons import WaitingRow, waiting
-from scheduler.report.timetable import write_timetable
+from scheduler.report.timetable import Revision, write_timetable
 from scheduler.search.solve import solve as search
 from scheduler.solution import Result, Solution
 from scheduler.verify import RuleCheck, total_violations, verify
@@ -72,12 +72,13 @@ def solve(
     return search(data, progress=progress, hint=hint, **options)
 
 
-def verify_result(data: ProblemData, result: Result) -> Verified | None:
+def verify_result(data: ProblemData, result: Result, kept: Iterable[str] = ()) -> Verified | None:
     """Verify ``result``'s timetable and take its Waiting rows and key figures; None when the
-    result has no timetable."""
+    result has no timetable. ``kept``: groups running since before the timetable's valid_from
+    (a re-plan), which min_size does not bind."""
     if result.solution is None:
         return None
-    checks = tuple(verify(data, result.solution))
+    checks = tuple(verify(data, result.solution, kept))
     rows = tuple(waiting(data, result.solution))
     return Verified(data, result, checks, rows, key_figures(data, result.solution, rows))
 
@@ -86,16 +87,24 @@ def write(
     verified: Verified,
     path: str | os.PathLike,
     overview_extra: Callable[[Any], None] | None = None,
+    revision: Revision | None = None,
 ) -> Path:
     """Write the timetable workbook of ``verified`` to ``path`` (atomically); raises
     RuleBroken, writing nothing, when the verifier found a violation. ``overview_extra``
-    adds a block to its Overview (see ``write_timetable``)."""
+    adds a block to its Overview (see ``write_timetable``); ``revision`` (a re-plan) adds the
+    history rows, the Changes sheet and the changed-session marks."""
     if verified.violations:
         raise RuleBroken(verified.checks)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     return write_timetable(
-        verified.data, verified.result, target, verified.checks, verified.waiting, overview_extra
+        verified.data,
+        verified.result,
+        target,
+        verified.checks,
+        verified.waiting,
+        revision,
+        overview_extra,
     )
 
 

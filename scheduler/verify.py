@@ -169,9 +169,12 @@ def _listing(items: Iterable[str]) -> str:
 class _Facts:
     """What several rules need, computed once per ``verify`` call and indexed by (day, period)."""
 
-    def __init__(self, data: ProblemData, solution: Solution) -> None:
+    def __init__(
+        self, data: ProblemData, solution: Solution, kept: frozenset[str] = frozenset()
+    ) -> None:
         self.data = data
         self.solution = solution
+        self.kept = kept
 
     def slot(self, day: str, index: int) -> str:
         """``"Mon P2"``."""
@@ -402,10 +405,12 @@ def _check_group_members(f: _Facts, t: _Tally) -> None:
 
 
 def _check_group_size(f: _Facts, t: _Tally) -> None:
-    """course.min_size <= members <= course.max_size."""
+    """course.min_size <= members <= course.max_size; a group running since before the
+    timetable's valid_from (``kept``) only needs one member (replan.md, Clarifications)."""
     for g in f.solution.groups:
         course = f.course_of(g)
-        if course is not None and not course.min_size <= g.size <= course.max_size:
+        low = 1 if g.group in f.kept else course.min_size if course is not None else 0
+        if course is not None and not low <= g.size <= course.max_size:
             t.add(
                 f"Group {g.group}: {g.size} members, course {course.course} allows "
                 f"{course.min_size} to {course.max_size}"
@@ -944,13 +949,14 @@ _CHECKS: dict[str, Callable[[_Facts, _Tally], None]] = {
 }
 
 
-def verify(data: ProblemData, solution: Solution) -> list[RuleCheck]:
-    """Check ``solution`` against every hard rule of ``data``.
+def verify(data: ProblemData, solution: Solution, kept: Iterable[str] = ()) -> list[RuleCheck]:
+    """Check ``solution`` against every hard rule of ``data``. ``kept`` names the groups whose
+    first membership starts before the timetable's valid_from: min_size does not bind them.
 
     Returns one RuleCheck per rule of ``RULES``, in that order, always all of them; a rule with
     ``violations == 0`` holds. Never raises on a broken solution.
     """
-    facts = _Facts(data, solution)
+    facts = _Facts(data, solution, frozenset(kept))
     checks = []
     for rule, description in RULES:
         tally = _Tally()

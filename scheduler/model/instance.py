@@ -398,9 +398,20 @@ def _feasible_starts(
 
 
 def _candidates(data: ProblemData, inst: Instance) -> list[Candidate]:
+    return candidates_for(data, inst, inst.eligible)
+
+
+def candidates_for(
+    data: ProblemData,
+    inst: Instance,
+    eligible_by_course: dict[str, tuple[str, ...]],
+    first: int = 0,
+) -> list[Candidate]:
+    """Candidate groups formed from ``eligible_by_course`` (course -> learners), indexed from
+    ``first``; a re-plan asks this for its new groups, with only the learners still free."""
     out: list[Candidate] = []
     for course in data.courses:
-        eligible = inst.eligible[course.course]
+        eligible = eligible_by_course.get(course.course, ())
         if len(eligible) < course.min_size:
             continue
         secs = {data.learner_by_id[m].section for m in eligible}
@@ -410,7 +421,9 @@ def _candidates(data: ProblemData, inst: Instance) -> list[Candidate]:
                 continue
             for staff_id in inst.course_staff[course.course]:
                 out.extend(
-                    _course_candidates(data, inst, course, clique, staff_id, members, len(out))
+                    _course_candidates(
+                        data, inst, course, clique, staff_id, members, first + len(out)
+                    )
                 )
     return out
 

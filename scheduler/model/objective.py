@@ -7,6 +7,7 @@ scaled by ``SCALE`` to integers, because CP-SAT needs integer coefficients.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -45,12 +46,18 @@ class Objective:
         )
 
 
-def build_objective(model: cp_model.CpModel, inst: Instance, v: Variables) -> Objective:
+def build_objective(
+    model: cp_model.CpModel,
+    inst: Instance,
+    v: Variables,
+    credit: Mapping[tuple[str, str], int] | None = None,
+) -> Objective:
     """Rewards placements, intakes and bookings; penalises release risk, same-day sessions,
-    staff days and room changes."""
+    staff days and room changes. ``credit`` maps (learner, course) to minutes already
+    delivered (a re-plan: history counts toward completion)."""
     obj = Objective()
     data = inst.data
-    _placement_terms(model, inst, v, obj)
+    _placement_terms(model, inst, v, obj, credit or {})
     for b in v.booking.values():
         obj.add("internet", data.weight("internet"), b)
     for x in v.intake.values():
@@ -65,7 +72,13 @@ def build_objective(model: cp_model.CpModel, inst: Instance, v: Variables) -> Ob
     return obj
 
 
-def _placement_terms(model: cp_model.CpModel, inst: Instance, v: Variables, obj: Objective) -> None:
+def _placement_terms(
+    model: cp_model.CpModel,
+    inst: Instance,
+    v: Variables,
+    obj: Objective,
+    credit: Mapping[tuple[str, str], int],
+) -> None:
     data = inst.data
     served, early, risk = (data.weight(k) for k in ("served", "early_release", "release_risk"))
     dates = {m: delivered_dates(data, m) for m in v.groups_of}
@@ -75,7 +88,8 @@ def _placement_terms(model: cp_model.CpModel, inst: Instance, v: Variables, obj:
         for m, x in g.member.items():
             learner = data.learner_by_id[m]
             obj.add("served", served * learner.priority, x)
-            done = _completion_literal(model, inst, g, m, x, dates[m], need)
+            left = max(0, need - credit.get((m, course.course), 0))
+            done = _completion_literal(model, inst, g, m, x, dates[m], left)
             frac = release_fraction(data, m)
             if done is not None and frac > 0:
                 obj.add("early_release", early * frac, done)

@@ -27,10 +27,11 @@ class Finding:
 
 def check_timetable(data: ProblemData, timetable: Timetable) -> list[Finding]:
     """Every rule ``timetable`` breaks under the term ``data`` (empty when all hold)."""
+    from scheduler.report.read import kept_groups
     from scheduler.verify import verify
 
     out = []
-    for c in verify(data, timetable.solution):
+    for c in verify(data, timetable.solution, kept_groups(timetable)):
         if c.violations:
             details = tuple(c.details)
             if c.rule == "learner_regime":

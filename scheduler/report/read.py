@@ -567,14 +567,15 @@ def _assemble(path: Path, term: TermInfo, sheets: dict[str, _Sheet], problems) -
     memberships = _memberships(sheets.get("Memberships"), groups, term.valid_from)
     intakes = _intakes(sheets["Intakes"], term) if "Intakes" in sheets else []
     internet = _bookings(sheets["Internet"], term) if "Internet" in sheets else []
+    live = term.valid_from
     for s in sessions:
-        if s.session.group not in groups:
+        # A history row may name a group closed since (it is no longer on the Groups sheet).
+        if s.session.group not in groups and not s.dated.history(live):
             sheets["Sessions"].error(s.dated.row, "group", f"group {s.session.group} is not on "
                                      "the Groups sheet; add it there or remove the session")  # fmt: skip
     _check_memberships(sheets, groups, memberships, term.valid_from)
-    _check_sizes(sheets["Sessions"], sessions, groups)
+    _check_sizes(sheets["Sessions"], [s for s in sessions if s.dated.holds(live)], groups)
     sessions = _group_staff(sheets["Sessions"], sessions, groups, term.valid_from)
-    live = term.valid_from
     solution = Solution(
         groups=tuple(g for g, _row in groups.values()),
         sessions=tuple(s.session for s in sessions if s.dated.holds(live)),
@@ -654,6 +655,15 @@ def _digest_note(sheets: dict[str, _Sheet], term: TermInfo, problems: list[Probl
                 " the edits are taken as they are", "warning")
     )  # fmt: skip
     return True
+
+
+def kept_groups(timetable: Timetable) -> frozenset[str]:
+    """Groups running since before the timetable's valid_from (a membership starting earlier):
+    min_size does not bind them (replan.md, Clarifications)."""
+    live = timetable.term.valid_from
+    return frozenset(
+        m.group for m in timetable.memberships if m.start is not None and m.start < live
+    )
 
 
 def same_term(timetable: Timetable, data: ProblemData) -> None:

@@ -54,7 +54,7 @@ from scheduler.report.figures import (
 from scheduler.report.identity import DIGEST_SHEETS, GENERATOR, digest
 from scheduler.report.reasons import WaitingRow, waiting
 from scheduler.rules import needs_intake
-from scheduler.solution import Result, Solution
+from scheduler.solution import Intake, InternetBooking, Result, Session, Solution
 from scheduler.term import closed_for, date_of, n_weeks, term_dates, week_of, weekday
 
 # Contract columns (exports.md and its Clarifications), then our own extra columns.
@@ -176,6 +176,26 @@ class Item:
     internet: bool = False  # a group session held on the lab's internet seats
 
 
+Dates = tuple[dt.date | None, dt.date | None]  # valid_from, valid_to (None: open)
+CHANGE_COLUMNS = ["kind", "who", "group", "before", "after", "why"]
+CHANGED_MARK = "●"  # marks a changed session on the wing notice boards
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What a re-plan adds to the timetable workbook (replan.md): every row with its dates,
+    history included, the Changes rows, the Overview counts and the sessions that changed."""
+
+    valid_from: dt.date
+    sessions: tuple[tuple[Session, Dates], ...]
+    memberships: tuple[tuple[str, str, Dates], ...]  # group, learner, (from, to)
+    intakes: tuple[tuple[Intake, Dates], ...]
+    internet: tuple[tuple[InternetBooking, Dates], ...]
+    changes: tuple[tuple[str, str, str, str, str, str], ...]  # CHANGE_COLUMNS
+    counts: tuple[tuple[str, int], ...]
+    changed: frozenset[tuple[str, str, str]]  # (group, day, period) of changed sessions
+
+
 @dataclass
 class _Book:
     """Everything the sheets share: data, solution, figures, reasons and grid items."""
@@ -186,11 +206,14 @@ class _Book:
     checks: Sequence[Any] | None
     waiting: Sequence[WaitingRow]
     valid_from: dt.date | None = None
+    revision: Revision | None = None
     figures: KeyFigures = field(init=False)
     items: list[Item] = field(init=False)
     titles: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        if self.revision is not None:
+            self.valid_from = self.revision.valid_from
         if self.valid_from is None:
             self.valid_from = self.data.settings.term_start
         self.figures = key_figures(self.data, self.solution, self.waiting)
@@ -216,6 +239,7 @@ def write_timetable(
     path: str | os.PathLike,
     checks: Sequence[Any] | None = None,
     waiting_rows: Sequence[WaitingRow] | None = None,
+    revision: Revision | None = None,
     overview_extra: Callable[[Worksheet], None] | None = None,
 ) -> Path:
     """Write the timetable workbook of ``result`` to ``path`` (atomically) and return the path.
@@ -223,10 +247,11 @@ def write_timetable(
     ``checks`` are the verifier's RuleChecks (``rule``, ``description``, ``violations``,
     ``details``) for the Diagnostics sheet and ``waiting_rows`` the Waiting rows; each is
     computed when None (``scheduler.pipeline`` passes both, computed once per timetable).
+    ``revision`` (a re-plan) adds history rows, the Changes sheet and the change marks.
     ``overview_extra`` adds a block to the Overview sheet (the attendance recorded so far, from
     ``scheduler.records.progress``). Raises SchedulerError when ``result`` has no timetable.
     """
-    wb = build_workbook(data, result, checks, waiting_rows)
+    wb = build_workbook(data, result, checks, waiting_rows, revision)
     if overview_extra is not None:
         overview_extra(wb["Overview"])
     return save_atomic(wb, path)
@@ -237,6 +262,7 @@ def build_workbook(
     result: Result,
     checks: Sequence[Any] | None = None,
     waiting_rows: Sequence[WaitingRow] | None = None,
+    revision: Revision | None = None,
 ) -> Workbook:
     """The timetable workbook in memory (see ``write_timetable``)."""
     if result.solution is None:
@@ -245,10 +271,10 @@ def build_workbook(
         checks = _verify(data, result.solution)
     if waiting_rows is None:
         waiting_rows = waiting(data, result.solution)
-    book = _Book(data, result, result.solution, checks, waiting_rows)
+    book = _Book(data, result, result.solution, checks, waiting_rows, revision=revision)
     wb = empty_workbook()
     for writer in (
-        _overview, _week, _rooms, _staff, _sections, _groups, _memberships, _learners,
+        _overview, _changes, _week, _rooms, _staff, _sections, _groups, _memberships, _learners,
         _sessions, _intakes, _internet, _waiting, _diagnostics, _term,
     ):  # fmt: skip
         writer(book, wb)
@@ -611,7 +637,20 @@ def _board_text(book: _Book, it: Item) -> str:
     start, end = book.period_text(it.first, it.length)
     if it.kind == "internet":
         return f"internet · {it.room} · {start}–{end}"
-    return f"{it.course_name} · {it.room} · {start}–{end}"
+    text = f"{it.course_name} · {it.room} · {start}–{end}"
+    rev = book.revision
+    if rev is not None and (it.group, it.day, book.data.periods[it.first].period) in rev.changed:
+        return f"{CHANGED_MARK} {text} · changed from {rev.valid_from.isoformat()}"
+    return text
+
+
+def _changes(book: _Book, wb: Workbook) -> None:
+    """A re-plan's Changes sheet: one row per change, sorted by kind then id."""
+    if book.revision is None:
+        return
+    ws = _table(book, wb, "Changes", CHANGE_COLUMNS, [list(r) for r in book.revision.changes])
+    for col, width in (("A", 16), ("B", 12), ("C", 14), ("D", 30), ("E", 30), ("F", 44)):
+        ws.column_dimensions[col].width = width
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -682,10 +721,18 @@ def _session_times(book: _Book, group_id: str) -> str:
     return "; ".join(parts)
 
 
+def _dated_rows(book: _Book, rows: Sequence[Any], attr: str) -> list[tuple[Any, Dates]]:
+    """``rows`` of the solution with this timetable's dates, or the revision's rows (history
+    included) when the workbook is a re-plan."""
+    if book.revision is not None:
+        return list(getattr(book.revision, attr))
+    return [(r, book.dates()) for r in rows]
+
+
 def _sessions(book: _Book, wb: Workbook) -> None:
     data, groups = book.data, book.solution.group_by_id()
     rows = []
-    for s in book.solution.sessions:
+    for s, dates in _dated_rows(book, book.solution.sessions, "sessions"):
         first = data.period_index[s.period]
         start, end = book.period_text(first, s.periods)
         group = groups.get(s.group)
@@ -693,7 +740,7 @@ def _sessions(book: _Book, wb: Workbook) -> None:
         minutes = sum(p.minutes for p in data.periods[first : first + s.periods])
         rows.append(
             [s.group, s.course, s.day, s.period, s.periods, start, end, s.room, s.staff,
-             group.size if group else 0, "yes" if s.internet else "no", *book.dates(),
+             group.size if group else 0, "yes" if s.internet else "no", *dates,
              ", ".join(group_sections(data, group)) if group else "",
              course.name if course else s.course, course.kind if course else "",
              round(minutes / 60, 2)]
@@ -719,7 +766,10 @@ def _groups(book: _Book, wb: Workbook) -> None:
 
 def _memberships(book: _Book, wb: Workbook) -> None:
     """Every membership with its dates; a plain solve's run from valid_from, open-ended."""
-    rows = [[g.group, m, *book.dates()] for g in book.solution.groups for m in g.members]
+    if book.revision is not None:
+        rows = [[g, m, *dates] for g, m, dates in book.revision.memberships]
+    else:
+        rows = [[g.group, m, *book.dates()] for g in book.solution.groups for m in g.members]
     _table(book, wb, "Memberships", MEMBERSHIP_COLUMNS, rows)
 
 
@@ -757,10 +807,10 @@ def _intake_words(book: _Book, intake) -> str:
 
 def _intakes(book: _Book, wb: Workbook) -> None:
     rows = []
-    for i in book.solution.intakes:
+    for i, dates in _dated_rows(book, book.solution.intakes, "intakes"):
         start, end = book.period_text(book.data.period_index[i.period], i.periods)
         rows.append(
-            [i.learner, i.week, i.day, i.period, i.room, i.staff, i.language, *book.dates(),
+            [i.learner, i.week, i.day, i.period, i.room, i.staff, i.language, *dates,
              date_of(book.data, i.week, i.day), start, end, i.periods]
         )  # fmt: skip
     ws = _table(book, wb, "Intakes", INTAKE_COLUMNS + DATED + INTAKE_EXTRA, rows)
@@ -775,12 +825,12 @@ def _internet(book: _Book, wb: Workbook) -> None:
     for b in sol.internet:
         in_use[(b.room, b.day, b.period)] = in_use.get((b.room, b.day, b.period), 0) + 1
     rows = []
-    for b in sol.internet:
+    for b, dates in _dated_rows(book, sol.internet, "internet"):
         start, end = book.period_text(data.period_index[b.period])
         room = data.room_by_id.get(b.room)
         rows.append(
-            [b.learner, b.day, b.period, b.room, *book.dates(), start, end,
-             in_use[(b.room, b.day, b.period)], room.internet_seats if room else 0]
+            [b.learner, b.day, b.period, b.room, *dates, start, end,
+             in_use.get((b.room, b.day, b.period), 0), room.internet_seats if room else 0]
         )  # fmt: skip
     _table(book, wb, "Internet", INTERNET_COLUMNS + DATED + INTERNET_EXTRA, rows)
 
@@ -883,8 +933,15 @@ def _overview(book: _Book, wb: Workbook) -> None:
         ("gap", res.gap), ("solve time (s)", round(res.wall_time, 2)),
         ("first timetable found after (s)", round(res.first_solution_time, 2) if res.first_solution_time is not None else None),
     ]  # fmt: skip
-    row = _overview_block(ws, 3, "Solve", solve)
-    ws.cell(row=4 + [label for label, _ in solve].index("gap"), column=2).number_format = "0.00%"
+    row = 3
+    if book.revision is not None:
+        title = f"Re-plan from {book.revision.valid_from.isoformat()}"
+        row = _overview_block(ws, row, title, list(book.revision.counts))
+    first = row
+    row = _overview_block(ws, row, "Solve", solve)
+    ws.cell(
+        row=first + 1 + [label for label, _ in solve].index("gap"), column=2
+    ).number_format = "0.00%"
     for title, pairs in book.figures.blocks():
         row = _overview_block(ws, row, title, pairs)
     _overview_warnings(book, ws, row)

@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -140,7 +141,9 @@ def improve(
     """Improve ``start`` for ``budget`` deterministic seconds (and at most ``wall_limit``
     wall-clock seconds); returns the best timetable found and what the search did."""
     parts = _parts(tm)
-    kinds = [(name, pool) for name, pool in (
+    # Each kind of neighbourhood: its name and its parts (course, staff, section or day ->
+    # the variable indices it frees); keys differ in type between kinds, hence Any.
+    kinds: list[tuple[str, dict[Any, set[int]]]] = [(name, pool) for name, pool in (
         ("courses", parts.by_course),
         ("staff", parts.by_staff),
         ("sections", parts.by_section),

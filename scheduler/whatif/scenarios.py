@@ -196,7 +196,12 @@ def apply_rows(data: ProblemData, rows: Sequence[ScenarioRow]) -> tuple[ProblemD
             touched.add(row.sheet)
     if not touched:
         return data, problems
-    raw = [RawSheet(sheet, LAYOUT[sheet], tuple(cells)) for sheet, cells in sheets.items()]
+    # A row without an Excel row (Settings, Weights, data built in code) is read with row None,
+    # which the records keep as they are: build() never computes with the number.
+    raw = [
+        RawSheet(sheet, LAYOUT[sheet], tuple(cells))  # type: ignore[arg-type]
+        for sheet, cells in sheets.items()
+    ]
     reread, collected = build(raw)
     problems += [p for p in collected.problems if p.sheet in touched and p.severity == "error"]
     return data.replace(**_changed_fields(reread, touched)), problems

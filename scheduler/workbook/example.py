@@ -696,7 +696,11 @@ def _donors(
         if level and level != course.level and n > minimum.get(level, 0):
             out += [i for i in mine if learners[i].nt2_level == level][: n - minimum[level]]
     rng.shuffle(out)
-    out.sort(key=lambda i: abs(order.index(learners[i].nt2_level) - order.index(course.level)))
+    out.sort(
+        key=lambda i: abs(
+            order.index(learners[i].nt2_level or "") - order.index(course.level or "")
+        )
+    )
     return out
 
 
@@ -957,7 +961,8 @@ def _contact_bans(
     for _ in range(count * 3):  # a few draws more than needed, as some repeat
         if len(remand) < 2 or len(pairs) == count:
             break
-        pair = tuple(sorted(rng.sample(remand, 2)))
+        first, second = sorted(rng.sample(remand, 2))
+        pair = (first, second)
         if pair not in pairs:
             pairs.append(pair)
     return [Separation(a, b, "contact ban: co-accused (investigating judge)") for a, b in pairs]

@@ -433,6 +433,7 @@ def read_table(
 def _records(spec: SheetSpec, rows: list[tuple[int, dict[str, Any]]]) -> tuple:
     """Records of ``spec.record`` from parsed rows; a blank optional cell keeps the default."""
     make = spec.record
+    assert make is not None, f"{spec.name} is read by its own reader, not as a table"
     fix = spec.fix or (lambda record: record)
     return tuple(fix(make(**values, row=number)) for number, values in rows)
 

@@ -212,6 +212,12 @@ WEIGHTS_HELP: dict[str, str] = {
     "staff_days": N_("penalty per day a staff member must come in"),
     "room_changes": N_("penalty per group that uses more than one room in the week"),
     "fairness": N_("reward for the share placed of the least-served section (0: not used)"),
+    "moved_session": N_("re-plan: cost per session at another day or period"),
+    "moved_room": N_("re-plan: cost per session in another room"),
+    "moved_staff": N_("re-plan: cost per group with another staff member"),
+    "moved_learner": N_("re-plan: cost per continuing learner in another group (--allow-moves)"),
+    "moved_intake": N_("re-plan: cost per planned intake at another time"),
+    "moved_internet": N_("re-plan: cost per continuing internet booking moved or dropped"),
 }
 
 # Example values typed as numbers or dates in the example rows (the rest stays text).

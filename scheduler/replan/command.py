@@ -1,0 +1,125 @@
+"""``scheduler replan``: the command line of a re-plan (registered in scheduler.cli)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from scheduler.console import EXIT_BAD_INPUT, EXIT_BUG, EXIT_NO_TIMETABLE
+
+
+def default_output(term: Path, date: dt.date) -> Path:
+    return Path("exports") / f"{term.stem}-replan-{date.isoformat()}-timetable.xlsx"
+
+
+@click.command()
+@click.argument("term", type=click.Path(path_type=Path))
+@click.option(
+    "--current",
+    "current",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The timetable in use (written by solve or an earlier replan).",
+)
+@click.option(
+    "--from",
+    "date",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First date the new timetable applies (YYYY-MM-DD), inside the term.",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (default exports/<term>-replan-<DATE>-timetable.xlsx).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.5),
+    default=10.0,
+    show_default=True,
+    help="Seconds of search (deterministic, reproducible).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Random seed of the search.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Parallel search workers.",
+)
+@click.option("--allow-moves", is_flag=True,
+              help="Continuing learners may change group of the same course, and sessions may "
+              "move, when that places more learners (at the moved_* costs).")  # fmt: skip
+def replan(
+    term: Path,
+    current: Path,
+    date: dt.datetime,
+    out: Path | None,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    allow_moves: bool,
+) -> None:
+    """Re-plan the timetable in use from a date: keep it, fit the new arrivals, say what changed.
+
+    Continuing learners keep their group, groups keep their staff and every still-valid
+    session; arrivals and waiting learners take free seats, then new groups. Writes the same
+    sheets as solve plus Changes. Exit 0 written, 2 bad input, 3 no valid timetable.
+
+    \b
+    Example:
+      scheduler replan instances/small.xlsx --current exports/small-timetable.xlsx \\
+          --from 2027-02-15
+    """
+    from scheduler.console import bad_input, load_or_exit
+    from scheduler.errors import SchedulerError
+    from scheduler.pipeline import RuleBroken, write
+    from scheduler.replan.run import replan as run
+    from scheduler.timetable_cli import load_timetable
+
+    day = date.date()
+    out = out or default_output(term, day)
+    for path in (term, current):
+        if out.exists() and path.exists() and out.resolve() == path.resolve():
+            bad_input(f"{out} is an input; choose another output name")
+    data = load_or_exit(term)
+    try:
+        timetable = load_timetable(current, data)
+        done = run(data, timetable, day, allow_moves, time_limit, seed, workers)
+    except SchedulerError as exc:
+        bad_input(str(exc))
+    if done.verified is None or done.revision is None:
+        if done.status == "infeasible":
+            click.echo("No re-plan keeps every continuing learner's place. These together "
+                       "make it impossible (drop any one and it becomes possible):", err=True)  # fmt: skip
+            for line in done.conflicts:
+                click.echo(f"  - {line}", err=True)
+        else:
+            click.echo(f"No timetable found within {time_limit:g} s; try a longer --time-limit.",
+                       err=True)  # fmt: skip
+        raise click.exceptions.Exit(EXIT_NO_TIMETABLE)
+    try:
+        write(done.verified, out, revision=done.revision)
+    except RuleBroken as exc:
+        click.echo(f"{exc}; this is a bug in scheduler, please report it:", err=True)
+        for check in exc.checks:
+            for detail in check.details:
+                click.echo(f"  {check.rule}: {detail}", err=True)
+        raise click.exceptions.Exit(EXIT_BUG) from None
+    for label, n in done.revision.counts:
+        click.echo(f"{label}: {n}")
+    click.echo(f"Wrote the re-planned timetable to {out}")
+
+
+__all__ = ["EXIT_BAD_INPUT", "replan"]
