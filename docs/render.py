@@ -1,4 +1,5 @@
-"""Render docs/week.png and docs/sections.png from a real solve of instances/small.xlsx.
+"""Render docs/week.png, docs/sections.png and docs/waiting.png from a real solve of
+instances/small.xlsx, in the language of SCHEDULER_LANG (default: Dutch, the coordinator's).
 
 Run from the repository root:  .venv/bin/python docs/render.py
 
@@ -21,7 +22,11 @@ from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 TERM = ROOT / "instances" / "small.xlsx"
-IMAGES = {"Week": ROOT / "docs" / "week.png", "Sections": ROOT / "docs" / "sections.png"}
+IMAGES = {
+    "Week": ROOT / "docs" / "week.png",
+    "Sections": ROOT / "docs" / "sections.png",
+    "Waiting": ROOT / "docs" / "waiting.png",
+}
 DPI = 130
 MARGIN = 12  # points of white kept around the printed area
 

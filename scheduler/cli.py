@@ -35,7 +35,8 @@ from scheduler.console import (
 )
 from scheduler.data import ROOM_KINDS, STAFF_ROLES, ProblemData
 from scheduler.errors import SchedulerError, WorkbookError
-from scheduler.rules import needs_intake, plural
+from scheduler.i18n import LANGUAGES, N_, _, _n, language, set_language
+from scheduler.rules import needs_intake
 
 if TYPE_CHECKING:  # imported for annotations only: the commands load them when they run
     from scheduler.pipeline import Verified
@@ -48,7 +49,9 @@ PROFILES = ("small", "medium", "large", "haren", "lab")
 def _refuse_overwrite(path: Path, force: bool) -> None:
     """A filled-in term workbook must never be lost to a mistyped command."""
     if path.exists() and not force:
-        raise click.UsageError(f"{path} already exists; choose another name or add --force")
+        raise click.UsageError(
+            _("{path} already exists; choose another name or add --force", path=path)
+        )
 
 
 def _command_age() -> float:
@@ -104,7 +107,13 @@ class Main(click.Group):
                         raise Interrupted(signum) from exc
                     raise
         except Interrupted as exc:
-            click.echo(f"Stopped by {signal_name(exc.signum)}: nothing more was written.", err=True)
+            click.echo(
+                _(
+                    "Stopped by {signal}: nothing more was written.",
+                    signal=signal_name(exc.signum),
+                ),
+                err=True,
+            )
             ctx.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -112,17 +121,21 @@ class Main(click.Group):
             # The reader went away (``| head``): click's main() quiets the streams and exits.
             raise
         except WorkbookError as exc:
-            print_problems("The workbook", exc.problems)
+            print_problems(_("The workbook"), exc.problems)
             ctx.exit(EXIT_BAD_INPUT)
         except SchedulerError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(_("Error: {message}", message=exc), err=True)
             ctx.exit(EXIT_BAD_INPUT)
         except Exception as exc:
             if debug_enabled():
                 raise
             click.echo(
-                f"Error: unexpected {type(exc).__name__}: {exc}. This is a bug in scheduler; "
-                "please report it (run again with SCHEDULER_DEBUG=1 for the details).",
+                _(
+                    "Error: unexpected {kind}: {message}. This is a bug in scheduler; please "
+                    "report it (run again with SCHEDULER_DEBUG=1 for the details).",
+                    kind=type(exc).__name__,
+                    message=exc,
+                ),
                 err=True,
             )
             ctx.exit(EXIT_BUG)
@@ -130,7 +143,14 @@ class Main(click.Group):
 
 @click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="scheduler")
-def main() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of messages and workbooks (default: SCHEDULER_LANG, else the workbook's "
+    "Settings language, else nl).",
+)
+def main(lang: str | None) -> None:
     """Timetables for prison education: NT2 groups, civic orientation (MO), intakes and
     supervised internet, from one Excel workbook per term.
 
@@ -139,6 +159,7 @@ def main() -> None:
       scheduler template term.xlsx        # a blank workbook to fill in
       scheduler validate term.xlsx        # check it, see what is missing
     """
+    set_language(lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,37 +177,90 @@ def _wanting(data: ProblemData, kind: str) -> int:
     return sum(kind in lrn.wants for lrn in data.learners)
 
 
+# The labels of the summaries, padded to the longest in the language so that values line up.
+LABELS = (
+    N_("Prison:"),
+    N_("Term:"),
+    N_("Sections:"),
+    N_("Rooms:"),
+    N_("Staff:"),
+    N_("Courses:"),
+    N_("Learners:"),
+    N_("Status:"),
+    N_("Objective:"),
+    N_("Time:"),
+    N_("Groups:"),
+    N_("Intakes:"),
+    N_("Internet:"),
+    N_("Verifier:"),
+    N_("Warning:"),
+)
+
+
+def _label(text: str) -> str:
+    """A summary line's label (already translated), padded so that the values line up."""
+    return text.ljust(max(10, *(len(_(label)) for label in LABELS)) + 1)
+
+
 def summary_lines(data: ProblemData) -> list[str]:
     """What a coordinator checks at a glance: the term, what is there, and what is asked."""
+    from scheduler.workbook.languages import name as language_name
     from scheduler.workbook.validate import demand
 
     s = data.settings
     weeks = (s.term_end - s.term_start).days // 7 + 1
     learners = data.learners
     internet = [lrn.internet_periods for lrn in learners if lrn.internet_periods > 0]
+    term = _(
+        "{start} to {end} ({weeks}; {days}; {periods} a day; {closed})",
+        start=s.term_start,
+        end=s.term_end,
+        weeks=_n("{n} week", "{n} weeks", weeks),
+        days=",".join(data.teaching_days),
+        periods=_n("{n} period", "{n} periods", len(data.periods)),
+        closed=_n("{n} closed day", "{n} closed days", len(data.closed_days)),
+    )
     lines = [
-        f"Prison:    {s.prison}",
-        f"Term:      {s.term_start} to {s.term_end} ({plural(weeks, 'week')}; "
-        f"{','.join(data.teaching_days)}; {plural(len(data.periods), 'period')} a day; "
-        f"{plural(len(data.closed_days), 'closed day')})",
-        f"Sections:  {len(data.sections)}",
-        f"Rooms:     {len(data.rooms)} ({_counts((r.kind for r in data.rooms), ROOM_KINDS)})",
-        f"Staff:     {len(data.staff)} ({_counts((m.role for m in data.staff), STAFF_ROLES)})",
-        f"Courses:   {len(data.courses)}",
-        f"Learners:  {len(learners)} ({_wanting(data, 'NT2')} want NT2, {_wanting(data, 'MO')} want MO)",
-        "Demand per course (learners who fit it):",
+        _label(_("Prison:")) + s.prison,
+        _label(_("Term:")) + term,
+        _label(_("Sections:")) + str(len(data.sections)),
+        _label(_("Rooms:"))
+        + f"{len(data.rooms)} ({_counts((r.kind for r in data.rooms), ROOM_KINDS)})",
+        _label(_("Staff:"))
+        + f"{len(data.staff)} ({_counts((m.role for m in data.staff), STAFF_ROLES)})",
+        _label(_("Courses:")) + str(len(data.courses)),
+        _label(_("Learners:"))
+        + _(
+            "{count} ({nt2} want NT2, {mo} want MO)",
+            count=len(learners),
+            nt2=_wanting(data, "NT2"),
+            mo=_wanting(data, "MO"),
+        ),
+        _("Demand per course (learners who fit it):"),
     ]
     wanted = demand(data)
     width = max((len(c.course) for c in data.courses), default=0)
     for c in data.courses:
-        what = f"NT2 level {c.level}" if c.kind == "NT2" else f"MO in {c.language}"
+        what = (
+            _("NT2 level {level}", level=c.level)
+            if c.kind == "NT2"
+            else _("MO in {language}", language=language_name(c.language, language()))
+        )
         lines.append(f"  {c.course:<{width}}  {what:<16} {wanted[c.course]:>5}")
     intakes = sum(needs_intake(lrn) for lrn in learners)
-    lines.append(f"Intakes needed: {plural(intakes, 'learner')}")
+    lines.append(_("Intakes needed: {learners}", learners=_learners(intakes)))
     lines.append(
-        f"Internet periods asked: {sum(internet)} a week by {plural(len(internet), 'learner')}"
+        _(
+            "Internet periods asked: {periods} a week by {learners}",
+            periods=sum(internet),
+            learners=_learners(len(internet)),
+        )
     )
     return lines
+
+
+def _learners(n: int) -> str:
+    return _n("{n} learner", "{n} learners", n)
 
 
 @main.command()
@@ -202,8 +276,17 @@ def validate(workbook: Path) -> None:
       scheduler validate instances/small.xlsx
     """
     data, problems = check_or_exit(workbook, err=False)
-    with_warnings = f", with {plural(len(problems), 'warning')} (below)" if problems else ""
-    click.echo(f"{workbook.name} is valid{with_warnings}.")
+    if problems:
+        click.echo(
+            _n(
+                "{name} is valid, with {n} warning (below).",
+                "{name} is valid, with {n} warnings (below).",
+                len(problems),
+                name=workbook.name,
+            )
+        )
+    else:
+        click.echo(_("{name} is valid.", name=workbook.name))
     for line in summary_lines(data):
         click.echo(line)
     print_problems(workbook.name, problems, err=False)
@@ -232,7 +315,11 @@ def template(out: Path, force: bool) -> None:
     _refuse_overwrite(out, force)
     write_template(out)
     click.echo(
-        f"Wrote a blank term workbook to {out}; fill it in, then run: scheduler validate {out}"
+        _(
+            "Wrote a blank term workbook to {path}; fill it in, then run: scheduler validate "
+            "{path}",
+            path=out,
+        )
     )
 
 
@@ -279,7 +366,13 @@ def example(
     data = generate(profile, seed, learners=learners, internet=not no_internet)
     write_workbook(data, out)
     click.echo(
-        f"Wrote a {profile} example term ({plural(len(data.learners), 'learner')}, seed {seed}) to {out}"
+        _(
+            "Wrote a {profile} example term ({learners}, seed {seed}) to {path}",
+            profile=profile,
+            learners=_learners(len(data.learners)),
+            seed=seed,
+            path=out,
+        )
     )
 
 
@@ -305,7 +398,9 @@ def _refuse_input_as_output(workbook: Path, out: Path) -> None:
     except OutputError as exc:
         raise click.UsageError(str(exc)) from None
     if out.suffix.lower() != ".xlsx":
-        raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
+        raise click.UsageError(
+            _("{path}: the timetable is an Excel workbook; end the name in .xlsx", path=out)
+        )
 
 
 def solve_params(
@@ -343,10 +438,13 @@ def unblock_deadline(params) -> float | None:
 
 def params_phrase(params) -> str:
     """How long a solve may take, in the mode it runs."""
+    seconds = f"{params.time_limit:g}"
     if params.reproducible:
-        return (f"{params.time_limit:g} s of deterministic search (reproducible: may take "
-                "longer on a busy machine)")  # fmt: skip
-    return f"up to {params.time_limit:g} s in all"
+        return _(
+            "{seconds} s of deterministic search (reproducible: may take longer on a busy machine)",
+            seconds=seconds,
+        )
+    return _("up to {seconds} s in all", seconds=seconds)
 
 
 def mode_line(result) -> str:
@@ -379,46 +477,81 @@ def result_lines(verified: Verified) -> list[str]:
     """The end-of-solve summary: status, quality, what was placed, what the verifier found."""
     result, figures = verified.result, verified.figures
     gap = result.gap
+    proven = (
+        _("(proven best)") if result.status == "optimal" else _("(best found in the time limit)")
+    )
+    time = _("{seconds} s", seconds=round(result.wall_time, 1))
+    if result.first_solution_time is not None:
+        first = round(result.first_solution_time, 1)
+        time += " " + _("(first timetable after {seconds} s)", seconds=first)
+    gap_text = f"{100 * gap:.2f}%" if gap is not None else "-"
+    # "-" when the time ran out before the search found a timetable of its own.
+    objective_text = "-" if result.objective is None else f"{result.objective:.1f}"
+    bound_text = "-" if result.bound is None else f"{result.bound:.1f}"
     lines = [
-        f"Status:    {result.status}"
-        + (" (proven best)" if result.status == "optimal" else " (best found in the time limit)"),
-        (
-            f"Objective: {result.objective:.1f}   bound {result.bound:.1f}   gap "
-            + (f"{100 * gap:.2f}%" if gap is not None else "-")
-            if result.objective is not None and result.bound is not None
-            else "Objective: - (the time ran out before the search found a timetable)"
+        _label(_("Status:")) + f"{result.status} {proven}",
+        _label(_("Objective:"))
+        + _(
+            "{objective}   bound {bound}   gap {gap}",
+            objective=objective_text,
+            bound=bound_text,
+            gap=gap_text,
         ),
-        f"Time:      {result.wall_time:.1f} s"
-        + (
-            f" (first timetable after {result.first_solution_time:.1f} s)"
-            if result.first_solution_time is not None
-            else ""
-        ),
+        _label(_("Time:")) + time,
     ]
     lines.append(mode_line(result))
     if result.stats.get("stopped_by_wall_clock"):
         lines.append(
-            "           stopped by the wall-clock cap: this run is not guaranteed to repeat"
+            _label("") + _("stopped by the wall-clock cap: this run is not guaranteed to repeat")
         )
     groups = verified.solution.groups
     lines.append(
-        f"Groups:    {len(groups)} formed, {len(verified.solution.sessions)} weekly sessions"
+        _label(_("Groups:"))
+        + _(
+            "{groups} formed, {sessions} weekly sessions",
+            groups=len(groups),
+            sessions=len(verified.solution.sessions),
+        )
     )
     for kind in sorted(figures.asked):
         asked, placed = figures.asked[kind], figures.placed[kind]
         share = f" ({100 * placed / asked:.0f}%)" if asked else ""
-        lines.append(f"{kind + ':':<10} {placed} of {asked} learners placed{share}")
-    lines.append(f"Intakes:   {figures.intakes_held} of {figures.intakes_asked} held")
+        lines.append(
+            _label(kind + ":")
+            + _("{placed} of {asked} learners placed", placed=placed, asked=asked)
+            + share
+        )
     lines.append(
-        f"Internet:  {figures.internet_booked} of {figures.internet_asked} weekly periods booked"
+        _label(_("Intakes:"))
+        + _("{held} of {asked} held", held=figures.intakes_held, asked=figures.intakes_asked)
     )
+    lines.append(
+        _label(_("Internet:"))
+        + _(
+            "{booked} of {asked} weekly periods booked",
+            booked=figures.internet_booked,
+            asked=figures.internet_asked,
+        )
+    )
+    lines.extend(warning_lines(verified))
     bad = verified.violations
     lines.append(
-        "Verifier:  every hard rule holds"
-        if bad == 0
-        else f"Verifier:  {plural(bad, 'violation')} found"
+        _label(_("Verifier:"))
+        + (
+            _("every hard rule holds")
+            if bad == 0
+            else _n("{n} violation found", "{n} violations found", bad)
+        )
     )
     return lines
+
+
+def warning_lines(verified: Verified) -> list[str]:
+    """The warnings that matter (a section left behind, idle staff, an unused room)."""
+    from scheduler.report.warnings import coordinator_warnings
+
+    found = coordinator_warnings(verified.data, verified.solution, verified.waiting)
+    return [_label(_("Warning:")) + w.message for w in found]
 
 
 def _scenario_suffix(scenario: str | None) -> str:
@@ -545,15 +678,20 @@ def solve(
     what = workbook.name
     if scenario is not None:
         data = scenario_or_exit(workbook, data, scenario)
-        what = f"{workbook.name}, scenario {scenario}"
+        what = _("{name}, scenario {scenario}", name=workbook.name, scenario=scenario)
     check_outputs([out], [workbook], force)
     attended = None if db is None else records_overview(db, data)
     params = solve_params(data, time_limit, seed, workers, reproducible, read_seconds)
     limit = params.time_limit
     click.echo(
-        f"Solving {what}: {plural(len(data.learners), 'learner')}, "
-        f"{plural(len(data.courses), 'course')}, {params_phrase(params)} on "
-        f"{plural(params.workers, 'worker')}...",
+        _(
+            "Solving {what}: {learners}, {courses}, {how} on {workers}...",
+            what=what,
+            learners=_learners(len(data.learners)),
+            courses=_n("{n} course", "{n} courses", len(data.courses)),
+            how=params_phrase(params),
+            workers=_n("{n} worker", "{n} workers", params.workers),
+        ),
         err=True,
     )
     with interrupt.searching():
@@ -567,29 +705,40 @@ def solve(
         click.echo("", err=True)
     stopped = interrupt.stop_requested()
     if stopped is not None and not (keep_best and verified is not None):
-        what = "none was found yet" if verified is None else "add --keep-best to keep it"
+        what = _("none was found yet") if verified is None else _("add --keep-best to keep it")
         click.echo(
-            f"Stopped by {interrupt.signal_name(stopped)}: no timetable written, {out} is "
-            f"unchanged ({what}).",
+            _(
+                "Stopped by {signal}: no timetable written, {path} is unchanged ({what}).",
+                signal=interrupt.signal_name(stopped),
+                path=out,
+                what=what,
+            ),
             err=True,
         )
         raise click.exceptions.Exit(128 + stopped)
     if verified is None:
         if result.status == "infeasible":
-            click.echo("No timetable exists: the hard rules cannot all hold.", err=True)
+            click.echo(_("No timetable exists: the hard rules cannot all hold."), err=True)
             for reason in result.conflicts:
                 click.echo(f"  - {reason}", err=True)
         else:
+            shown = f"{limit:g}"
             click.echo(
-                f"No timetable found within {limit:g} s (solver status: {result.status}); "
-                "try a longer --time-limit.",
+                _(
+                    "No timetable found within {limit} s (solver status: {status}); try a "
+                    "longer --time-limit.",
+                    limit=shown,
+                    status=result.status,
+                ),
                 err=True,
             )
         raise click.exceptions.Exit(EXIT_NO_TIMETABLE)
     if verified.violations:
         click.echo(
-            "The solver's timetable breaks hard rules, so it was not written. This is a bug "
-            "in scheduler; please report it with the workbook:",
+            _(
+                "The solver's timetable breaks hard rules, so it was not written. This is a "
+                "bug in scheduler; please report it with the workbook:"
+            ),
             err=True,
         )
         for check in verified.checks:
@@ -604,12 +753,15 @@ def solve(
         click.echo(line)
     if stopped is not None:
         click.echo(
-            f"Stopped by {interrupt.signal_name(stopped)}: wrote the best timetable found so "
-            f"far to {out}",
+            _(
+                "Stopped by {signal}: wrote the best timetable found so far to {path}",
+                signal=interrupt.signal_name(stopped),
+                path=out,
+            ),
             err=True,
         )
         raise click.exceptions.Exit(128 + stopped)
-    click.echo(f"Wrote the timetable to {out}")
+    click.echo(_("Wrote the timetable to {path}", path=out))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -654,14 +806,20 @@ def _progress_bar(done: int, total: int, outcome: Outcome) -> None:
     width = 24
     filled = width * done // total
     placed = outcome.figure("learners placed")
-    detail = outcome.status + (f", {placed} learners placed" if placed is not None else "")
+    detail = outcome.status
+    if placed is not None:
+        detail += ", " + _("{placed} learners placed", placed=placed)
     if outcome.moved is not None:
-        detail += f", {plural(outcome.moved, 'session')} moved"
+        detail += ", " + _moved(outcome.moved)
     click.echo(
         f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  "
         f"{outcome.term}: {outcome.scenario}: {detail}",
         err=True,
     )
+
+
+def _moved(n: int) -> str:
+    return _n("{n} session moved", "{n} sessions moved", n)
 
 
 def comparison_lines(outcomes: list[Outcome]) -> list[str]:
@@ -675,12 +833,12 @@ def comparison_lines(outcomes: list[Outcome]) -> list[str]:
         if placed is None:
             text += f"  {o.note}"
         else:
-            text += f"  {placed:>4} learners placed"
+            text += "  " + _("{placed} learners placed", placed=str(placed).rjust(4))
             base = bases[o.term].figure("learners placed")
             if o.scenario != "base" and base is not None:
                 text += f" ({placed - base:+d})"
             if o.moved is not None:
-                text += f", {plural(o.moved, 'session')} moved"
+                text += ", " + _moved(o.moved)
         lines.append(text)
     return lines
 
@@ -694,8 +852,10 @@ def _parallel(executor: str | None, jobs: int | None, workers: int | None, solve
         return plan_parallel(jobs, workers, solves, machine_cores())
     if jobs is not None:
         raise click.UsageError(
-            "--jobs is for local processes; with --executor the Dask workers' threads decide "
-            "how many solves run at once"
+            _(
+                "--jobs is for local processes; with --executor the Dask workers' threads "
+                "decide how many solves run at once"
+            )
         )
     return None, workers or 1
 
@@ -815,17 +975,25 @@ def compare(
     count = sum(len(t.scenarios) for t in terms)
     if count == 0:
         bad_input(
-            "there is nothing to compare: add scenarios on the Scenarios sheet, or use "
-            "--add-room, --close, --staff-day or --internet"
+            _(
+                "there is nothing to compare: add scenarios on the Scenarios sheet, or use "
+                "--add-room, --close, --staff-day or --internet"
+            )
         )
     n_jobs, n_workers = _parallel(executor, jobs, workers, max(count, len(terms)))
-    where = (
-        executor
-        or f"{n_jobs} process{'es' if n_jobs != 1 else ''} of {plural(n_workers, 'worker')}"
+    where = executor or _n(
+        "{n} process of {workers}",
+        "{n} processes of {workers}",
+        n_jobs or 1,
+        workers=_n("{n} worker", "{n} workers", n_workers),
     )
     click.echo(
-        f"Comparing {plural(count, 'scenario')} of {', '.join(w.name for w in workbooks)} "
-        f"with base ({where}; base first)...",
+        _(
+            "Comparing {scenarios} of {names} with base ({where}; base first)...",
+            scenarios=_n("{n} scenario", "{n} scenarios", count),
+            names=", ".join(w.name for w in workbooks),
+            where=where,
+        ),
         err=True,
     )
     with open_executor(executor, n_jobs or 1) as pool:
@@ -839,15 +1007,16 @@ def compare(
             progress=None if quiet else _progress_bar,
         )
     prisons = {t.label: t.base.settings.prison for t in terms}
-    title = (
-        f"What-if scenarios: {terms[0].base.settings.prison}"
+    title = _(
+        "What-if scenarios: {what}",
+        what=terms[0].base.settings.prison
         if len(terms) == 1
-        else f"What-if scenarios: {plural(len(terms), 'prison')}"
+        else _n("{n} prison", "{n} prisons", len(terms)),
     )
     write_comparison(outcomes, out, title, prisons)
     for line in comparison_lines(outcomes):
         click.echo(line)
-    click.echo(f"Wrote the comparison to {out} (timetables next to it)")
+    click.echo(_("Wrote the comparison to {path} (timetables next to it)", path=out))
     if any(o.bug for o in outcomes):
         raise click.exceptions.Exit(EXIT_BUG)
     if not any(o.timetable for o in outcomes):
@@ -881,10 +1050,12 @@ def export(timetable: Path, ics_dir: Path) -> None:
 
 def _register_timetable_commands() -> None:
     """check and explain live in their own module (scheduler.timetable_cli)."""
+    from scheduler.papers_cli import papers
     from scheduler.timetable_cli import check, explain
 
     main.add_command(check)
     main.add_command(explain)
+    main.add_command(papers)
     from scheduler.replan.command import replan
 
     main.add_command(replan)

@@ -15,7 +15,7 @@ import click
 
 from scheduler.data import ProblemData
 from scheduler.errors import Problem, UnreadableFileError
-from scheduler.rules import plural
+from scheduler.i18n import _, _n
 
 EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
@@ -32,19 +32,35 @@ def print_problems(name: str, problems: list[Problem], err: bool = True) -> None
     unless ``err`` is False (for ``validate`` the problems are the report itself)."""
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
-    for kind, group, heading in (
-        ("error", errors, "to correct"),
-        ("warning", warnings, "(legal, but check)"),
+    for group, heading in (
+        (
+            errors,
+            _n(
+                "{name}: {n} error to correct:",
+                "{name}: {n} errors to correct:",
+                len(errors),
+                name=name,
+            ),
+        ),
+        (
+            warnings,
+            _n(
+                "{name}: {n} warning (legal, but check):",
+                "{name}: {n} warnings (legal, but check):",
+                len(warnings),
+                name=name,
+            ),
+        ),
     ):
         if group:
-            click.echo(f"{name}: {plural(len(group), kind)} {heading}:", err=err)
+            click.echo(heading, err=err)
             for p in group:
                 click.echo(f"{p.where()}: {p.message}", err=err)
 
 
 def bad_input(message: str) -> NoReturn:
     """Print ``message`` and stop with the bad-input exit code."""
-    click.echo(f"Error: {message}", err=True)
+    click.echo(_("Error: {message}", message=message), err=True)
     raise click.exceptions.Exit(EXIT_BAD_INPUT)
 
 
@@ -61,8 +77,13 @@ def check_or_exit(path: Path, err: bool = True) -> tuple[ProblemData, list[Probl
         if debug_enabled():
             raise
         bad_input(
-            f"{path} could not be read ({type(exc).__name__}: {exc}); this is a bug in "
-            "scheduler, please report it with the workbook"
+            _(
+                "{path} could not be read ({kind}: {message}); this is a bug in scheduler, "
+                "please report it with the workbook",
+                path=path,
+                kind=type(exc).__name__,
+                message=exc,
+            )
         )
     if data is None:
         print_problems(path.name, problems, err)

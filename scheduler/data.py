@@ -52,6 +52,7 @@ class Settings:
     seed: int = 0
     intake_periods: int = 1
     intake_weeks: int = 2
+    language: str = "nl"  # of every human-facing text (scheduler.i18n); codes stay English
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "same_day": 30,  # penalty per pair of sessions of one group on the same day
     "staff_days": 20,  # penalty per day a staff member must come in
     "room_changes": 10,  # penalty per group that uses more than one room in the week
+    "fairness": 0,  # reward for the least-served section's share placed (0: not used)
     # Re-planning (replan.md): costs of changing the timetable in use, weighed only after the
     # placements (stage 2), so a change is made only when it places someone or repairs a rule.
     "moved_session": 200,  # per session at another day or period

@@ -29,11 +29,13 @@ class Problem:
     severity: str = "error"
 
     def where(self) -> str:
+        from scheduler.i18n import _  # errors.py is imported by everything: keep it light
+
         parts = [self.sheet]
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}", row=self.row))
         if self.column:
-            parts.append(f"column {self.column}")
+            parts.append(_("column {column}", column=self.column))
         return ", ".join(parts)
 
     def __str__(self) -> str:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler.data import Course, Learner, ProblemData, Staff
+from scheduler.i18n import _
 from scheduler.term import closed_for, learner_window, term_dates, week_of, weekday
 
 # The staff role that teaches each course kind (counsellors hold intakes, not groups).
@@ -89,7 +90,7 @@ def group_id(course: str, n: int) -> str:
 def parse_group_id(group: str, courses: Iterable[str]) -> tuple[str, int] | None:
     """``("NT2-1.1", 2)`` for ``"NT2-1.1-2"``; None when no group can have that id (unknown
     course, or a number that is not 1, 2, ... written without leading zeros)."""
-    course, _, number = group.rpartition("-")
+    course, _dash, number = group.rpartition("-")
     if course not in set(courses) or not (number.isascii() and number.isdigit()):
         return None
     if number != str(int(number)) or int(number) < 1:
@@ -187,16 +188,23 @@ class Range:
     def describe(self) -> str:
         """``from 1 to 1000`` / ``more than 0 and at most 86400``, for messages."""
         low, high = _show(self.low), _show(self.high)
-        kind = "a whole number " if self.whole else "a number "
         if self.decimals is not None:
-            kind = f"a number with at most {self.decimals} decimal place "
+            kind = _("a number with at most {n} decimal place", n=self.decimals)
+        else:
+            kind = _("a whole number") if self.whole else _("a number")
         if self.above_low:
-            return f"{kind}more than {low} and at most {high}"
-        return f"{kind}from {low} to {high}"
+            return _("{kind} more than {low} and at most {high}", kind=kind, low=low, high=high)
+        return _("{kind} from {low} to {high}", kind=kind, low=low, high=high)
 
     def message(self, name: str, value: Any) -> str:
         """What a coordinator reads when ``name`` holds ``value`` outside the range."""
-        return f"{name} must be {self.describe()} (got {_show(value)}); for example {self.example}"
+        return _(
+            "{name} must be {range} (got {value}); for example {example}",
+            name=name,
+            range=self.describe(),
+            value=_show(value),
+            example=self.example,
+        )
 
 
 def _show(value: Any) -> str:

@@ -23,19 +23,27 @@ class Objective:
     """Each term is a list of (coefficient, literal-or-expression); positive rewards."""
 
     terms: dict[str, list[tuple[int, object]]] = field(default_factory=lambda: defaultdict(list))
+    most: dict[str, int] = field(default_factory=dict)  # largest value of a term's expressions
 
-    def add(self, name: str, coef: float, expr) -> None:
+    def add(self, name: str, coef: float, expr, most: int = 1) -> None:
         c = round(coef * SCALE)
         if c:
             self.terms[name].append((c, expr))
+            if most != 1:
+                self.most[name] = most
 
     def expression(self):
         return sum(c * e for items in self.terms.values() for c, e in items)
 
     def upper_bound(self) -> int:
         """A trivial bound (scaled): every reward earned, no penalty. Rewards are on
-        literals, so each counts at most once."""
-        return sum(c for items in self.terms.values() for c, _e in items if c > 0)
+        literals (each counts at most once) or on integers of known maximum (``most``)."""
+        return sum(
+            c * self.most.get(name, 1)
+            for name, items in self.terms.items()
+            for c, _e in items
+            if c > 0
+        )
 
 
 def build_objective(
@@ -56,6 +64,7 @@ def build_objective(
         obj.add("intake", data.weight("intake"), x)
     _same_day_terms(model, inst, v, obj)
     _staff_day_terms(model, inst, v, obj)
+    _fairness_term(model, inst, v, obj)
     for g in v.groups:
         if len(g.uses_room) > 1:
             extra = sum(g.uses_room.values()) - g.active
@@ -150,3 +159,25 @@ def _staff_day_terms(model, inst: Instance, v: Variables, obj: Objective) -> Non
         for var in vs:
             model.add_implication(var, comes)
         obj.add("staff_days", -w, comes)
+
+
+def _fairness_term(model, inst: Instance, v: Variables, obj: Objective) -> None:
+    """Weight ``fairness`` (default 0: no term) per percentage point of the share placed of the
+    least-served section: z <= 100 * placed_s / asked_s for every section, counting only the
+    requests (learner, course kind) the model can place at all."""
+    w = inst.data.weight("fairness")
+    if not w:
+        return
+    data = inst.data
+    requests: dict[str, dict[tuple[str, str], list]] = defaultdict(lambda: defaultdict(list))
+    for g in v.groups:
+        kind = data.course_by_id[g.cand.course].kind
+        for m, x in g.member.items():
+            requests[data.learner_by_id[m].section][(m, kind)].append(x)
+    if not requests:
+        return
+    z = model.new_int_var(0, 100, "least_served_share")
+    for _section, asked in sorted(requests.items()):
+        placed = sum(x for xs in asked.values() for x in xs)  # one group per kind at most
+        model.add(100 * placed >= len(asked) * z)
+    obj.add("fairness", w, z, most=100)

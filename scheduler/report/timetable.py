@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -40,6 +41,7 @@ from scheduler.excel import (
     sheet_title,
     write_table,
 )
+from scheduler.i18n import N_, _, _n
 from scheduler.outputs import mark
 from scheduler.report.figures import (
     KeyFigures,
@@ -51,7 +53,7 @@ from scheduler.report.figures import (
 )
 from scheduler.report.identity import DIGEST_SHEETS, GENERATOR, digest
 from scheduler.report.reasons import WaitingRow, waiting
-from scheduler.rules import needs_intake, plural
+from scheduler.rules import needs_intake
 from scheduler.solution import Intake, InternetBooking, Result, Session, Solution
 from scheduler.term import closed_for, date_of, n_weeks, term_dates, week_of, weekday
 
@@ -118,18 +120,18 @@ KIND_FILLS = {
     "MO": "D9EAD3",
     "intake": "FCE5CD",
     "internet": "E4D7F5",
-    "mixed": "FFF2CC",
+    "mixed": "FFFFFF",  # legend only: a cell of several kinds takes its most frequent kind's
     "free": "F2F2F2",
     "blocked": "BFBFBF",
 }
 LEGEND = [
-    ("NT2", "NT2 course"),
-    ("MO", "MO (civic orientation)"),
-    ("intake", "intake interview"),
-    ("internet", "internet booking"),
-    ("mixed", "several kinds (■ marks each)"),
-    ("free", "free"),
-    ("blocked", "not available"),
+    ("NT2", N_("NT2 course")),
+    ("MO", N_("MO (civic orientation)")),
+    ("intake", N_("intake interview")),
+    ("internet", N_("internet booking")),
+    ("mixed", N_("several kinds: the colour of the most frequent, ■ marks each line")),
+    ("free", N_("free")),
+    ("blocked", N_("not available")),
 ]
 # Strong colours of the squares that mark each line's kind in a cell holding several kinds.
 KIND_MARKS = {"NT2": "1F5FBF", "MO": "38761D", "intake": "CC6600", "internet": "674EA7"}
@@ -137,6 +139,7 @@ TITLE_FONT = Font(bold=True, size=13)
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 GRID_WIDTH = 30
 
 # Notice-board words in Dutch, French, English and Arabic.
@@ -332,9 +335,9 @@ def _fill(kind: str) -> PatternFill:
 class GridStyle:
     """How one kind of grid looks: headings, the word for a free cell, text size."""
 
-    period_header: str = "period"
+    period_header: str = N_("period")  # translated where shown
     day_header: Callable[[str], str] = str
-    free_text: str = "free"
+    free_text: str = N_("free")
     font_size: float = 10
     header_height: float | None = None
     line_height: float = 14
@@ -370,7 +373,7 @@ def _grid(
     set_cell(ws, top, 1, title).font = Font(bold=True, size=style.font_size + 3)
     # A tall title row leaves room under a repeated print title at the top of a page.
     ws.row_dimensions[top].height = 2.5 * (style.font_size + 3)
-    header = [style.period_header] + [style.day_header(d) for d in data.teaching_days]
+    header = [_(style.period_header)] + [style.day_header(d) for d in data.teaching_days]
     for c, name in enumerate(header, start=1):
         _style(set_cell(ws, top + 1, c, name), HEADER_FILL, Font(bold=True, size=style.font_size))
         ws.cell(row=top + 1, column=c).alignment = Alignment(
@@ -448,20 +451,24 @@ def _grid_cell(ws, row: int, col: int, entries: list[tuple[str, str]], blocked, 
                     InlineFont(sz=style.font_size), line + ("\n" if i < len(entries) - 1 else "")
                 )
             )
-        kind = "mixed"
+        # The cell takes the colour of its most frequent kind (the first on a tie), so that a
+        # grid of many mixed cells still shows what dominates; the squares tell each line.
+        counts = Counter(k for k, _ in entries)
+        kind = max(counts, key=lambda k: (counts[k], -[k for k, _ in entries].index(k)))
     elif entries:
         kind, value = entries[0][0], "\n".join(line for _, line in entries)
     elif blocked:
         kind, value = "blocked", blocked
     else:
-        kind, value = "free", style.free_text
+        kind, value = "free", _(style.free_text)
     cell = set_cell(ws, row, col, value or None)
     grey = "999999" if kind == "free" else None
     _style(cell, _fill(kind), Font(size=style.font_size, color=grey, italic=kind == "free"))
     plain = "\n".join(line for _, line in entries)
-    # About 1.2 characters of 10-point text fit per unit of column width.
-    per_line = int(GRID_WIDTH * 12 / style.font_size) - 2
-    lines = sum(1 + len(line) // per_line for line in str(value or "").split("\n"))
+    # About 1.1 characters of 10-point text fit per unit of column width; words wrap whole,
+    # so count on a little less (tests/render/fit.py checks the same geometry).
+    per_line = int((GRID_WIDTH - 1) * 11 / style.font_size) - 2
+    lines = sum(max(1, -(-len(line) // per_line)) for line in str(value or "").split("\n"))
     return plain, lines
 
 
@@ -493,11 +500,17 @@ def _grid_sheet_setup(ws: Worksheet, n_days: int, freeze: str = "B1") -> None:
 
 def _legend(ws: Worksheet, n_days: int) -> int:
     """Coloured cells naming the kinds, in rows as wide as the grid; return the next row."""
-    set_cell(ws, 1, 1, "legend").font = HEADER_FONT
+    set_cell(ws, 1, 1, _("legend")).font = HEADER_FONT
+    lines: dict[int, int] = {}
     for i, (kind, words) in enumerate(LEGEND):
         row, col = 1 + i // n_days, 2 + i % n_days
-        cell = set_cell(ws, row, col, words)
-        cell.fill, cell.border = _fill(kind), BORDER
+        text = _(words)
+        cell = set_cell(ws, row, col, text)
+        cell.fill, cell.border, cell.alignment = _fill(kind), BORDER, WRAP_TOP
+        lines[row] = max(lines.get(row, 1), -(-len(text) // (GRID_WIDTH - 2)))
+    for row, n in lines.items():  # a wrapped legend entry shows whole
+        if n > 1:
+            ws.row_dimensions[row].height = 15 * n
     return 2 + (len(LEGEND) - 1) // n_days + 1
 
 
@@ -515,9 +528,10 @@ def item_text(it: Item, room: bool = True, staff: bool = True) -> str:
     own grid does not repeat the room)."""
     where = (f" · {it.room}" if room else "") + (f" · {it.staff}" if staff and it.staff else "")
     if it.kind == "intake":
-        return f"intake wk {it.week}: {it.learners[0]}{where}"
+        return _("intake wk {week}: {learner}", week=it.week, learner=it.learners[0]) + where
     if it.kind == "internet":
-        return f"internet{where} · {plural(len(it.learners), 'seat')} in use"
+        in_use = _n("{n} seat in use", "{n} seats in use", len(it.learners))
+        return f"internet{where} · {in_use}"
     online = " · internet" if it.internet else ""
     return f"{it.course_name} ({it.group}){online}{where}"
 
@@ -525,7 +539,10 @@ def item_text(it: Item, room: bool = True, staff: bool = True) -> str:
 def _week(book: _Book, wb: Workbook) -> None:
     ws = book.sheet(wb, "Week")
     top = _legend(ws, len(book.data.teaching_days))
-    title = f"{book.data.settings.prison}: the week (every session, intake and internet period)"
+    title = _(
+        "{prison}: the week (every session, intake and internet period)",
+        prison=book.data.settings.prison,
+    )
     _grid(book, ws, top, title, book.items, item_text)
     _grid_sheet_setup(ws, len(book.data.teaching_days), freeze=f"B{top + 2}")
     ws.print_title_rows = f"1:{top + 1}"
@@ -537,10 +554,16 @@ def _rooms(book: _Book, wb: Workbook) -> None:
     for room in book.data.rooms:
         items = [it for it in book.items if it.room == room.room]
         blocked = _room_blocked_words(book, room.room)
-        seats = plural(room.seats, "seat") + (
-            f", {room.internet_seats} internet" if room.internet_seats else ""
+        seats = _n("{n} seat", "{n} seats", room.seats) + (
+            ", " + _("{n} internet", n=room.internet_seats) if room.internet_seats else ""
         )
-        title = f"Room {room.room} — {room.name} ({room.kind}, {seats})"
+        title = _(
+            "Room {room} — {name} ({kind}, {seats})",
+            room=room.room,
+            name=room.name,
+            kind=room.kind,
+            seats=seats,
+        )
         row = _grid(book, ws, row, title, items, partial(item_text, room=False), blocked)
         _page_break(ws, row - 1)
     _grid_sheet_setup(ws, len(book.data.teaching_days))
@@ -552,11 +575,11 @@ def _room_blocked_words(book: _Book, room_id: str) -> dict[tuple[str, int], str]
     for day, p in room_blocked_slots(book.data, room_id):
         period = book.data.periods[p]
         reasons = [
-            u.reason or "unavailable"
+            u.reason or _("unavailable")
             for u in book.data.room_unavailability
             if u.room == room_id and u.day == day and u.start < period.end and u.end > period.start
         ]
-        out[(day, p)] = "not available: " + ", ".join(reasons)
+        out[(day, p)] = _("not available: {reasons}", reasons=", ".join(reasons))
     return out
 
 
@@ -587,7 +610,7 @@ def _staff_absent(book: _Book, staff_id: str) -> dict[tuple[str, int], str]:
                 a.day == day and a.start <= period.start and period.end <= a.end for a in windows
             )
             if not (on_day and inside):
-                out[(day, p)] = "not on site"
+                out[(day, p)] = _("not on site")
     return out
 
 
@@ -641,7 +664,53 @@ def _table(
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows) + 1)}"
     print_setup(ws)
     ws.print_title_rows = "1:1"
+    readable(ws)
     return ws
+
+
+MAX_COLUMN = 42  # a long text column wraps at this width instead of widening the page
+PAGE_WIDTH = 150  # width units of an A4 landscape page at 100 %
+LINE_POINTS = 15
+
+
+def _shown_length(value: Any) -> int:
+    """Characters a cell shows: a date as yyyy-mm-dd, anything else as its text."""
+    if isinstance(value, dt.date):
+        return 10
+    return max((len(line) for line in str(value).split("\n")), default=0)
+
+
+def readable(ws: Worksheet) -> None:
+    """A table that prints legibly: long text columns wrap at ``MAX_COLUMN`` with row heights
+    that show every line, and a table wider than a page prints on several pages across (the
+    first column repeated) instead of shrinking to an unreadable scale."""
+    widths = {}
+    for col in range(1, ws.max_column + 1):
+        letter = get_column_letter(col)
+        width = min(ws.column_dimensions[letter].width or 10, MAX_COLUMN)
+        ws.column_dimensions[letter].width = width
+        widths[col] = width
+    for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
+        lines = 1
+        for cell in row:
+            if cell.value is None:
+                continue
+            usable = widths[cell.column] - 1
+            text = str(cell.value)
+            if isinstance(cell.value, dt.date) or _shown_length(cell.value) <= usable:
+                continue
+            cell.alignment = WRAP_TOP
+            need = sum(max(1, -(-len(t) // int(usable))) for t in text.split("\n"))
+            lines = max(lines, need)
+        if lines > 1:
+            ws.row_dimensions[number].height = LINE_POINTS * lines
+            for cell in row:  # every cell of a tall row at its top, next to its wrapped text
+                if not cell.alignment.wrap_text:
+                    cell.alignment = TOP
+    total = sum(widths.values())
+    if total > PAGE_WIDTH:
+        ws.page_setup.fitToWidth = -(-int(total) // PAGE_WIDTH)
+        ws.print_title_cols = "A:A"
 
 
 def _session_times(book: _Book, group_id: str) -> str:
@@ -771,11 +840,7 @@ def _waiting(book: _Book, wb: Workbook) -> None:
         [w.learner, w.wants, w.reason, w.reason_code, w.unblock, w.unblock_check, w.section]
         for w in book.waiting
     ]
-    ws = _table(book, wb, "Waiting", WAITING_COLUMNS + WAITING_EXTRA, rows)
-    for col in ("C", "E"):
-        ws.column_dimensions[col].width = 70
-        for cell in ws[col][1:]:
-            cell.alignment = WRAP_TOP
+    _table(book, wb, "Waiting", WAITING_COLUMNS + WAITING_EXTRA, rows)
 
 
 def _diagnostics(book: _Book, wb: Workbook) -> None:
@@ -784,8 +849,6 @@ def _diagnostics(book: _Book, wb: Workbook) -> None:
         for c in book.checks or []
     ]
     ws = _table(book, wb, "Diagnostics", DIAGNOSTICS_COLUMNS, rows)
-    ws.column_dimensions["C"].width = 80
-    ws.column_dimensions["D"].width = 60
     bad = PatternFill("solid", fgColor="F4CCCC")
     good = PatternFill("solid", fgColor="D9EAD3")
     for r in range(2, len(rows) + 2):
@@ -822,7 +885,7 @@ def _term(book: _Book, wb: Workbook) -> None:
         12,
         [(d, weekday(d), week_of(data, d), _closed_words(data, d)) for d in term_dates(data)],
     )
-    widths = {"A": 16, "B": 22, "D": 12, "E": 14, "F": 16, "L": 12, "M": 6, "N": 6, "O": 14}  # fmt: skip
+    widths = {"A": 19, "B": 22, "D": 12, "E": 14, "F": 16, "L": 12, "M": 6, "N": 6, "O": 14}  # fmt: skip
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
@@ -858,8 +921,11 @@ def _overview(book: _Book, wb: Workbook) -> None:
     ws = book.sheet(wb, "Overview")
     data, res = book.data, book.result
     s = data.settings
-    set_cell(ws, 1, 1, f"{s.prison}: timetable {s.term_start} – {s.term_end}").font = TITLE_FONT
-    for c, name in enumerate(("figure", "value", "of asked"), start=1):
+    title = _(
+        "{prison}: timetable {start} – {end}", prison=s.prison, start=s.term_start, end=s.term_end
+    )
+    set_cell(ws, 1, 1, title).font = TITLE_FONT
+    for c, name in enumerate((_("figure"), _("value"), _("of asked")), start=1):
         cell = set_cell(ws, 2, c, name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     solve = [
@@ -878,12 +944,27 @@ def _overview(book: _Book, wb: Workbook) -> None:
     ).number_format = "0.00%"
     for title, pairs in book.figures.blocks():
         row = _overview_block(ws, row, title, pairs)
-    ws.column_dimensions["A"].width = 46
+    _overview_warnings(book, ws, row)
+    ws.column_dimensions["A"].width = 56
     ws.column_dimensions["B"].width = 14
-    ws.column_dimensions["C"].width = 10
+    ws.column_dimensions["C"].width = 14
     ws.freeze_panes = "A3"
     _section_chart(book, ws)
     print_setup(ws, landscape=False)
+
+
+def _overview_warnings(book: _Book, ws: Worksheet, row: int) -> None:
+    """The warnings that matter (scheduler.report.warnings), each across columns A:C."""
+    from scheduler.report.warnings import coordinator_warnings
+
+    found = coordinator_warnings(book.data, book.solution, book.waiting)
+    cell = set_cell(ws, row, 1, _("Warnings (legal, but check)"))
+    cell.font = Font(bold=True, color="C00000" if found else "1F4E79")
+    texts = [w.message for w in found] or [_("none")]
+    for r, text in enumerate(texts, start=row + 1):
+        set_cell(ws, r, 1, text).alignment = WRAP_TOP
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+        ws.row_dimensions[r].height = 15 * max(1, -(-len(text) // 66))
 
 
 def _overview_block(ws: Worksheet, row: int, title: str, pairs) -> int:
@@ -920,9 +1001,9 @@ def _section_chart(book: _Book, ws: Worksheet) -> None:
         return
     chart = BarChart()
     chart.type = "col"
-    chart.title = "Learner-courses placed vs asked, per section"
-    chart.y_axis.title = "learner-courses"
-    chart.x_axis.title = "section"
+    chart.title = _("Learner-courses placed vs asked, per section")
+    chart.y_axis.title = _("learner-courses")
+    chart.x_axis.title = _("section")
     last = 2 + len(sections)
     chart.add_data(
         Reference(ws, min_col=5, max_col=6, min_row=2, max_row=last), titles_from_data=True

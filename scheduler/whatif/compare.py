@@ -480,7 +480,7 @@ def _link(ws: Worksheet, row: int, col: int, target: Path | None, here: Path) ->
     relative = os.path.relpath(target, here)
     cell = set_cell(ws, row, col, target.name)
     cell.hyperlink = relative.replace(os.sep, "/")
-    cell.font = LINK_FONT
+    cell.font, cell.alignment = LINK_FONT, WRAP  # a long file name wraps rather than being cut
 
 
 def _header(ws: Worksheet, row: int, names: Sequence[str], widths: Sequence[float]) -> None:
@@ -602,7 +602,7 @@ def _term_sheet(ws: Worksheet, outcomes: Sequence[Outcome], heading: str, here: 
     header = ["figure", BASE]
     for o in others:
         header += [o.scenario, o.scenario + DELTA]
-    widths = [46, 14] + [min(max(len(o.scenario) + 2, 14), 30) for o in others for _ in "ab"]
+    widths = [56, 14] + [min(max(len(o.scenario) + 2, 14), 30) for o in others for _ in "ab"]
     _header(ws, 2, header, widths)
     labels = list(dict.fromkeys(label for o in outcomes for label, _ in o.figures))
     rows = ["status", "timetable", "sessions moved", *labels, "changes", "note"]
@@ -611,6 +611,9 @@ def _term_sheet(ws: Worksheet, outcomes: Sequence[Outcome], heading: str, here: 
     _term_column(ws, 2, base, None, rows, here)
     for k, o in enumerate(others):
         _term_column(ws, 3 + 2 * k, o, base, rows, here)
+    for r in range(3, 3 + len(rows)):  # the timetable, changes and note rows wrap
+        texts = [ws.cell(row=r, column=c).value for c in range(1, len(widths) + 1)]
+        _fit_height(ws, r, [t if isinstance(t, str) else "" for t in texts], widths)
     ws.freeze_panes = "C3"
     print_setup(ws, "2:2", "A:A")
 

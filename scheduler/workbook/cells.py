@@ -30,6 +30,8 @@ from scheduler.data import (
     STAFF_ROLES,
     STATUSES,
 )
+from scheduler.i18n import N_, _
+from scheduler.workbook.languages import code_for
 from scheduler.workbook.xlsxread import Uncalculated
 
 # ---------------------------------------------------------------------------------------------
@@ -79,7 +81,10 @@ def show(value: Any) -> str:
 def uncalculated(value: Uncalculated) -> CellError:
     """The error for a formula saved without its value (item 11 of issue 12)."""
     return CellError(
-        f"holds a formula Excel has not calculated ({value}); open and save the file in Excel"
+        _(
+            "holds a formula Excel has not calculated ({formula}); open and save the file in Excel",
+            formula=value,
+        )
     )
 
 
@@ -91,7 +96,10 @@ def as_text(value: Any) -> str:
         text = value.strip()
         if text.upper() in EXCEL_ERRORS:
             raise CellError(
-                f"the cell shows the Excel error {text}; fix the formula or type a value"
+                _(
+                    "the cell shows the Excel error {error}; fix the formula or type a value",
+                    error=text,
+                )
             )
         return text
     if isinstance(value, bool):
@@ -122,7 +130,7 @@ def _number_text(value: Any) -> float:
     ``"2,5"``. Digit groupings (``1.000``, ``1 000``, ``1_2``) are refused: ``1.000`` is a
     thousand to a Dutch reader and one to an English one."""
     if isinstance(value, bool) or isinstance(value, dt.date | dt.time | dt.timedelta):
-        raise CellError("is not a number")
+        raise CellError(_("is not a number"))
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -131,13 +139,15 @@ def _number_text(value: Any) -> float:
         if match is None or (match.group(1) is not None and len(match.group(1)) == 3):
             if _GROUPED.match(text) or "_" in text:
                 raise GroupedNumber(
-                    "has digits grouped with a separator; type the number plainly, e.g. 1000 "
-                    "or 1 (a decimal comma or point is fine: 12,5)"
+                    _(
+                        "has digits grouped with a separator; type the number plainly, e.g. "
+                        "1000 or 1 (a decimal comma or point is fine: 12,5)"
+                    )
                 ) from None
-            raise CellError("is not a number")
+            raise CellError(_("is not a number"))
         number = float(text.replace(",", "."))
     if not math.isfinite(number):
-        raise CellError("is not a number")
+        raise CellError(_("is not a number"))
     return number
 
 
@@ -148,9 +158,9 @@ def parse_int(value: Any) -> int:
     except GroupedNumber:
         raise
     except CellError:
-        raise CellError("is not a whole number; type a number such as 12") from None
+        raise CellError(_("is not a whole number; type a number such as 12")) from None
     if not number.is_integer():
-        raise CellError("is not a whole number; type a number such as 12")
+        raise CellError(_("is not a whole number; type a number such as 12"))
     return int(number)
 
 
@@ -161,7 +171,7 @@ def parse_float(value: Any) -> float:
     except GroupedNumber:
         raise
     except CellError:
-        raise CellError("is not a number; type a number such as 60 or 2.5") from None
+        raise CellError(_("is not a number; type a number such as 60 or 2.5")) from None
 
 
 def parse_text(value: Any) -> str:
@@ -171,15 +181,15 @@ def parse_text(value: Any) -> str:
 
 _TIME_HM = re.compile(r"^(\d{1,2})\s*[:.hu]\s*(\d{2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 _TIME_H = re.compile(r"^(\d{1,2})\s*(h|u|am|pm)$", re.IGNORECASE)
-_TIME_HINT = "type a time such as 08:30"
+_TIME_HINT = N_("type a time such as 08:30")
 
 
 def _minutes(hours: int, minutes: int, seconds: float = 0) -> int:
     total = hours * 60 + minutes + round(seconds / 60)
     if total == 24 * 60 and minutes < 60:
-        raise CellError("is midnight, not a time of the teaching day, which ends before 24:00")
+        raise CellError(_("is midnight, not a time of the teaching day, which ends before 24:00"))
     if not 0 <= total < 24 * 60 or minutes >= 60:
-        raise CellError(f"is not a time of day; {_TIME_HINT}")
+        raise CellError(_("is not a time of day; {hint}", hint=_(_TIME_HINT)))
     return total
 
 
@@ -191,10 +201,10 @@ def _time_from_text(text: str) -> int:
         hours, minutes, seconds = int(m[1]), 0, 0
         half = m[2] if m[2].lower() in ("am", "pm") else None
     else:
-        raise CellError(f"is not a time; {_TIME_HINT}")
+        raise CellError(_("is not a time; {hint}", hint=_(_TIME_HINT)))
     if half:
         if not 1 <= hours <= 12:
-            raise CellError(f"is not a time; {_TIME_HINT}")
+            raise CellError(_("is not a time; {hint}", hint=_(_TIME_HINT)))
         hours = hours % 12 + (12 if half.lower() == "pm" else 0)
     return _minutes(hours, minutes, seconds)
 
@@ -204,25 +214,27 @@ def parse_time(value: Any) -> int:
     ``8:30``, ``08.30``, ``8h30``, ``8u30`` or ``8:30 am``."""
     if isinstance(value, dt.datetime):
         if _midnight(value):
-            raise CellError(f"is a date, not a time; {_TIME_HINT}")
+            raise CellError(_("is a date, not a time; {hint}", hint=_(_TIME_HINT)))
         value = value.time()
     if isinstance(value, dt.time):
         return _minutes(value.hour, value.minute, value.second + value.microsecond / 1e6)
     if isinstance(value, dt.timedelta):
         return _minutes(0, 0, value.total_seconds())
     if isinstance(value, bool) or isinstance(value, dt.date):
-        raise CellError(f"is not a time; {_TIME_HINT}")
+        raise CellError(_("is not a time; {hint}", hint=_(_TIME_HINT)))
     if isinstance(value, int | float):
         if 0 <= value <= 1:  # a time cell whose format was lost: a fraction of a day
             return _minutes(0, 0, value * 24 * 60 * 60)
         # 8.3 is what Excel makes of "8.30"; guessing 08:30 or 08:18 would be wrong half the time
-        raise CellError(f"is a number, not a time; {_TIME_HINT} (or format the cell as text)")
+        raise CellError(
+            _("is a number, not a time; {hint} (or format the cell as text)", hint=_(_TIME_HINT))
+        )
     return _time_from_text(as_text(value))
 
 
 _ISO_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _EUROPEAN_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_DATE_HINT = "type a date such as 2027-01-11 or 11/01/2027"
+_DATE_HINT = N_("type a date such as 2027-01-11 or 11/01/2027")
 # Excel serial numbers of 1960-01-01 and 2100-12-31: a date cell whose format was lost.
 _SERIAL_RANGE = (21916, 73415)
 
@@ -237,20 +249,20 @@ def parse_date(value: Any) -> dt.date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
             return from_excel(value).date()
-        raise CellError(f"is not a date; {_DATE_HINT}")
+        raise CellError(_("is not a date; {hint}", hint=_(_DATE_HINT)))
     if not isinstance(value, str):
-        raise CellError(f"is not a date; {_DATE_HINT}")
+        raise CellError(_("is not a date; {hint}", hint=_(_DATE_HINT)))
     text = as_text(value)
     if m := _ISO_DATE.match(text):
         year, month, day = (int(g) for g in m.groups())
     elif m := _EUROPEAN_DATE.match(text):
         day, month, year = (int(g) for g in m.groups())
     else:
-        raise CellError(f"is not a date; {_DATE_HINT}")
+        raise CellError(_("is not a date; {hint}", hint=_(_DATE_HINT)))
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise CellError(f"is not a real date; {_DATE_HINT}") from None
+        raise CellError(_("is not a real date; {hint}", hint=_(_DATE_HINT))) from None
 
 
 def _day_aliases() -> dict[str, str]:
@@ -269,7 +281,7 @@ def _day_aliases() -> dict[str, str]:
 
 DAY_ALIASES = _day_aliases()
 ALL_DAYS = frozenset({"all", "alle", "daily", "dagelijks", "tous", "*"})
-_DAY_HINT = "type a day such as Mon, Tue, ma or di"
+_DAY_HINT = N_("type a day such as Mon, Tue, ma or di")
 
 
 def parse_day(value: Any) -> str:
@@ -277,7 +289,7 @@ def parse_day(value: Any) -> str:
     key = as_text(value).casefold().rstrip(".").strip()
     if key in DAY_ALIASES:
         return DAY_ALIASES[key]
-    raise CellError(f"is not a day; {_DAY_HINT}")
+    raise CellError(_("is not a day; {hint}", hint=_(_DAY_HINT)))
 
 
 def parse_day_or_all(value: Any) -> str:
@@ -287,7 +299,7 @@ def parse_day_or_all(value: Any) -> str:
     try:
         return parse_day(value)
     except CellError:
-        raise CellError(f"is not a day; {_DAY_HINT}, or all") from None
+        raise CellError(_("is not a day; {hint}, or all", hint=_(_DAY_HINT))) from None
 
 
 def _each(items: list[str], parse: Callable[[str], Any]) -> list[Any]:
@@ -299,7 +311,9 @@ def _each(items: list[str], parse: Callable[[str], Any]) -> list[Any]:
         except CellError as exc:
             if len(items) == 1:
                 raise
-            raise CellError(f"holds {item!r}, which {exc}") from None
+            raise CellError(
+                _("holds {item}, which {problem}", item=repr(item), problem=exc)
+            ) from None
     return out
 
 
@@ -338,7 +352,7 @@ def parse_days(value: Any) -> tuple[str, ...]:
 
 def _day_span(text: str) -> tuple[str, ...]:
     """``Mon`` -> (Mon,); ``Mon-Wed`` -> (Mon, Tue, Wed)."""
-    first, _, last = text.partition("-")
+    first, _dash, last = text.partition("-")
     if not last:
         return (parse_day(first),)
     i, j = DAYS.index(parse_day(first)), DAYS.index(parse_day(last))
@@ -349,10 +363,16 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
 def parse_language(value: Any) -> str:
-    """A language code (ISO 639-1, or 639-2 where there is no two-letter code), lower case."""
-    code = as_text(value).casefold()
+    """A language code (ISO 639-1, or 639-2 where there is no two-letter code), lower case;
+    a language's Dutch, French or English name gives its code."""
+    text = as_text(value)
+    code = code_for(text) or text.casefold()  # a name (Arabisch, Arabisch (ar)) or the code
     if not _LANGUAGE.match(code):
-        raise CellError("is not a language code; use ISO 639-1 codes such as nl, ar, fr, en")
+        raise CellError(
+            _(
+                "is not a language code or name; use codes such as nl, ar, fr, en or names such as Arabisch"
+            )
+        )
     return code
 
 
@@ -374,7 +394,7 @@ def parse_yes_no(value: Any) -> bool:
         return True
     if key in _NO:
         return False
-    raise CellError("is not yes or no; type yes or no (ja/nee and x/blank also work)")
+    raise CellError(_("is not yes or no; type yes or no (ja/nee and x/blank also work)"))
 
 
 def _level_from_date(value: dt.datetime) -> str:
@@ -382,7 +402,7 @@ def _level_from_date(value: dt.datetime) -> str:
     level = f"{value.day}.{value.month}"
     if level in NT2_LEVELS:
         return level
-    raise CellError("is a date, not an NT2 level; type alfa, 1.1, 1.2, 2.1 or 2.2 as text")
+    raise CellError(_("is a date, not an NT2 level; type alfa, 1.1, 1.2, 2.1 or 2.2 as text"))
 
 
 def parse_level(value: Any) -> str:
@@ -406,15 +426,43 @@ def choice(allowed: Iterable[str], what: str, aliases: dict[str, str] | None = N
         key = norm(as_text(value).replace("-", "_"))
         if key in table:
             return table[key]
-        raise CellError(f"is not a {what}; use one of {listing}")
+        raise CellError(_("is not {what}; use one of {values}", what=_(what), values=listing))
 
     return parse
 
 
-def choice_list(allowed: Iterable[str], what: str):
-    """A parser for a list of values of a fixed vocabulary (``NT2, MO``)."""
+# Words between the items of a list typed as a sentence: "NT2 en MO", "NT2 and MO", "NT2 + MO".
+_LIST_WORDS = re.compile(r"[\s,;/&+]+|\b(?:en|and|et|und|of|or|ou)\b", re.IGNORECASE)
+
+
+def choice_list(allowed: Iterable[str], what: str, what_many: str):
+    """A parser for a list of values of a fixed vocabulary (``NT2, MO``). A list typed as a
+    sentence (``NT2 en MO``) is refused with the list it means (``did you mean NT2,MO?``)."""
+    allowed = tuple(allowed)
     one = choice(allowed, what)
-    return lambda value: tuple(dict.fromkeys(_each(split_list(value), one)))
+
+    def parse(value: Any) -> tuple[str, ...]:
+        try:
+            return tuple(dict.fromkeys(_each(split_list(value), one)))
+        except CellError:
+            meant = list_meant(as_text(value), allowed)
+            if meant is None:
+                raise
+            raise CellError(
+                _("is not a list of {what}; did you mean {meant}?", what=_(what_many), meant=meant)
+            ) from None
+
+    return parse
+
+
+def list_meant(text: str, allowed: Iterable[str]) -> str | None:
+    """``NT2,MO`` for ``NT2 en MO``: the items of a list typed with words or spaces between
+    them, when every item is a value of ``allowed``; else None."""
+    table = {norm(v): v for v in allowed}
+    items = [w for w in _LIST_WORDS.split(text) if w and w.strip()]
+    if len(items) < 2 or any(norm(w) not in table for w in items):
+        return None
+    return ",".join(dict.fromkeys(table[norm(w)] for w in items))
 
 
 def keep(value: Any) -> Any:
@@ -436,52 +484,56 @@ class Kind:
     def read(self, value: Any) -> Any:
         """``parse``, after refusing the error values a broken formula shows (``#N/A``)."""
         if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
-            raise CellError(f"is an Excel error value; fix the formula or type {self.what}")
+            raise CellError(
+                _("is an Excel error value; fix the formula or type {what}", what=_(self.what))
+            )
         if isinstance(value, Uncalculated):
             raise uncalculated(value)
         return self.parse(value)
 
 
-TEXT = Kind("a text", parse_text)
-ID = Kind("an id such as A1", parse_id)
-INT = Kind("a whole number", parse_int)
-FLOAT = Kind("a number", parse_float)
-TIME = Kind("a time such as 08:30", parse_time)
-DATE = Kind("a date such as 2027-01-11", parse_date)
-DAY = Kind("a day such as Mon", parse_day, DAYS)
-DAY_OR_ALL = Kind("a day such as Mon, or all", parse_day_or_all, (*DAYS, "all"))
-DAY_LIST = Kind("days such as Mon,Wed", parse_days, DAYS, many=True)
-ID_LIST = Kind("ids separated by commas", parse_text_list)
-LANGUAGE = Kind("a language code such as ar", parse_language)
-LANGUAGES = Kind("language codes such as ar,fr", parse_languages)
-YES_NO = Kind("yes or no", parse_yes_no)
-LEVEL = Kind("an NT2 level such as 1.1", parse_level)
-ANY = Kind("a value", keep)
+TEXT = Kind(N_("a text"), parse_text)
+ID = Kind(N_("an id such as A1"), parse_id)
+INT = Kind(N_("a whole number"), parse_int)
+FLOAT = Kind(N_("a number"), parse_float)
+TIME = Kind(N_("a time such as 08:30"), parse_time)
+DATE = Kind(N_("a date such as 2027-01-11"), parse_date)
+DAY = Kind(N_("a day such as Mon"), parse_day, DAYS)
+DAY_OR_ALL = Kind(N_("a day such as Mon, or all"), parse_day_or_all, (*DAYS, "all"))
+DAY_LIST = Kind(N_("days such as Mon,Wed"), parse_days, DAYS, many=True)
+ID_LIST = Kind(N_("ids separated by commas"), parse_text_list)
+LANGUAGE = Kind(N_("a language code such as ar"), parse_language)
+LANGUAGES = Kind(N_("language codes such as ar,fr"), parse_languages)
+YES_NO = Kind(N_("yes or no"), parse_yes_no)
+LEVEL = Kind(N_("an NT2 level such as 1.1"), parse_level)
+ANY = Kind(N_("a value"), keep)
 
 
 def vocabulary(allowed: tuple[str, ...], what: str, aliases: dict[str, str] | None = None) -> Kind:
     """A column holding one value of ``allowed``, spelt as the coordinator likes."""
-    return Kind(f"a {what}", choice(allowed, what, aliases), allowed)
+    return Kind(what, choice(allowed, what, aliases), allowed)
 
 
-COURSE_KIND = vocabulary(COURSE_KINDS, "course kind")
+COURSE_KIND = vocabulary(COURSE_KINDS, N_("a course kind"))
 ROOM_KIND = vocabulary(
-    ROOM_KINDS, "room kind", {"lab": "computer_lab", "pc_lab": "computer_lab", "class": "classroom"}
+    ROOM_KINDS,
+    N_("a room kind"),
+    {"lab": "computer_lab", "pc_lab": "computer_lab", "class": "classroom"},
 )
 ROLE = vocabulary(
     STAFF_ROLES,
-    "staff role",
+    N_("a staff role"),
     {"counselor": "counsellor", "teacher": "nt2_teacher", "trainer": "mo_trainer"},
 )
-ACTIVITY = vocabulary(ACTIVITIES, "regime activity")
-CLOSED_REASON = vocabulary(CLOSED_REASONS, "closing reason")
-GENDER = vocabulary(GENDERS, "gender", {"v": "F", "male": "M", "female": "F", "man": "M"})
-STATUS = vocabulary(STATUSES, "status")
-ACTION = vocabulary(SCENARIO_ACTIONS, "scenario action")
-LOCK_KIND = vocabulary(LOCK_KINDS, "lock kind")
+ACTIVITY = vocabulary(ACTIVITIES, N_("a regime activity"))
+CLOSED_REASON = vocabulary(CLOSED_REASONS, N_("a closing reason"))
+GENDER = vocabulary(GENDERS, N_("a gender"), {"v": "F", "male": "M", "female": "F", "man": "M"})
+STATUS = vocabulary(STATUSES, N_("a status"))
+ACTION = vocabulary(SCENARIO_ACTIONS, N_("a scenario action"))
+LOCK_KIND = vocabulary(LOCK_KINDS, N_("a lock kind"))
 WANTS = Kind(
-    "course kinds such as NT2,MO",
-    choice_list(COURSE_KINDS, "course kind"),
+    N_("course kinds such as NT2,MO"),
+    choice_list(COURSE_KINDS, N_("a course kind"), N_("course kinds")),
     COURSE_KINDS,
     many=True,
 )

@@ -28,6 +28,7 @@ from scheduler.data import (
     Staff,
     StaffAvailability,
 )
+from scheduler.i18n import N_
 from scheduler.workbook.cells import (
     ACTION,
     ACTIVITY,
@@ -56,6 +57,7 @@ from scheduler.workbook.cells import (
     YES_NO,
     Kind,
     norm,
+    vocabulary,
 )
 
 _NO_DEFAULT = object()
@@ -309,4 +311,122 @@ SETTINGS_KINDS: dict[str, Kind] = {
     "seed": INT,
     "intake_periods": INT,
     "intake_weeks": INT,
+    "language": vocabulary(
+        ("nl", "fr", "en"),
+        N_("a language of the messages"),
+        {
+            "nederlands": "nl",
+            "dutch": "nl",
+            "frans": "fr",
+            "francais": "fr",
+            "french": "fr",
+            "engels": "en",
+            "english": "en",
+            "anglais": "en",
+            "néerlandais": "nl",
+        },
+    ),
 }
+
+# The Dutch names the reader accepts for each sheet and column (the template's notes and its
+# About sheet show them). The English names stay the contract: files are written with them.
+DUTCH_SHEETS: dict[str, str] = {
+    "Settings": "Instellingen",
+    "Periods": "Lesuren",
+    "ClosedDays": "Sluitingsdagen",
+    "Sections": "Afdelingen",
+    "Regimes": "Dagregimes",
+    "Separations": "Scheidingen",
+    "Rooms": "Lokalen",
+    "RoomUnavailability": "LokaalBezet",
+    "InternetWindows": "Internetvensters",
+    "Staff": "Personeel",
+    "StaffAvailability": "Beschikbaarheid",
+    "Courses": "Cursussen",
+    "Learners": "Leerlingen",
+    "LearnerUnavailability": "LeerlingAfwezig",
+    "Locks": "Vastzetten",
+    "Weights": "Gewichten",
+    "Scenarios": "Scenario's",
+}
+DUTCH_COLUMNS: dict[str, str] = {
+    "key": "sleutel",
+    "value": "waarde",
+    "period": "lesuur",
+    "start": "begin",
+    "end": "einde",
+    "date": "datum",
+    "reason": "reden",
+    "sections": "afdelingen",
+    "section": "afdeling",
+    "name": "naam",
+    "gender": "geslacht",
+    "status": "statuut",
+    "day": "dag",
+    "activity": "activiteit",
+    "room": "lokaal",
+    "kind": "soort",
+    "seats": "plaatsen",
+    "internet_seats": "internetplaatsen",
+    "staff": "personeelslid",
+    "role": "rol",
+    "organisation": "organisatie",
+    "teaches": "geeft",
+    "languages": "talen",
+    "max_periods_per_week": "max_lesuren_per_week",
+    "days": "dagen",
+    "course": "cursus",
+    "level": "niveau",
+    "language": "taal",
+    "sessions_per_week": "lessen_per_week",
+    "session_periods": "lesuren_per_les",
+    "total_hours": "totaal_uren",
+    "min_size": "min_grootte",
+    "max_size": "max_grootte",
+    "internet_sessions": "internetlessen",
+    "max_groups": "max_groepen",
+    "learner": "leerling",
+    "nt2_level": "nt2_niveau",
+    "wants": "wil",
+    "internet_periods": "internetlesuren",
+    "priority": "prioriteit",
+    "arrival": "aankomst",
+    "release": "vrijlating",
+    "group": "groep",
+    "sheet": "blad",
+    "column": "kolom",
+    "action": "actie",
+}
+
+# Example rows of the template: the first cell starts so; the reader skips them.
+EXAMPLE_MARKS: tuple[str, ...] = ("VOORBEELD", "EXAMPLE")
+
+
+def dutch_column(name: str) -> str:
+    """The Dutch name of a column (the English one when both are the same word)."""
+    return DUTCH_COLUMNS.get(name, name)
+
+
+def sheet_for(title: str) -> SheetSpec | None:
+    """The contract sheet a worksheet title names, in English or in Dutch."""
+    key = norm(title)
+    return next(
+        (
+            s
+            for s in SHEETS.values()
+            if key in (norm(s.name), norm(DUTCH_SHEETS.get(s.name, s.name)))
+        ),
+        None,
+    )
+
+
+def column_names(spec: SheetSpec) -> dict[str, str]:
+    """Normalised English and Dutch column names of ``spec`` -> the contract's name."""
+    names = {norm(c.name): c.name for c in spec.columns}
+    names.update({norm(dutch_column(c.name)): c.name for c in spec.columns})
+    return names
+
+
+def is_example(text: str) -> bool:
+    """Whether a cell's text marks a template example row (``VOORBEELD-1``, ``EXAMPLE``)."""
+    return text.strip().upper().startswith(EXAMPLE_MARKS)

@@ -36,9 +36,14 @@ from scheduler.data import (
     Settings,
 )
 from scheduler.errors import Problem, UnreadableFileError
+from scheduler.i18n import _, explicit_language, use_workbook_language
+from scheduler.rules import RANGES, WEIGHT_RANGE
 from scheduler.workbook.cells import (
+    EXCEL_ERRORS,
     FLOAT,
+    INT,
     CellError,
+    GroupedNumber,
     Kind,
     as_text,
     is_blank,
@@ -51,6 +56,9 @@ from scheduler.workbook.contract import (
     SHEETS,
     TABLE_FIELDS,
     SheetSpec,
+    column_names,
+    is_example,
+    sheet_for,
 )
 from scheduler.workbook.xlsxread import (
     ArchiveError,
@@ -235,20 +243,30 @@ class _Collected:
 def suggest(word: str, options: Iterable[str]) -> str:
     """`` (did you mean X?)`` for the option closest to a misspelt ``word``, else ``""``."""
     close = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    return " " + _("(did you mean {value}?)", value=close[0]) if close else ""
 
 
 def _columns(spec: SheetSpec, raw: RawSheet, out: _Collected) -> dict[str, int] | None:
     """The position of each contract column in ``raw``, or None when a required one is missing."""
     found: dict[str, int] = {}
-    known = {norm(c.name): c.name for c in spec.columns}
+    known = column_names(spec)  # English or Dutch
     for index, cell in enumerate(raw.header):
         if is_blank(cell):
             continue
         try:
             text = cell.strip() if isinstance(cell, str) else as_text(cell)
         except CellError as exc:
-            out.layout(spec.name, 1, None, f"column {index + 1} of row 1: {show(cell)} {exc}")
+            out.layout(
+                spec.name,
+                1,
+                None,
+                _(
+                    "column {n} of row 1: {value} {problem}",
+                    n=index + 1,
+                    value=show(cell),
+                    problem=exc,
+                ),
+            )
             continue
         name = known.get(norm(text))
         if name is None:
@@ -256,25 +274,43 @@ def _columns(spec: SheetSpec, raw: RawSheet, out: _Collected) -> dict[str, int] 
                 spec.name,
                 1,
                 text,
-                f"column {text!r} is not a column of {spec.name} and is ignored{suggest(text, spec.names)}",
+                _(
+                    "column {column} is not a column of {sheet} and is ignored{hint}",
+                    column=repr(text),
+                    sheet=spec.name,
+                    hint=suggest(text, spec.names),
+                ),
                 "warning",
             )
         elif name in found:
             out.layout(
-                spec.name, 1, name, f"column {name} appears twice in row 1; keep one of them"
+                spec.name,
+                1,
+                name,
+                _("column {column} appears twice in row 1; keep one of them", column=name),
             )
         else:
             found[name] = index
     missing = [c.name for c in spec.columns if c.must_exist and c.name not in found]
     if missing and not found:
-        out.layout(spec.name, 1, None, f"row 1 must hold the column names: {', '.join(spec.names)}")
+        out.layout(
+            spec.name,
+            1,
+            None,
+            _("row 1 must hold the column names: {columns}", columns=", ".join(spec.names)),
+        )
         return None
     for name in missing:
         out.layout(
             spec.name,
             1,
             name,
-            f"column {name} is missing; add it to row 1 (columns of {spec.name}: {', '.join(spec.names)})",
+            _(
+                "column {column} is missing; add it to row 1 (columns of {sheet}: {columns})",
+                column=name,
+                sheet=spec.name,
+                columns=", ".join(spec.names),
+            ),
         )
     return None if missing else found
 
@@ -297,7 +333,11 @@ def _row_values(
                     spec.name,
                     number,
                     column.name,
-                    f"{column.name} is empty; type {column.kind.what}",
+                    _(
+                        "{column} is empty; type {what}",
+                        column=column.name,
+                        what=_(column.kind.what),
+                    ),
                 )
                 ok = False
             elif column.default is not _NO_DEFAULT:
@@ -306,9 +346,48 @@ def _row_values(
         try:
             parsed[column.name] = column.kind.read(value)
         except CellError as exc:
-            out.add(spec.name, number, column.name, f"{show(value)} {exc}")
+            out.add(
+                spec.name, number, column.name, f"{show(value)} {_ranged(spec, column, exc, value)}"
+            )
             ok = False
     return parsed if ok else None
+
+
+def _example_row(values: tuple[Any, ...], id_index: int | None) -> bool:
+    """A template example row: its first column's cell starts with VOORBEELD or EXAMPLE."""
+    first = _cell(values, id_index)
+    return isinstance(first, str) and is_example(first)
+
+
+def _typed_word(value: Any) -> bool:
+    """Text typed where a number belongs (not an Excel error value, not a formula without
+    its value: those keep their own message)."""
+    return isinstance(value, str) and value.strip().upper() not in EXCEL_ERRORS
+
+
+def _ranged(spec: SheetSpec, column: Any, exc: CellError, value: Any) -> str:
+    """A number column's message says the column's own range and an example that passes it
+    (``'hoog' is not a whole number from 1 to 5; for example 3``), not a generic one."""
+    bounds = RANGES.get((spec.name, column.name))
+    if bounds is None or isinstance(exc, GroupedNumber) or column.kind not in (INT, FLOAT):
+        return str(exc)
+    if not _typed_word(value):
+        return str(exc)
+    return _(
+        "is not {range}; for example {example}", range=bounds.describe(), example=bounds.example
+    )
+
+
+def _key_range(sheet: str, key: str, kind: Kind, exc: CellError, value: Any) -> str:
+    """A Settings or Weights number's message with its own range and a passing example."""
+    bounds = WEIGHT_RANGE if sheet == "Weights" else RANGES.get((sheet, key))
+    if bounds is None or isinstance(exc, GroupedNumber) or kind not in (INT, FLOAT):
+        return str(exc)
+    if not _typed_word(value):
+        return str(exc)
+    return _(
+        "is not {range}; for example {example}", range=bounds.describe(), example=bounds.example
+    )
 
 
 def read_table(
@@ -321,7 +400,11 @@ def read_table(
                 spec.name,
                 None,
                 None,
-                f"the sheet {spec.name} is missing; add a sheet with the columns {', '.join(spec.names)}",
+                _(
+                    "the sheet {sheet} is missing; add a sheet with the columns {columns}",
+                    sheet=spec.name,
+                    columns=", ".join(spec.names),
+                ),
             )
         return []
     if not raw.header and not raw.rows and spec.optional:
@@ -332,6 +415,8 @@ def read_table(
     rows = []
     id_index = cols.get(spec.columns[0].name)
     for number, values in raw.rows:
+        if _example_row(values, id_index):
+            continue
         parsed = _row_values(spec, number, values, cols, out)
         if parsed is not None:
             rows.append((number, parsed))
@@ -368,7 +453,13 @@ def _key_values(
                 spec.name,
                 number,
                 "key",
-                f"unknown key {typed!r}{suggest(typed, kinds)}; the keys of {spec.name} are {', '.join(kinds)}",
+                _(
+                    "unknown key {key}{hint}; the keys of {sheet} are {keys}",
+                    key=repr(typed),
+                    hint=suggest(typed, kinds),
+                    sheet=spec.name,
+                    keys=", ".join(kinds),
+                ),
             )
             continue
         if key in seen:
@@ -376,7 +467,11 @@ def _key_values(
                 spec.name,
                 number,
                 "key",
-                f"{key} is given twice (first on row {seen[key]}); keep one row",
+                _(
+                    "{key} is given twice (first on row {row}); keep one row",
+                    key=key,
+                    row=seen[key],
+                ),
             )
             continue
         seen[key] = number
@@ -387,7 +482,8 @@ def _key_values(
         try:
             found[key] = kinds[key].read(value)
         except CellError as exc:
-            out.add(spec.name, number, "value", f"{key}: {show(value)} {exc}")
+            hint = _key_range(spec.name, key, kinds[key], exc, value)
+            out.add(spec.name, number, "value", f"{key}: {show(value)} {hint}")
             out.left_out(spec.name, key)
     return found
 
@@ -414,16 +510,21 @@ def _find_sheets(raw_sheets: list[RawSheet], out: _Collected) -> dict[str, RawSh
     """Contract sheet name -> its worksheet, matched by name ignoring case and spaces."""
     by_norm: dict[str, RawSheet] = {}
     for raw in raw_sheets:
-        key = norm(raw.title)
-        spec = next((s for s in SHEETS.values() if norm(s.name) == key), None)
+        spec = sheet_for(raw.title)  # English or Dutch
         if spec is None:
             continue
+        key = norm(spec.name)
         if key in by_norm:
             out.layout(
                 spec.name,
                 None,
                 None,
-                f"two sheets are named {spec.name} ({by_norm[key].title!r} and {raw.title!r}); keep one",
+                _(
+                    "two sheets are named {sheet} ({first} and {second}); keep one",
+                    sheet=spec.name,
+                    first=repr(by_norm[key].title),
+                    second=repr(raw.title),
+                ),
             )
         by_norm.setdefault(key, raw)
     return {name: by_norm[norm(name)] for name in SHEETS if norm(name) in by_norm}
@@ -433,11 +534,13 @@ def build(raw_sheets: list[RawSheet]) -> tuple[ProblemData, _Collected]:
     """ProblemData from raw sheets, with every reading problem collected (not yet validated)."""
     out = _Collected()
     sheets = _find_sheets(raw_sheets, out)
+    settings = read_settings(sheets.get("Settings"), out)
+    if explicit_language() is None:  # the rest of the messages in the workbook's language
+        use_workbook_language(settings.language)
     tables = {
         fld: _records(SHEETS[sheet], read_table(SHEETS[sheet], sheets.get(sheet), out))
         for sheet, fld in TABLE_FIELDS.items()
     }
-    settings = read_settings(sheets.get("Settings"), out)
     weights = read_weights(sheets.get("Weights"), out)
     return ProblemData(settings=settings, weights=weights, **tables), out
 

@@ -12,6 +12,7 @@ ranges, references between sheets and what only makes sense with other rows in v
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import re
@@ -625,6 +626,21 @@ def learners_fields(ctx: Context) -> Iterator[Problem]:
             )
 
 
+# Letters typed for the digits they look like, in a level such as 1.l or I.1.
+_LOOK_ALIKE = str.maketrans({"l": "1", "I": "1", "i": "1", "|": "1", "o": "0", "O": "0", ",": "."})
+
+
+def level_meant(typed: str, offered: Iterable[str]) -> str | None:
+    """The offered level a typo stands for: ``1.l`` -> ``1.1``, ``2,2`` -> ``2.2``, else the
+    closest offered level by spelling; None when nothing offered is close."""
+    offered = sorted(offered)
+    fixed = typed.strip().translate(_LOOK_ALIKE)
+    if fixed in offered:
+        return fixed
+    close = difflib.get_close_matches(typed.strip(), offered, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 @unless_unread("Courses")
 def learners_fit(ctx: Context) -> Iterator[Problem]:
     """What a learner asks for exists: an NT2 course at their level, MO in their language."""
@@ -636,9 +652,11 @@ def learners_fit(ctx: Context) -> Iterator[Problem]:
         wants_level = "NT2" in lrn.wants and lrn.nt2_level
         if check_levels and wants_level and lrn.nt2_level not in levels:
             offered = listing(sorted(levels)) or "none"
+            meant = level_meant(lrn.nt2_level or "", levels)
+            hint = f" (did you mean {meant}?)" if meant else ""
             yield At("Learners", lrn).warning(
                 "nt2_level",
-                f"no NT2 course offers level {lrn.nt2_level!r} (levels offered: {offered}); add a course or correct nt2_level",
+                f"no NT2 course offers level {lrn.nt2_level!r}{hint} (levels offered: {offered}); add a course or correct nt2_level",
             )
         if "MO" in lrn.wants and not set(lrn.languages) & mo_languages:
             spoken = listing(lrn.languages) or "no language listed"

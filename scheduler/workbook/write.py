@@ -133,6 +133,7 @@ def settings_rows(settings: Settings) -> list[tuple[str, Any]]:
         "seed": settings.seed,
         "intake_periods": settings.intake_periods,
         "intake_weeks": settings.intake_weeks,
+        "language": settings.language,
     }
     return [(key, values[key]) for key in SETTINGS_KEYS]
 

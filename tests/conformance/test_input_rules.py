@@ -110,7 +110,7 @@ def test_learners_are_identified_by_an_id_and_need_no_name():
         ("Periods", "start", "half past eight", "time"),
         ("Periods", "end", "24:61", "time"),
         ("ClosedDays", "date", "2027-13-40", "date"),
-        ("Learners", "languages", "arabic", "language code"),
+        ("Learners", "languages", "elvish", "language code"),
     ],
 )
 def test_days_times_dates_and_languages_are_read_in_their_forms_or_refused(

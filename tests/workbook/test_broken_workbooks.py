@@ -148,8 +148,8 @@ CASES = [
     pytest.param(cell("Learners", 2, "wants", "NT2,cooking"), "Learners", 2, "wants", id="wants-unknown"),
     # A date that does not exist.
     pytest.param(cell("Learners", 2, "release", "31/02/2027"), "Learners", 2, "release", id="impossible-date"),
-    # A language name instead of a code.
-    pytest.param(cell("Learners", 2, "languages", "Arabic"), "Learners", 2, "languages", id="language-name"),
+    # A language that is neither a code nor a known name.
+    pytest.param(cell("Learners", 2, "languages", "Elvish"), "Learners", 2, "languages", id="language-unknown"),
     # A learner row without its id.
     pytest.param(cell("Learners", 2, "learner", None), "Learners", 2, "learner", id="learner-id-blank"),
     # More internet periods than teaching days.
