@@ -36,7 +36,7 @@ from scheduler.console import (
 from scheduler.data import ROOM_KINDS, STAFF_ROLES, ProblemData
 from scheduler.errors import SchedulerError, WorkbookError
 from scheduler.i18n import LANGUAGES, N_, _, _n, language, set_language
-from scheduler.rules import needs_intake
+from scheduler.rules import needs_intake, plural
 
 if TYPE_CHECKING:  # imported for annotations only: the commands load them when they run
     from scheduler.pipeline import Verified
