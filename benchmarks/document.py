@@ -51,7 +51,8 @@ fails every target it is part of.
 `instances/*.xlsx`): small (45 learners), medium (100), lab (150: every NT2 course with a
 two-period internet session, one lab open in three short windows), large (200), haren (350),
 and stress and xl, haren's profile with 700 and 1,000 learners (staff, classrooms, interview
-rooms and escorts grow in proportion). Each also runs as a prison without an internet line for education
+rooms and escorts grow in proportion). Each also runs as a prison without an internet line for
+education
 (`internet=False`: no internet windows, no internet seats, no internet sessions or periods
 asked), named e.g. `large (no internet)`; there group formation and timetabling bind, not the
 lab. Default time limits: small 20 s, medium 60 s, lab 60 s, large 60 s, haren 120 s,
@@ -90,7 +91,8 @@ runs in that process, so its peak memory is that instance's.
   the baseline's timetable. Both must be 0; otherwise the cell says BROKEN and a line under the
   table names the instance.
 
-**The hand baseline** is `scheduler.search.greedy.greedy(data, hand=True)`, the way a coordinator plans
+**The hand baseline** is `scheduler.search.greedy.greedy(data, hand=True)`, the way a coordinator
+plans
 without the tool: each group gets the first free weekly slots and keeps them, learners fill
 groups first come, first served in list order, within capacity and regime, and nothing is
 optimised. It respects every hard rule, which the verifier checks on every row.
@@ -102,11 +104,11 @@ and the factor by which each grows from the smallest to the largest instance run
 **Determinism.** `solve()` limits the search by CP-SAT's deterministic time (a count of work
 that does not depend on machine load) and runs an interleaved search whose order of work does
 not depend on thread timing (see the docstring of `scheduler/search/solve.py`). The same instance,
-seed, limit, OR-Tools version and platform therefore give the same timetable and objective on a busy or
-an idle machine; the times in the table do vary with load. A deterministic second is not a
+seed, limit, OR-Tools version and platform therefore give the same timetable and objective on a
+busy or an idle machine; the times in the table do vary with load. A deterministic second is not a
 wall-clock second: the *wall s* column shows what the limit cost here. A wall-clock guard (a few
-times the limit, see `scheduler/search/solve.py`) stops a search on a very slow machine; such a row is
-marked †, and its result is not reproducible.
+times the limit, see `scheduler/search/solve.py`) stops a search on a very slow machine; such a
+row is marked †, and its result is not reproducible.
 """
 
 

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 WITHIN = 0.01  # "within 1 % of the final objective"
 # Generation, baseline, verification and figures take seconds even on stress; the solver's own
-# wall-clock guard is a few times its limit (scheduler/search/solve.py). Beyond this the child is stuck.
+# wall-clock guard is a few times its limit (scheduler/search/solve.py). Beyond this the child is
+# stuck.
 TIMEOUT_FACTOR = 4.0
 TIMEOUT_MARGIN_S = 300.0
 

@@ -375,7 +375,8 @@ def run_summary(info: RunInfo) -> str:
         f"- date: {info.date}",
         f"- code: {info.code}",
         f"- machine: {info.machine_line()}",
-        f"- solver: {WORKERS} workers, seed {info.seed}, deterministic time limits × {info.time_scale:g}",
+        f"- solver: {WORKERS} workers, seed {info.seed}, deterministic time limits × "
+        f"{info.time_scale:g}",
     ]
     note = info.trial_note()
     return "\n".join(([note, ""] if note else []) + lines)

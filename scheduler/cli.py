@@ -451,7 +451,8 @@ def mode_line(result) -> str:
     """The summary line that says which mode ran."""
     if result.stats.get("reproducible"):
         return ("Mode:      reproducible (deterministic time limit: the same workbook, seed and "
-                "workers give this timetable again; it may take longer than the limit)")  # fmt: skip
+                "workers give this timetable again; it may take longer than the "
+                "limit)")  # fmt: skip
     line = "Mode:      wall-clock (the limit is the time to the written timetable)"
     if result.stats.get("stopped_while_building") or result.stats.get("no_search_timetable"):
         line += "; the limit ran out before the search found a timetable: this is the greedy start"
@@ -899,7 +900,8 @@ def _parallel(executor: str | None, jobs: int | None, workers: int | None, solve
     "--executor",
     metavar="URL",
     default=None,
-    help="Run the solves on an existing Dask cluster, dask://HOST:PORT (pip install 'scheduler[dask]').",
+    help="Run the solves on an existing Dask cluster, dask://HOST:PORT (pip install "
+    "'scheduler[dask]').",
 )
 @click.option(
     "--add-room",

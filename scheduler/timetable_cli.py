@@ -200,7 +200,8 @@ def _print_answer(found) -> None:
     elif found.verdict == "impossible":
         if found.keys:
             click.echo(f"{who} cannot get {kind} in any valid timetable. These input rows "
-                       "together make it impossible, and each of them is needed for that:")  # fmt: skip
+                       "together make it impossible, and each of them is needed for "
+                       "that:")  # fmt: skip
         else:
             click.echo(f"{who} cannot get {kind} in any valid timetable:")
         for line in found.rows:

@@ -45,26 +45,39 @@ class RuleCheck:
 
 
 RULES: tuple[tuple[str, str], ...] = (
-    ("group_course", "Every group belongs to a known course and is numbered <course>-1, -2, ... without repeats."),
-    ("group_members", "Group members exist, asked for the course, have its level or speak its language, and are in prison during the term."),
+    ("group_course", "Every group belongs to a known course and is numbered <course>-1, -2, ... "
+                     "without repeats."),
+    ("group_members", "Group members exist, asked for the course, have its level or speak its "
+                      "language, and are in prison during the term."),
     ("group_size", "Every group has between the course's minimum and maximum number of members."),
     ("max_groups", "No course runs more parallel groups than its max_groups."),
     ("one_group_per_kind", "A learner is in at most one NT2 group and at most one MO group."),
-    ("session_count", "Every group has its weekly number of sessions, each of the course's length, within the day, on a teaching day."),
-    ("internet_sessions", "The course's internet sessions are held in a computer lab, inside internet windows, with an internet seat for every member."),
-    ("session_room", "Sessions are in a classroom or computer lab that seats the group, is open to its sections and is not in use for something else."),
-    ("room_clash", "A room holds one session at a time, no internet bookings during a session, no more bookings than internet seats and one intake at a time."),
-    ("staff_role", "Each group is taught by one staff member of the right role, language and courses, at every session."),
+    ("session_count", "Every group has its weekly number of sessions, each of the course's length, "
+                      "within the day, on a teaching day."),
+    ("internet_sessions", "The course's internet sessions are held in a computer lab, inside "
+                          "internet windows, with an internet seat for every member."),
+    ("session_room", "Sessions are in a classroom or computer lab that seats the group, is open to "
+                     "its sections and is not in use for something else."),
+    ("room_clash", "A room holds one session at a time, no internet bookings during a session, no "
+                   "more bookings than internet seats and one intake at a time."),
+    ("staff_role", "Each group is taught by one staff member of the right role, language and "
+                   "courses, at every session."),
     ("staff_availability", "Staff work only on their days and inside their availability windows."),
     ("staff_load", "Nobody works more periods in a week than their max_periods_per_week."),
     ("staff_clash", "A staff member never has two sessions, or two intakes, at the same time."),
-    ("learner_regime", "No learner is scheduled while their wing's regime or their own unavailability blocks them."),
-    ("learner_clash", "No learner has two things at the same time (sessions, internet bookings, intake)."),
+    ("learner_regime", "No learner is scheduled while their wing's regime or their own "
+                       "unavailability blocks them."),
+    ("learner_clash", "No learner has two things at the same time (sessions, internet bookings, "
+                      "intake)."),
     ("separation", "People who must be kept apart never share a group or a room at the same time."),
     ("escorts", "No more group sessions start in one period than the escorts can move."),
-    ("intake", "Intakes go to learners who need one, once, in an interview room with a counsellor who speaks their language, on an open date in their first weeks from arrival."),
-    ("internet_booking", "Internet bookings go to learners who asked, at most their number a week and one a day, one period inside an internet window, in a lab with internet seats."),
-    ("locks", "Every locked session is still where it was locked, and every pinned learner is in their group."),
+    ("intake", "Intakes go to learners who need one, once, in an interview room with a counsellor "
+               "who speaks their language, on an open date in their first weeks from arrival."),
+    ("internet_booking", "Internet bookings go to learners who asked, at most their number a week "
+                         "and one a day, one period inside an internet window, in a lab with "
+                         "internet seats."),
+    ("locks", "Every locked session is still where it was locked, and every pinned learner is in "
+              "their group."),
 )  # fmt: skip
 
 
@@ -448,7 +461,8 @@ def _check_session_count(f: _Facts, t: _Tally) -> None:
         course = f.course_of(g)
         if course is not None and counts[gid] != course.sessions_per_week:
             t.add(
-                f"Group {gid}: {_n(counts[gid], 'session')} a week, course {course.course} needs {course.sessions_per_week}"
+                f"Group {gid}: {_n(counts[gid], 'session')} a week, course {course.course} needs "
+                f"{course.sessions_per_week}"
             )
     for s in f.solution.sessions:
         where = f"Session of {s.group} on {s.day} {s.period}"
@@ -460,7 +474,8 @@ def _check_session_count(f: _Facts, t: _Tally) -> None:
         course = f.course_of(group) if group else None
         if course is not None and s.periods != course.session_periods:
             t.add(
-                f"{where}: {_n(s.periods, 'period')} long, course {course.course} needs {course.session_periods}"
+                f"{where}: {_n(s.periods, 'period')} long, course {course.course} needs "
+                f"{course.session_periods}"
             )
         if not _fits(f.data, s.period, s.periods):
             t.add(f"{where}: {_n(s.periods, 'period')} from {s.period} do not fit in the day")
@@ -469,13 +484,15 @@ def _check_session_count(f: _Facts, t: _Tally) -> None:
 
 
 def _check_internet_sessions(f: _Facts, t: _Tally) -> None:
-    """internet_sessions sessions per group in a computer lab, inside windows, within internet seats."""
+    """internet_sessions sessions per group in a computer lab, inside windows, within internet
+    seats."""
     counts = Counter(s.group for s in f.solution.sessions if s.internet)
     for gid, g in f.groups.items():
         course = f.course_of(g)
         if course is not None and counts[gid] != course.internet_sessions:
             t.add(
-                f"Group {gid}: {_n(counts[gid], 'internet session')}, course {course.course} needs {course.internet_sessions}"
+                f"Group {gid}: {_n(counts[gid], 'internet session')}, course {course.course} needs "
+                f"{course.internet_sessions}"
             )
     for s, span in f.sessions_with_spans():
         if not s.internet:
@@ -495,7 +512,8 @@ def _check_internet_sessions(f: _Facts, t: _Tally) -> None:
         group = f.groups.get(s.group)
         if room is not None and group is not None and group.size > room.internet_seats:
             t.add(
-                f"{where}: {group.size} members, room {s.room} has {room.internet_seats} internet seats"
+                f"{where}: {group.size} members, room {s.room} has {room.internet_seats} internet "
+                "seats"
             )
 
 
@@ -551,7 +569,8 @@ def _check_room_clash(f: _Facts, t: _Tally) -> None:
         known = f.data.room_by_id.get(room)
         if known is not None and len(learners) > known.internet_seats:
             t.add(
-                f"Room {room}, {f.slot(day, i)}: {_n(len(learners), 'internet booking')}, {_n(known.internet_seats, 'internet seat')}",
+                f"Room {room}, {f.slot(day, i)}: {_n(len(learners), 'internet booking')}, "
+                f"{_n(known.internet_seats, 'internet seat')}",
                 len(learners) - known.internet_seats,
             )
     for (room, week, day, i), intakes in f.room_intakes.items():
@@ -588,7 +607,8 @@ def _check_staff_role(f: _Facts, t: _Tally) -> None:
         group = f.groups.get(s.group)
         if group is not None and s.staff != group.staff:
             t.add(
-                f"Session of {s.group} on {s.day} {s.period}: staff {s.staff}, the group's is {group.staff}"
+                f"Session of {s.group} on {s.day} {s.period}: staff {s.staff}, the group's is "
+                f"{group.staff}"
             )
 
 
@@ -661,7 +681,8 @@ def _check_staff_clash(f: _Facts, t: _Tally) -> None:
     for (staff, week, day, i), learners in intakes.items():
         if len(learners) > 1:
             t.add(
-                f"Staff {staff}, week {week} {f.slot(day, i)}: intakes of {_listing(learners)} at once",
+                f"Staff {staff}, week {week} {f.slot(day, i)}: intakes of {_listing(learners)} at "
+                "once",
                 len(learners) - 1,
             )
 
@@ -679,7 +700,8 @@ def _blocked_report(f: _Facts, learner_id: str, day: str, span: Iterable[int]) -
 
 
 def _check_learner_regime(f: _Facts, t: _Tally) -> None:
-    """No session, intake or booking of a learner in a period their regime or unavailability blocks."""
+    """No session, intake or booking of a learner in a period their regime or unavailability
+    blocks."""
     for learner, what, day, span in f.learner_doings():
         blocked = _blocked_report(f, learner, day, span)
         if blocked:
@@ -698,7 +720,8 @@ def _check_learner_clash(f: _Facts, t: _Tally) -> None:
             during = weekly.get((x.day, i), [])
             if during:
                 t.add(
-                    f"Learner {x.learner}, week {x.week} {f.slot(x.day, i)}: intake during {_listing(during)}"
+                    f"Learner {x.learner}, week {x.week} {f.slot(x.day, i)}: intake during "
+                    f"{_listing(during)}"
                 )
 
 
@@ -843,7 +866,10 @@ def _intake_problems(f: _Facts, x: Intake, span: tuple[int, ...]) -> Iterator[st
     if not (learner.intake or ("NT2" in learner.wants and not learner.nt2_level)):
         yield "the learner does not need an intake"
     if x.periods != f.data.settings.intake_periods or not _fits(f.data, x.period, x.periods):
-        yield f"{_n(x.periods, 'period')} from {x.period}, intakes take {f.data.settings.intake_periods} within the day"
+        yield (
+            f"{_n(x.periods, 'period')} from {x.period}, intakes take "
+            f"{f.data.settings.intake_periods} within the day"
+        )
     yield from _intake_date_problems(f, x, learner)
     yield from _intake_room_problems(f, x, learner, span)
     yield from _intake_staff_problems(f, x, learner)
@@ -894,7 +920,8 @@ def _check_internet_booking(f: _Facts, t: _Tally) -> None:
         learner = f.data.learner_by_id.get(m)
         if learner is not None and 0 < learner.internet_periods < n:
             t.add(
-                f"Learner {m}: {_n(n, 'internet booking')} a week, asked for {learner.internet_periods}",
+                f"Learner {m}: {_n(n, 'internet booking')} a week, asked for "
+                f"{learner.internet_periods}",
                 n - learner.internet_periods,
             )
     for (m, day), n in Counter((b.learner, b.day) for b in f.solution.internet).items():

@@ -264,7 +264,8 @@ def test_code_version_names_a_commit_or_says_unknown(tmp_path):
 def test_results_markdown_has_the_header_table_and_targets():
     text = results_markdown(info(), full_ladder())
     for part in ("`python benchmarks/run.py`", "2027-01-11", "code: abc1234", "2 cores", "Test CPU",
-                 "OR-Tools 9.15", "Python 3.11.0", "| stress (no internet) |", "## Targets"):  # fmt: skip
+                 "OR-Tools 9.15", "Python 3.11.0", "| stress (no internet) "
+                                                   "|", "## Targets"):  # fmt: skip
         assert part in text
     assert "Trial run" not in text
     trial = results_markdown(info(complete=False, time_scale=0.05, only=("small",)), [])

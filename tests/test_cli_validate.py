@@ -34,7 +34,8 @@ def test_validate_prints_the_summary(base_path):
     assert lines[0] == "term.xlsx is valid."
     for expected in [
         "Prison:    Gevangenis Teststad",
-        "Term:      2027-01-11 to 2027-04-30 (16 weeks; Mon,Tue,Wed,Thu,Fri; 6 periods a day; 2 closed days)",
+        "Term:      2027-01-11 to 2027-04-30 (16 weeks; Mon,Tue,Wed,Thu,Fri; 6 periods a day; 2 "
+        "closed days)",
         "Sections:  2",
         "Rooms:     3 (1 classroom, 1 interview, 1 computer_lab)",
         "Staff:     3 (1 nt2_teacher, 1 mo_trainer, 1 counsellor)",

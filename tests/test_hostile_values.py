@@ -127,7 +127,7 @@ def test_item10_a_group_that_meets_on_no_date_places_nobody():
     assert rows and all("never meets" in r.reason for r in rows if r.wants == "NT2")
 
 
-# --- item 11: formulas without a cached value ------------------------------------------------------
+# --- item 11: formulas without a cached value ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -148,7 +148,7 @@ def test_item11_a_formula_excel_has_not_calculated_is_reported(cases, case, wher
     ), found
 
 
-# --- item 13: cells within Excel's limit -----------------------------------------------------------
+# --- item 13: cells within Excel's limit --------------------------------------------------------
 
 
 @given(
@@ -182,7 +182,7 @@ def test_item13_any_written_text_is_cut_with_what_was_left_out():
     assert len(cell.value) == CELL_LIMIT and cell.value.endswith("more characters")
 
 
-# --- item 14: plain numbers, 24:00, ids, rows ------------------------------------------------------
+# --- item 14: plain numbers, 24:00, ids, rows ---------------------------------------------------
 
 
 @pytest.mark.parametrize("text", ["1.000", "1_2", "1 000", "1,000", "1.000.000", "1e3", "nan"])

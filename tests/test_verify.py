@@ -350,7 +350,8 @@ def large_term(seed: int = 1) -> tuple[ProblemData, Solution]:
         periods, sections, regimes, rooms,
         (InternetWindow("Tue", 480, 980), InternetWindow("Thu", 480, 980)),
         staff, courses, learners,
-        separations=tuple(Separation(f"S{i}", f"S{i + 8}") for i in range(8)) + tuple(Separation(f"L{i:04d}", f"L{i + 1:04d}") for i in range(0, 60, 2)),
+        separations=tuple(Separation(f"S{i}", f"S{i + 8}") for i in range(8))
+        + tuple(Separation(f"L{i:04d}", f"L{i + 1:04d}") for i in range(0, 60, 2)),
     )  # fmt: skip
     days = data.teaching_days
     groups, sessions = [], []

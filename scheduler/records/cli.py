@@ -53,7 +53,8 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     "--to", "last", type=DATE, default=None, help="Last date (default: four weeks from --from)."
 )
 @click.option("--force", is_flag=True,
-              help="Replace OUT if it exists (it may be a register already filled in).")  # fmt: skip
+              help="Replace OUT if it exists (it may be a register already filled "
+                   "in).")  # fmt: skip
 def registers(
     timetable: Path,
     out: Path | None,
@@ -99,7 +100,8 @@ def registers(
 )
 @click.option("--db", default=None, help=DB_HELP)
 @click.option("--pseudonymise", "key_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Store learner ids as HMAC-SHA256 with the key in this file.")  # fmt: skip
+              default=None, help="Store learner ids as HMAC-SHA256 with the key in this "
+                                 "file.")  # fmt: skip
 def record(registers: tuple[Path, ...], db: str | None, key_file: Path | None) -> None:
     """Store filled registers in the records database (all or nothing).
 
@@ -177,7 +179,8 @@ def _print_problems(problems: dict[str, list[str]]) -> None:
     default=None,
     help="Leave every count under N blank (for publication).",
 )
-@click.option("--force", is_flag=True, help="Replace OUT even when scheduler did not write it.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace OUT even when scheduler did not write "
+                                            "it.")  # fmt: skip
 def report(
     db: str | None,
     year: int | None,

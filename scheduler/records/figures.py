@@ -75,7 +75,10 @@ def load(conn: Connection, first: dt.date, last: dt.date, prison: str | None = N
     marks = (
         sa.select(*row, a.c.learner_id, s.c.group_id, s.c.date, s.c.month, s.c.hours, a.c.code,
                   (tm.c.completion_share * g.c.total_hours).label("need"))
-        .select_from(a.join(s, s.c.session_id == a.c.session_id).join(group_join, g.c.group_id == s.c.group_id))
+        .select_from(
+            a.join(s, s.c.session_id == a.c.session_id)
+            .join(group_join, g.c.group_id == s.c.group_id)
+        )
         .where(s.c.date <= last, *only)
     )  # fmt: skip
     sessions = (
@@ -91,7 +94,10 @@ def load(conn: Connection, first: dt.date, last: dt.date, prison: str | None = N
     intakes = (
         sa.select(p.c.name.label("prison"), i.c.learner_id, i.c.language, i.c.date, i.c.month,
                   i.c.held)
-        .select_from(i.join(ln, ln.c.learner_id == i.c.learner_id).join(p, p.c.prison_id == ln.c.prison_id))
+        .select_from(
+            i.join(ln, ln.c.learner_id == i.c.learner_id)
+            .join(p, p.c.prison_id == ln.c.prison_id)
+        )
         .where(i.c.date.between(first, last), *only)
     )  # fmt: skip
     return Records(

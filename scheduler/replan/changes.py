@@ -182,7 +182,8 @@ class Builder:
                     else:  # a later arrival whose seat went to someone who is there now
                         self.counts["left"] += 1
                         self.change("learner left", m, gid, gid, "",
-                                    f"arrival {self._arrival(m)}: seat given to a learner present now")  # fmt: skip
+                                    f"arrival {self._arrival(m)}: seat given to a learner present "
+                                    "now")  # fmt: skip
         for g in self.p.solution.groups:
             for m in g.members:
                 if (g.group, m) not in covered:

@@ -102,7 +102,8 @@ def replan(
     if done.verified is None or done.revision is None:
         if done.status == "infeasible":
             click.echo("No re-plan keeps every continuing learner's place. These together "
-                       "make it impossible (drop any one and it becomes possible):", err=True)  # fmt: skip
+                       "make it impossible (drop any one and it becomes "
+                       "possible):", err=True)  # fmt: skip
             for line in done.conflicts:
                 click.echo(f"  - {line}", err=True)
         else:

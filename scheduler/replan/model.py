@@ -132,7 +132,8 @@ def build(
     """The re-plan model of ``update`` over ``inst`` (see the module docstring). The kept
     groups in ``movable`` (every one with --allow-moves) may move any session, and those in
     ``restaff`` change teacher, each at its moved_* cost: the neighbourhood of the sessions
-    that must move, when those find no place while everything else stays. Without ``new_groups`` only the
+    that must move, when those find no place while everything else stays. Without ``new_groups``
+    only the
     kept groups are candidates: a small model that finds quickly whether (and how) every
     continuing learner keeps a place, and gives the full model a complete start."""
     if allow_moves:

@@ -74,7 +74,10 @@ def _doings(solution: Solution) -> list[_Doing]:
                (i.learner,))
         for i in solution.intakes
     ]  # fmt: skip
-    out += [_Doing(f"internet of {b.learner}", b.day, b.period, 1, (b.learner,)) for b in solution.internet]  # fmt: skip
+    out += [
+        _Doing(f"internet of {b.learner}", b.day, b.period, 1, (b.learner,))
+        for b in solution.internet
+    ]
     return out
 
 

@@ -401,7 +401,8 @@ def _check_times(sheet: _Sheet, term: TermInfo, row: int, values, period: str, l
         got = sheet.cell(values, row, column, parse_clock, required=False)
         if got is not None and got != want:
             sheet.warn(row, column, f"{fmt_time(got)} differs from period {period}, which runs "
-                       f"{fmt_time(expected[0])}-{fmt_time(expected[1])}; the period is used")  # fmt: skip
+                       f"{fmt_time(expected[0])}-{fmt_time(expected[1])}; the period is "
+                       "used")  # fmt: skip
 
 
 def _sessions(sheet: _Sheet, term: TermInfo) -> list[SessionRow]:
@@ -572,7 +573,8 @@ def _assemble(path: Path, term: TermInfo, sheets: dict[str, _Sheet], problems) -
         # A history row may name a group closed since (it is no longer on the Groups sheet).
         if s.session.group not in groups and not s.dated.history(live):
             sheets["Sessions"].error(s.dated.row, "group", f"group {s.session.group} is not on "
-                                     "the Groups sheet; add it there or remove the session")  # fmt: skip
+                                     "the Groups sheet; add it there or remove the "
+                                     "session")  # fmt: skip
     _check_memberships(sheets, groups, memberships, term.valid_from)
     _check_sizes(sheets["Sessions"], [s for s in sessions if s.dated.holds(live)], groups)
     sessions = _group_staff(sheets["Sessions"], sessions, groups, term.valid_from)

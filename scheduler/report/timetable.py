@@ -294,7 +294,10 @@ def grid_items(data: ProblemData, solution: Solution) -> list[Item]:
     groups = solution.group_by_id()
     items = [_session_item(data, s, groups.get(s.group)) for s in solution.sessions]
     items += [
-        Item("intake", i.day, index[i.period], i.periods, i.room, i.staff, learners=(i.learner,), week=i.week)
+        Item(
+            "intake", i.day, index[i.period], i.periods, i.room, i.staff,
+            learners=(i.learner,), week=i.week,
+        )
         for i in solution.intakes
     ]  # fmt: skip
     labs: dict[tuple[str, str, str], list[str]] = {}
@@ -303,7 +306,10 @@ def grid_items(data: ProblemData, solution: Solution) -> list[Item]:
     for (room, day, period), learners in labs.items():
         known = [m for m in learners if m in data.learner_by_id]
         sections = tuple(sorted({data.learner_by_id[m].section for m in known}))
-        items.append(Item("internet", day, index[period], 1, room, sections=sections, learners=tuple(learners)))  # fmt: skip
+        items.append(
+            Item("internet", day, index[period], 1, room, sections=sections,
+                 learners=tuple(learners))
+        )  # fmt: skip
     return items
 
 
@@ -792,7 +798,8 @@ def _learners(book: _Book, wb: Workbook) -> None:
              ", ".join(groups), _intake_words(book, intakes.get(lr.learner)), len(bookings),
              "; ".join(reasons.get(lr.learner, [])), ", ".join(lr.languages), lr.nt2_level or "",
              "; ".join(f"{g}: {_session_times(book, g)}" for g in groups),
-             "; ".join(f"{b.day} {book.period_text(data.period_index[b.period])[0]} {b.room}" for b in bookings)]
+             "; ".join(f"{b.day} {book.period_text(data.period_index[b.period])[0]} "
+                       f"{b.room}" for b in bookings)]
         )  # fmt: skip
     _table(book, wb, "Learners", LEARNER_COLUMNS + LEARNER_EXTRA, rows)
 
@@ -885,7 +892,7 @@ def _term(book: _Book, wb: Workbook) -> None:
         12,
         [(d, weekday(d), week_of(data, d), _closed_words(data, d)) for d in term_dates(data)],
     )
-    widths = {"A": 19, "B": 22, "D": 12, "E": 14, "F": 16, "L": 12, "M": 6, "N": 6, "O": 14}  # fmt: skip
+    widths = {"A": 19, "B": 22, "D": 12, "E": 14, "F": 16, "L": 12, "M": 6, "N": 6, "O": 14}
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
@@ -931,7 +938,8 @@ def _overview(book: _Book, wb: Workbook) -> None:
     solve = [
         ("status", res.status), ("objective", res.objective), ("bound", res.bound),
         ("gap", res.gap), ("solve time (s)", round(res.wall_time, 2)),
-        ("first timetable found after (s)", round(res.first_solution_time, 2) if res.first_solution_time is not None else None),
+        ("first timetable found after "
+         "(s)", round(res.first_solution_time, 2) if res.first_solution_time is not None else None),
     ]  # fmt: skip
     row = 3
     if book.revision is not None:

@@ -64,11 +64,13 @@ NL: dict[str, str] = {
     "solve_task_title": "Het lesrooster",
     "compare_task_title": "De vergelijking",
     "time_limit": "Rekentijd (seconden)",
-    "time_limit_hint": "Langer rekenen geeft een beter rooster; het werkboek stelt {seconds} s voor.",
+    "time_limit_hint": "Langer rekenen geeft een beter rooster; het werkboek stelt {seconds} s "
+    "voor.",
     "solve_button": "Rooster maken",
     "compare_title": "Scenario's vergelijken",
     "compare_intro": "Wat als er een lokaal bijkomt, of een leerkracht ook op vrijdag kan komen? "
-    "Kies de scenario's van het tabblad Scenarios; elk wordt naast het werkboek zoals het is gezet.",
+    "Kies de scenario's van het tabblad Scenarios; elk wordt naast het werkboek zoals het is "
+    "gezet.",
     "time_limit_each": "Rekentijd per scenario (seconden)",
     "compare_button": "Vergelijken",
     "no_scenarios_chosen": "Kies minstens één scenario.",
@@ -182,7 +184,8 @@ EN: dict[str, str] = {
     "solve_task_title": "The timetable",
     "compare_task_title": "The comparison",
     "time_limit": "Time limit (seconds)",
-    "time_limit_hint": "A longer search gives a better timetable; the workbook suggests {seconds} s.",
+    "time_limit_hint": "A longer search gives a better timetable; the workbook suggests {seconds} "
+    "s.",
     "solve_button": "Make the timetable",
     "compare_title": "Compare scenarios",
     "compare_intro": "What if there is one more classroom, or a teacher can also come on Fridays? "

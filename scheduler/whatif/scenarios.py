@@ -4,7 +4,8 @@ A scenario is a list of patch rows (``ScenarioRow``), from the Scenarios sheet o
 shortcut (``--add-room``, ``--close``, ``--staff-day``, ``--internet``). Patches are applied to
 the base term *as the cells a coordinator types*: the base is turned into sheet rows
 (``scheduler.workbook.write.sheet_rows``), each patch changes, adds or drops cells, and the reader
-(``scheduler.workbook.read.build``) reads the patched rows back. Every value therefore means exactly what
+(``scheduler.workbook.read.build``) reads the patched rows back. Every value therefore means exactly
+what
 it would mean typed into the workbook, with the same parsers, defaults and messages. Only the
 sheets a scenario touches are taken from the re-read term (``ProblemData.replace``); the others
 stay the base's own records.

@@ -370,7 +370,8 @@ def parse_language(value: Any) -> str:
     if not _LANGUAGE.match(code):
         raise CellError(
             _(
-                "is not a language code or name; use codes such as nl, ar, fr, en or names such as Arabisch"
+                "is not a language code or name; use codes such as nl, ar, fr, en or names such as "
+                "Arabisch"
             )
         )
     return code

@@ -1023,7 +1023,8 @@ def _counsellors(
 def _staff_availability(
     rng: random.Random, staff: Sequence[Staff], spec: Profile
 ) -> tuple[StaffAvailability, ...]:
-    """About one teacher or trainer in four teaches elsewhere on the afternoon of one of their days."""
+    """About one teacher or trainer in four teaches elsewhere on the afternoon of one of their
+    days."""
     times = [(_t(a), _t(b)) for a, b in spec.period_times]
     first, last = times[0][0], times[-1][1]
     noon = max(end for start, end in times if start < _t("12:00"))

@@ -14,7 +14,8 @@ Three layers, in the order the data flows:
    what each holds); one generic table reader turns rows into records, and ``Settings`` and
    ``Weights`` (key/value sheets) have a reader each.
 
-``check_workbook`` then runs the cross-sheet checks of ``scheduler.workbook.validate``. Every problem is
+``check_workbook`` then runs the cross-sheet checks of ``scheduler.workbook.validate``. Every
+problem is
 collected before anything is reported; a row with a problem is left out of the data, and the ids
 of such rows are passed to ``validate`` so that references to them are not reported twice.
 """

@@ -65,7 +65,8 @@ SHEET_HELP: dict[str, str] = {
     "Learners": N_("Detainees asking NT2 and/or MO; identified by an id, never by name."),
     "LearnerUnavailability": N_("Weekly times a learner cannot attend (hearing, work, medical)."),
     "Locks": N_(
-        "Sessions that must stay where they are, and learners pinned into a group, when re-planning a term."
+        "Sessions that must stay where they are, and learners pinned into a group, when "
+        "re-planning a term."
     ),
     "Weights": N_("Objective weights, one key per row; a blank value keeps the default."),
     "Scenarios": N_("What-if patches of this workbook, one named scenario per group of rows."),
@@ -304,7 +305,13 @@ def example_row(sheet: str) -> tuple[Any, ...]:
 
 def _prefilled(sheet: str) -> list[tuple]:
     if sheet == "Settings":
-        blank = Settings(prison="", term_start=None, term_end=None, language=language())  # type: ignore[arg-type]
+        # The template leaves the term's dates blank for the coordinator to fill in.
+        blank = Settings(
+            prison="",
+            term_start=None,  # type: ignore[arg-type]
+            term_end=None,  # type: ignore[arg-type]
+            language=language(),
+        )
         return [tuple(row) for row in settings_rows(blank)]
     if sheet == "Weights":
         return [(key, excel_number(value)) for key, value in DEFAULT_WEIGHTS.items()]
@@ -432,7 +439,8 @@ def about_rows() -> list[tuple[str, str, str, str]]:
         (
             "1",
             _(
-                "Fill in the sheets in the order below; point at a column name to read its note (meaning, example, default)."
+                "Fill in the sheets in the order below; point at a column name to read its note "
+                "(meaning, example, default)."
             ),
             "",
             "",
@@ -440,7 +448,8 @@ def about_rows() -> list[tuple[str, str, str, str]]:
         (
             "2",
             _(
-                "Each sheet has one example row whose first cell starts with {mark}: it is skipped when the workbook is read. Overwrite it, delete it or leave it.",
+                "Each sheet has one example row whose first cell starts with {mark}: it is skipped "
+                "when the workbook is read. Overwrite it, delete it or leave it.",
                 mark=mark,
             ),
             "",
@@ -449,7 +458,8 @@ def about_rows() -> list[tuple[str, str, str, str]]:
         (
             "3",
             _(
-                "Names may be typed in English or in Dutch (the names in brackets); days as Mon or maandag, languages as ar or Arabisch."
+                "Names may be typed in English or in Dutch (the names in brackets); days as Mon or "
+                "maandag, languages as ar or Arabisch."
             ),
             "",
             "",
@@ -457,7 +467,8 @@ def about_rows() -> list[tuple[str, str, str, str]]:
         (
             "4",
             _(
-                "Then run: scheduler validate <this file>. It names the sheet, row and column of every problem."
+                "Then run: scheduler validate <this file>. It names the sheet, row and column of "
+                "every problem."
             ),
             "",
             "",

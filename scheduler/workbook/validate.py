@@ -186,18 +186,21 @@ def settings_values(ctx: Context) -> Iterator[Problem]:
     if not s.teaching_days or bad_days:
         yield At("Settings").error(
             "value",
-            f"teaching_days must list days such as Mon,Tue,Wed,Thu,Fri (got {listing(map(str, s.teaching_days)) or 'none'})",
+            "teaching_days must list days such as Mon,Tue,Wed,Thu,Fri (got "
+            f"{listing(map(str, s.teaching_days)) or 'none'})",
         )
     n = len(ctx.data.periods)
     if n and s.intake_periods > n:
         yield At("Settings").error(
             "value",
-            f"intake_periods {s.intake_periods} is longer than a day ({n} periods); lower it or add periods",
+            f"intake_periods {s.intake_periods} is longer than a day ({n} periods); lower it or "
+            "add periods",
         )
     if ctx.n_weeks is not None and s.intake_weeks > ctx.n_weeks:
         yield At("Settings").warning(
             "value",
-            f"intake_weeks {s.intake_weeks} is more than the {ctx.n_weeks} weeks of the term; intakes can only take place in the term",
+            f"intake_weeks {s.intake_weeks} is more than the {ctx.n_weeks} weeks of the term; "
+            "intakes can only take place in the term",
         )
 
 
@@ -261,9 +264,15 @@ def periods_order(ctx: Context) -> Iterator[Problem]:
         yield from _time_problems("Periods", p)
         if previous is not None and p.start < previous.end:
             if p.start < previous.start:
-                message = f"period {p.period} starts before {previous.period} above it; list the periods in the order of the day"
+                message = (
+                    f"period {p.period} starts before {previous.period} above it; list the "
+                    "periods in the order of the day"
+                )
             else:
-                message = f"period {p.period} ({fmt_time(p.start)}) overlaps {previous.period}, which ends at {fmt_time(previous.end)}; periods must not overlap"
+                message = (
+                    f"period {p.period} ({fmt_time(p.start)}) overlaps {previous.period}, which "
+                    f"ends at {fmt_time(previous.end)}; periods must not overlap"
+                )
             yield At("Periods", p).error("start", message)
         previous = p
 
@@ -320,7 +329,8 @@ def references(ctx: Context) -> Iterator[Problem]:
                     continue
                 yield At(sheet, record).error(
                     column,
-                    f"unknown {noun} {key!r}{suggest(key, known)}; add a row for {noun} {key} on {target}, or correct the {column} of {_label(sheet, record)}",
+                    f"unknown {noun} {key!r}{suggest(key, known)}; add a row for {noun} {key} on "
+                    f"{target}, or correct the {column} of {_label(sheet, record)}",
                 )
 
 
@@ -338,7 +348,8 @@ def vocabularies(ctx: Context) -> Iterator[Problem]:
                     if item is not None and item not in allowed:
                         yield At(sheet, record).error(
                             column.name,
-                            f"{item!r} is not allowed here; use one of {listing(word='or', items=allowed)}",
+                            f"{item!r} is not allowed here; use one of "
+                            f"{listing(word='or', items=allowed)}",
                         )
 
 
@@ -401,7 +412,8 @@ def regimes_used(ctx: Context) -> Iterator[Problem]:
             seen.add(r.regime)
             yield At("Regimes", r).warning(
                 "regime",
-                f"no section follows regime {r.regime}{suggest(r.regime, used)}; check the regime of your sections",
+                f"no section follows regime {r.regime}{suggest(r.regime, used)}; check the regime "
+                "of your sections",
             )
 
 
@@ -414,12 +426,14 @@ def separations(ctx: Context) -> Iterator[Problem]:
             if key not in known:
                 yield At("Separations", sep).error(
                     column,
-                    f"{key!r} is neither a learner nor a section{suggest(key, known)}; correct {column} or add it to Learners or Sections",
+                    f"{key!r} is neither a learner nor a section{suggest(key, known)}; correct "
+                    f"{column} or add it to Learners or Sections",
                 )
         if sep.a == sep.b:
             yield At("Separations", sep).error(
                 "b",
-                f"a and b are both {sep.a!r}; a separation keeps two different learners or sections apart",
+                f"a and b are both {sep.a!r}; a separation keeps two different learners or "
+                "sections apart",
             )
 
 
@@ -431,12 +445,14 @@ def rooms(ctx: Context) -> Iterator[Problem]:
         if r.internet_seats > 0 and r.kind != "computer_lab":
             yield At("Rooms", r).error(
                 "internet_seats",
-                f"room {r.room} is a {r.kind}; only a computer_lab has internet seats, so change its kind or clear internet_seats",
+                f"room {r.room} is a {r.kind}; only a computer_lab has internet seats, so change "
+                "its kind or clear internet_seats",
             )
         elif r.internet_seats > r.seats:
             yield At("Rooms", r).error(
                 "internet_seats",
-                f"internet_seats ({r.internet_seats}) is more than the {r.seats} seats of room {r.room}; lower internet_seats or raise seats",
+                f"internet_seats ({r.internet_seats}) is more than the {r.seats} seats of room "
+                f"{r.room}; lower internet_seats or raise seats",
             )
 
 
@@ -454,7 +470,8 @@ def internet_windows(ctx: Context) -> Iterator[Problem]:
         ):
             yield At("InternetWindows", w).warning(
                 "end",
-                f"{fmt_time(w.start)}-{fmt_time(w.end)} holds no whole period; a window must contain a period from its start to its end",
+                f"{fmt_time(w.start)}-{fmt_time(w.end)} holds no whole period; a window must "
+                "contain a period from its start to its end",
             )
 
 
@@ -465,12 +482,14 @@ def staff(ctx: Context) -> Iterator[Problem]:
         if s.days and teaching and not set(s.days) & teaching:
             yield At("Staff", s).warning(
                 "days",
-                f"none of {listing(word='or', items=s.days)} is a teaching day, so {s.staff} can never be planned; correct days or teaching_days",
+                f"none of {listing(word='or', items=s.days)} is a teaching day, so {s.staff} can "
+                "never be planned; correct days or teaching_days",
             )
         if s.role == "counsellor" and not s.languages:
             yield At("Staff", s).warning(
                 "languages",
-                f"counsellor {s.staff} has no languages, so they can hold no intake; list the languages they speak",
+                f"counsellor {s.staff} has no languages, so they can hold no intake; list the "
+                "languages they speak",
             )
 
 
@@ -489,7 +508,8 @@ def staff_teaches(ctx: Context) -> Iterator[Problem]:
             if course is not None and TEACHING_ROLE.get(course.kind) != s.role:
                 yield At("Staff", s).error(
                     "teaches",
-                    f"{s.staff} is a {s.role} but {cid} is an {course.kind} course; remove it from teaches or change the role",
+                    f"{s.staff} is a {s.role} but {cid} is an {course.kind} course; remove it from "
+                    "teaches or change the role",
                 )
 
 
@@ -504,7 +524,8 @@ def courses_fields(ctx: Context) -> Iterator[Problem]:
         elif c.kind == "NT2" and c.level not in NT2_LEVELS:
             yield At("Courses", c).warning(
                 "level",
-                f"level {c.level!r} is not one of {listing(word='or', items=NT2_LEVELS)}; only learners with exactly this nt2_level can join",
+                f"level {c.level!r} is not one of {listing(word='or', items=NT2_LEVELS)}; only "
+                "learners with exactly this nt2_level can join",
             )
         if c.kind == "MO" and not c.language:
             yield At("Courses", c).error(
@@ -519,17 +540,20 @@ def _course_numbers(c: Course, n_periods: int) -> Iterator[Problem]:
     if c.min_size > c.max_size >= 1:
         yield At("Courses", c).error(
             "min_size",
-            f"min_size ({c.min_size}) is more than max_size ({c.max_size}); lower min_size or raise max_size",
+            f"min_size ({c.min_size}) is more than max_size ({c.max_size}); lower min_size or "
+            "raise max_size",
         )
     if n_periods and c.session_periods > n_periods:
         yield At("Courses", c).error(
             "session_periods",
-            f"a session of {c.session_periods} periods is longer than a day ({n_periods} periods); lower session_periods or add periods",
+            f"a session of {c.session_periods} periods is longer than a day ({n_periods} periods); "
+            "lower session_periods or add periods",
         )
     if c.internet_sessions > c.sessions_per_week >= 1:
         yield At("Courses", c).error(
             "internet_sessions",
-            f"internet_sessions ({c.internet_sessions}) is more than sessions_per_week ({c.sessions_per_week}); lower internet_sessions",
+            f"internet_sessions ({c.internet_sessions}) is more than sessions_per_week "
+            f"({c.sessions_per_week}); lower internet_sessions",
         )
 
 
@@ -549,7 +573,8 @@ def courses_wanted(ctx: Context) -> Iterator[Problem]:
             who = f"NT2 at level {c.level}" if c.kind == "NT2" else f"MO in {c.language}"
             yield At("Courses", c).warning(
                 "course",
-                f"no learner asks for {who}, so course {c.course} will not run; remove it or check the learners' nt2_level, languages and wants",
+                f"no learner asks for {who}, so course {c.course} will not run; remove it or check "
+                "the learners' nt2_level, languages and wants",
             )
 
 
@@ -583,14 +608,16 @@ def _course_rooms(ctx: Context, c: Course) -> Iterator[Problem]:
     if teaching_rooms and c.min_size > max(r.seats for r in teaching_rooms):
         yield At("Courses", c).warning(
             "min_size",
-            f"no classroom or lab has {c.min_size} seats, so course {c.course} cannot run; lower min_size or add seats",
+            f"no classroom or lab has {c.min_size} seats, so course {c.course} cannot run; lower "
+            "min_size or add seats",
         )
     if c.internet_sessions > 0:
         labs = [r.internet_seats for r in ctx.data.rooms if r.kind == "computer_lab"]
         if not labs or max(labs) < c.min_size:
             yield At("Courses", c).warning(
                 "internet_sessions",
-                f"internet sessions need a computer_lab with at least {c.min_size} internet_seats (min_size); there is none",
+                f"internet sessions need a computer_lab with at least {c.min_size} internet_seats "
+                "(min_size); there is none",
             )
         elif not ctx.data.internet_windows:
             yield At("Courses", c).warning(
@@ -607,7 +634,8 @@ def learners_fields(ctx: Context) -> Iterator[Problem]:
         if 0 <= lrn.internet_periods <= 7 and lrn.internet_periods > n_days:
             yield At("Learners", lrn).error(
                 "internet_periods",
-                f"at most one internet period a day, so at most {n_days} (got {lrn.internet_periods})",
+                f"at most one internet period a day, so at most {n_days} (got "
+                f"{lrn.internet_periods})",
             )
         if lrn.arrival is not None and lrn.release is not None and lrn.release < lrn.arrival:
             yield At("Learners", lrn).error(
@@ -617,12 +645,14 @@ def learners_fields(ctx: Context) -> Iterator[Problem]:
         elif lrn.release is not None and ctx.term_ok and lrn.release < s.term_start:
             yield At("Learners", lrn).warning(
                 "release",
-                f"learner {lrn.learner} is released ({lrn.release}) before the term starts ({s.term_start}) and cannot be planned",
+                f"learner {lrn.learner} is released ({lrn.release}) before the term starts "
+                f"({s.term_start}) and cannot be planned",
             )
         if lrn.arrival is not None and ctx.term_ok and lrn.arrival > s.term_end:
             yield At("Learners", lrn).warning(
                 "arrival",
-                f"learner {lrn.learner} arrives ({lrn.arrival}) after the term ends ({s.term_end}) and cannot be planned",
+                f"learner {lrn.learner} arrives ({lrn.arrival}) after the term ends ({s.term_end}) "
+                "and cannot be planned",
             )
 
 
@@ -656,13 +686,15 @@ def learners_fit(ctx: Context) -> Iterator[Problem]:
             hint = f" (did you mean {meant}?)" if meant else ""
             yield At("Learners", lrn).warning(
                 "nt2_level",
-                f"no NT2 course offers level {lrn.nt2_level!r}{hint} (levels offered: {offered}); add a course or correct nt2_level",
+                f"no NT2 course offers level {lrn.nt2_level!r}{hint} (levels offered: {offered}); "
+                "add a course or correct nt2_level",
             )
         if "MO" in lrn.wants and not set(lrn.languages) & mo_languages:
             spoken = listing(lrn.languages) or "no language listed"
             yield At("Learners", lrn).warning(
                 "languages",
-                f"learner {lrn.learner} wants MO but no MO course is taught in their languages ({spoken}); add such a course or a language the learner speaks",
+                f"learner {lrn.learner} wants MO but no MO course is taught in their languages "
+                f"({spoken}); add such a course or a language the learner speaks",
             )
 
 
@@ -677,12 +709,14 @@ def intakes(ctx: Context) -> Iterator[Problem]:
             langs = listing(lrn.languages) or "no language listed"
             yield At("Learners", lrn).warning(
                 "intake",
-                f"learner {lrn.learner} needs an intake but no counsellor speaks their languages ({langs}); add a language to a counsellor or to the learner",
+                f"learner {lrn.learner} needs an intake but no counsellor speaks their languages "
+                f"({langs}); add a language to a counsellor or to the learner",
             )
     if waiting and not any(r.kind == "interview" for r in ctx.data.rooms):
         yield At("Rooms").warning(
             "kind",
-            f"{len(waiting)} learners need an intake but there is no interview room; add a room of kind interview",
+            f"{len(waiting)} learners need an intake but there is no interview room; add a room of "
+            "kind interview",
         )
 
 
@@ -695,12 +729,14 @@ def internet_access(ctx: Context) -> Iterator[Problem]:
     if not any(r.kind == "computer_lab" and r.internet_seats > 0 for r in ctx.data.rooms):
         yield At("Rooms").warning(
             "internet_seats",
-            f"{len(asking)} learners ask for internet periods but no computer_lab has internet_seats; give a lab internet_seats",
+            f"{len(asking)} learners ask for internet periods but no computer_lab has "
+            "internet_seats; give a lab internet_seats",
         )
     if not ctx.data.internet_windows:
         yield At("InternetWindows").warning(
             None,
-            f"{len(asking)} learners ask for internet periods but there is no internet window; add rows on InternetWindows",
+            f"{len(asking)} learners ask for internet periods but there is no internet window; add "
+            "rows on InternetWindows",
         )
 
 
@@ -725,7 +761,8 @@ def locks(ctx: Context) -> Iterator[Problem]:
         if k.learner is not None:
             yield At("Locks", k).error(
                 "learner",
-                "a learner is only pinned by a lock of kind member; set kind to member (with a group) or clear the learner",
+                "a learner is only pinned by a lock of kind member; set kind to member (with a "
+                "group) or clear the learner",
             )
         fields = (k.course, k.group, k.day, k.period, k.room, k.staff)
         if all(f is None for f in fields):
@@ -735,7 +772,8 @@ def locks(ctx: Context) -> Iterator[Problem]:
         if k.day in DAYS and k.day not in teaching:  # a day outside DAYS: vocabularies()
             yield At("Locks", k).error(
                 "day",
-                f"{k.day} is not a teaching day ({listing(teaching)}); correct the day of the lock or teaching_days",
+                f"{k.day} is not a teaching day ({listing(teaching)}); correct the day of the lock "
+                "or teaching_days",
             )
         if k.group is not None:
             yield from _lock_group(ctx, k)
@@ -743,7 +781,8 @@ def locks(ctx: Context) -> Iterator[Problem]:
         if room is not None and room.kind == "interview":
             yield At("Locks", k).error(
                 "room",
-                f"room {k.room} is an interview room; a session takes place in a classroom or computer_lab",
+                f"room {k.room} is an interview room; a session takes place in a classroom or "
+                "computer_lab",
             )
 
 
@@ -764,7 +803,8 @@ def member_pins(ctx: Context) -> Iterator[Problem]:
             where = f"row {first.row}" if first.row else "another row"
             yield At("Locks", k).error(
                 "learner",
-                f"{k.learner} is already pinned into {first.group} on {where}; a learner is in at most one {course.kind} group, so keep one of the two rows",
+                f"{k.learner} is already pinned into {first.group} on {where}; a learner is in at "
+                f"most one {course.kind} group, so keep one of the two rows",
             )
 
 
@@ -783,7 +823,8 @@ def _member_lock(ctx: Context, k: Any) -> Iterator[Problem]:
         if getattr(k, column) is not None:
             yield at.error(
                 column,
-                f"a member lock pins a learner into a group, not a session; clear the {column} (use a separate session lock)",
+                f"a member lock pins a learner into a group, not a session; clear the {column} "
+                "(use a separate session lock)",
             )
     m = _GROUP_ID.match(k.group or "")
     course = ctx.data.course_by_id.get(m["course"]) if m else None
@@ -791,7 +832,8 @@ def _member_lock(ctx: Context, k: Any) -> Iterator[Problem]:
     if course is not None and learner is not None and not fits(learner, course):
         yield at.error(
             "learner",
-            f"{learner.learner} cannot join a group of {course.course}: {_unfit(learner, course)}; correct the learner or the group, or change the learner's row on Learners",
+            f"{learner.learner} cannot join a group of {course.course}: {_unfit(learner, course)}; "
+            "correct the learner or the group, or change the learner's row on Learners",
         )
 
 
@@ -816,7 +858,8 @@ def _lock_group(ctx: Context, k: Any) -> Iterator[Problem]:
     elif k.course is not None and m["course"] != k.course:
         yield At("Locks", k).error(
             "group",
-            f"group {k.group} belongs to course {m['course']}, not to {k.course}; correct the course or the group",
+            f"group {k.group} belongs to course {m['course']}, not to {k.course}; correct the "
+            "course or the group",
         )
 
 
@@ -826,7 +869,8 @@ def weights(ctx: Context) -> Iterator[Problem]:
         if key not in DEFAULT_WEIGHTS:
             yield At("Weights").error(
                 "key",
-                f"unknown weight {key!r}{suggest(key, DEFAULT_WEIGHTS)}; the keys are {listing(DEFAULT_WEIGHTS)}",
+                f"unknown weight {key!r}{suggest(key, DEFAULT_WEIGHTS)}; the keys are "
+                f"{listing(DEFAULT_WEIGHTS)}",
             )
         elif not WEIGHT_RANGE.holds(value):
             yield At("Weights").error("value", WEIGHT_RANGE.message(f"weight {key}", value))
@@ -908,7 +952,8 @@ def _scenario_key(ctx: Context, row: ScenarioRow, added: set[str]) -> Iterator[P
             if spec.column(column) is None:
                 yield At("Scenarios", row).error(
                     "key",
-                    f"{column!r} is not a column of {row.sheet}; the columns are {listing(spec.names)}",
+                    f"{column!r} is not a column of {row.sheet}; the columns are "
+                    f"{listing(spec.names)}",
                 )
         return
     known = _row_keys(ctx, row.sheet) | added
@@ -976,7 +1021,8 @@ def scenarios(ctx: Context) -> Iterator[Problem]:
             options = [s for s in SHEETS if s != "Scenarios"]
             yield At("Scenarios", row).error(
                 "sheet",
-                f"{row.sheet!r} is not a sheet a scenario can change{suggest(row.sheet, options)}; use one of {listing(word='or', items=options)}",
+                f"{row.sheet!r} is not a sheet a scenario can change{suggest(row.sheet, options)}; "
+                f"use one of {listing(word='or', items=options)}",
             )
             continue
         if row.action not in SCENARIO_ACTIONS:

@@ -1,7 +1,8 @@
 """Write a ProblemData as an input workbook, in exactly the form of the workbook contract.
 
 ``SHEETS`` is the layout of the contract (sheet name -> column names, in order), taken from
-``scheduler.workbook.contract``; the blank template and the tests reuse it. Values are written the way a coordinator would type them:
+``scheduler.workbook.contract``; the blank template and the tests reuse it. Values are written the
+way a coordinator would type them:
 times as ``HH:MM`` text, dates as Excel dates, lists comma-separated, flags as ``yes``/``no``,
 missing values as blank cells. Text is always stored as text (a name starting with ``=`` never
 becomes a formula) and the file is saved atomically.

@@ -202,7 +202,8 @@ def check_sessions(data: ProblemData, solution: Solution) -> list[str]:
             c.internet_sessions,
         ):
             out.append(
-                f"{gid}: {count[gid]} sessions ({online[gid]} online), course needs {c.sessions_per_week} ({c.internet_sessions})"
+                f"{gid}: {count[gid]} sessions ({online[gid]} online), course needs "
+                f"{c.sessions_per_week} ({c.internet_sessions})"
             )
     cap = data.settings.max_groups_moving
     if cap is not None:

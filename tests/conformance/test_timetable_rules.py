@@ -420,7 +420,7 @@ def test_max_groups_moving_caps_the_sessions_starting_in_one_period():
     caught(data, both, "escorts")
 
 
-# --- Locks -----------------------------------------------------------------------------------------
+# --- Locks --------------------------------------------------------------------------------------
 def test_a_session_lock_keeps_the_session_and_blank_cells_leave_that_part_free():
     data = tiny_term(
         rooms=(Room("C1", "Class 1", "classroom", 10), Room("C2", "Class 2", "classroom", 10)),

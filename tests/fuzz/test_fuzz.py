@@ -237,7 +237,7 @@ def test_fuzz_sample_cells_validate(small_corpus, tmp_path):
         check_case(case, tmp_path, ("validate",))
 
 
-# --- generated workbooks ----------------------------------------------------------------------------
+# --- generated workbooks ------------------------------------------------------------------------
 
 
 def _base_sheets() -> dict[str, list[list]]:

@@ -2,7 +2,8 @@
 
 Each instance is solved at 5 s deterministic time, 1 worker, seed 1 (decisions.md), through the
 same pipeline as ``scheduler solve``, with the wall-clock safety cap lifted so that a busy machine
-cannot cut the search short; the contract's Sessions columns (exports.md: ``group`` .. ``internet``) of
+cannot cut the search short; the contract's Sessions columns (exports.md: ``group`` .. ``internet``)
+of
 the written timetable are hashed. Columns added after those do not change the digest, so only a
 change of the timetable itself does.
 

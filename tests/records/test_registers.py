@@ -111,8 +111,9 @@ def test_hidden_sheet_holds_the_plan_without_names(registers, tiny_timetable):
     } <= kinds
     closed = [s for s in plan.sessions if s.cause]
     assert [(s.group, s.date.isoformat(), s.cause) for s in closed] == [
-        ("MO-ar-1", "2027-01-26", "closed: lockdown"), ("NT2-1.1-1", "2027-01-20", "closed: holiday"),
-    ]  # fmt: skip
+        ("MO-ar-1", "2027-01-26", "closed: lockdown"),
+        ("NT2-1.1-1", "2027-01-20", "closed: holiday"),
+    ]
     assert {g.group: g.total_hours for g in plan.groups} == {"NT2-1.1-1": 12, "MO-ar-1": 6}
 
 

@@ -1,6 +1,7 @@
 """Same term, seed and workers give the same timetable.
 
-When the guarantee holds (see ``scheduler.search.solve``): ``reproducible=True`` (the library's default), the same
+When the guarantee holds (see ``scheduler.search.solve``): ``reproducible=True`` (the library's
+default), the same
 ProblemData, seed and number of workers, the same OR-Tools version and platform, and a search
 stopped by CP-SAT's deterministic time limit rather than by the wall-clock cap (a few times the
 limit, reported as ``stats["stopped_by_wall_clock"] == 1``). With one worker the single search

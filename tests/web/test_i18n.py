@@ -40,7 +40,8 @@ def test_every_string_exists_in_every_language(lang):
     keys = set(i18n.STRINGS[lang])
     for other, table in i18n.STRINGS.items():
         assert keys == set(table), (
-            f"only in {lang}: {sorted(keys - set(table))}; only in {other}: {sorted(set(table) - keys)}"
+            f"only in {lang}: {sorted(keys - set(table))}; only in {other}: "
+            f"{sorted(set(table) - keys)}"
         )
 
 

@@ -35,7 +35,8 @@ MEAL = (RegimeBlock("RA", "all", 720, 780, "meal"), RegimeBlock("RB", "all", 720
 
 
 def term(**fields) -> ProblemData:
-    """The tiny term of tests.helpers.terms, valid as it stands (its regimes exist), with two rooms and
+    """The tiny term of tests.helpers.terms, valid as it stands (its regimes exist), with two rooms
+    and
     internet windows on Tuesday and Thursday."""
     values: dict = {
         "regimes": MEAL,
