@@ -71,6 +71,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOWNLOADS: dict[str, tuple[str, str, str, str]] = {
     "timetable": (work.TIMETABLE, "solve", "timetable.xlsx", XLSX),
     "calendars": (work.CALENDARS, "solve", "calendars.zip", "application/zip"),
+    "registers": (work.REGISTERS, "solve", "registers.xlsx", XLSX),
     "comparison": (
         f"{work.COMPARISON_DIR}/{work.COMPARISON}",
         "compare",

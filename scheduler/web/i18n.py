@@ -112,6 +112,8 @@ NL: dict[str, str] = {
     "downloads": "Downloaden",
     "download_timetable": "Lesrooster (Excel)",
     "download_calendars": "Agenda's van het personeel (zip met .ics)",
+    "download_registers": "Aanwezigheidsregisters, eerste vier weken (Excel)",
+    "registers_failed": "De registers konden niet gemaakt worden: {error}",
     "download_comparison": "Vergelijking (Excel)",
     "download_comparison_zip": "Vergelijking met alle roosters (zip)",
     "print_hint": "Open het lesrooster in Excel en druk het tabblad Sections af: één pagina per "
@@ -231,6 +233,8 @@ EN: dict[str, str] = {
     "downloads": "Downloads",
     "download_timetable": "Timetable (Excel)",
     "download_calendars": "Staff calendars (zip of .ics files)",
+    "download_registers": "Attendance registers, first four weeks (Excel)",
+    "registers_failed": "The registers could not be made: {error}",
     "download_comparison": "Comparison (Excel)",
     "download_comparison_zip": "Comparison with every timetable (zip)",
     "print_hint": "Open the timetable in Excel and print its Sections sheet: one page per wing, "
@@ -355,6 +359,8 @@ FR: dict[str, str] = {
     "downloads": "Téléchargements",
     "download_timetable": "Horaire (Excel)",
     "download_calendars": "Agendas du personnel (zip de fichiers .ics)",
+    "download_registers": "Registres de présence, quatre premières semaines (Excel)",
+    "registers_failed": "Les registres n'ont pas pu être faits : {error}",
     "download_comparison": "Comparaison (Excel)",
     "download_comparison_zip": "Comparaison avec tous les horaires (zip)",
     "print_hint": "Ouvrez l'horaire dans Excel et imprimez sa feuille Sections : une page par "

@@ -260,6 +260,10 @@ class JobManager:
                 with self.lock:
                     task.progress.update(payload)
                     self._bump(job)
+            elif time.monotonic() > deadline:
+                # The answer came, but only after the limit: it overran all the same (a fast
+                # machine must not make a limit look kept that a slow one would not).
+                outcome = ("timeout", None)
             else:
                 outcome = (kind, payload)
         if outcome is not None and outcome[0] != "timeout":

@@ -24,6 +24,7 @@ from scheduler.errors import Problem, SchedulerError, UnreadableFileError, Workb
 WORKBOOK = "term.xlsx"
 TIMETABLE = "timetable.xlsx"
 CALENDARS = "calendars.zip"
+REGISTERS = "registers.xlsx"
 COMPARISON_DIR = "compare"
 COMPARISON = "comparison.xlsx"
 COMPARISON_ZIP = "comparison.zip"
@@ -174,6 +175,10 @@ def solve(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any
         out["calendars"] = _calendars(folder)
     except SchedulerError as exc:  # the timetable stands on its own; say why no calendars
         out["calendars"], out["calendars_error"] = 0, str(exc)
+    try:
+        out["registers"] = _registers(folder)
+    except SchedulerError as exc:  # likewise for the attendance registers
+        out["registers"], out["registers_error"] = 0, str(exc)
     return out
 
 
@@ -202,6 +207,17 @@ def _calendars(folder: Path) -> int:
     if written:
         zip_files(written, folder / CALENDARS, folder / "calendars")
     return len(written)
+
+
+def _registers(folder: Path) -> int:
+    """The attendance registers of the first four weeks of the term (``scheduler
+    registers`` with its defaults), from the written timetable; the number of groups."""
+    from scheduler.records.registers import write_registers
+    from scheduler.records.timetable import read_plan
+
+    plan = read_plan(folder / TIMETABLE)
+    write_registers(plan, folder / REGISTERS)
+    return len(plan.groups)
 
 
 def zip_files(files: list[Path], target: Path, base: Path) -> Path:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
 from scheduler.web import jobs
@@ -364,6 +365,13 @@ def test_solve_verify_and_download(client, tmp_path):
     assert calendars.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(calendars.content)).namelist()
     assert names and all(n.endswith(".ics") for n in names)
+    registers = client.get(f"/job/{job}/download/registers")
+    assert registers.status_code == 200
+    assert 'filename="small-term-registers.xlsx"' in registers.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(registers.content))
+    groups = load_workbook(timetable, read_only=True)["Groups"].iter_rows(min_row=2)
+    ids = {row[0].value for row in groups if row[0].value}
+    assert "_register" in book.sheetnames and ids & set(book.sheetnames)
 
 
 @pytest.mark.slow
