@@ -53,6 +53,8 @@ class Settings:
     intake_periods: int = 1
     intake_weeks: int = 2
     language: str = "nl"  # of every human-facing text (scheduler.i18n); codes stay English
+    # Share of a course's total_hours attended that counts as completed (records.md).
+    completion_share: float = 0.8
 
 
 @dataclass(frozen=True)

@@ -230,6 +230,7 @@ RANGES: dict[tuple[str, str], Range] = {
     ("Settings", "max_groups_moving"): Range(1, MANY, "4"),
     ("Settings", "intake_periods"): Range(1, 12, "1"),
     ("Settings", "intake_weeks"): Range(1, 53, "2"),
+    ("Settings", "completion_share"): Range(0, 1, "0.8", whole=False, above_low=True),
     # Rooms
     ("Rooms", "seats"): Range(1, MANY, "12"),
     ("Rooms", "internet_seats"): Range(0, MANY, "8"),

@@ -877,7 +877,7 @@ def _term(book: _Book, wb: Workbook) -> None:
         ("intake_weeks", s.intake_weeks), ("intake_periods", s.intake_periods),
         ("time_zone", "Europe/Brussels"), ("valid_from", book.valid_from),
         ("generator", GENERATOR), ("language", getattr(s, "language", "nl")),
-        ("completion_share", getattr(s, "completion_share", 0.8)),
+        ("completion_share", s.completion_share),
         ("digest", _digest(wb)),
     ]  # fmt: skip
     _column_block(ws, 1, facts)

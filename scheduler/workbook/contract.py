@@ -311,6 +311,7 @@ SETTINGS_KINDS: dict[str, Kind] = {
     "seed": INT,
     "intake_periods": INT,
     "intake_weeks": INT,
+    "completion_share": FLOAT,
     "language": vocabulary(
         ("nl", "fr", "en"),
         N_("a language of the messages"),

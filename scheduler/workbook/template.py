@@ -198,6 +198,10 @@ SETTINGS_HELP: dict[str, tuple[str, str]] = {
     "intake_periods": (N_("length of one intake interview, in periods"), "1"),
     "intake_weeks": (N_("a learner's intake falls in this many weeks from their arrival"), "2"),
     "language": (N_("language of messages, template and timetable: nl, fr or en"), "nl"),
+    "completion_share": (
+        N_("share of a course's total_hours a learner must attend to complete it"),
+        "0.8",
+    ),
 }
 
 WEIGHTS_HELP: dict[str, str] = {

@@ -135,6 +135,7 @@ def settings_rows(settings: Settings) -> list[tuple[str, Any]]:
         "intake_periods": settings.intake_periods,
         "intake_weeks": settings.intake_weeks,
         "language": settings.language,
+        "completion_share": excel_number(settings.completion_share),
     }
     return [(key, values[key]) for key in SETTINGS_KEYS]
 

@@ -253,3 +253,46 @@ def test_command_line_flags_override_settings(tmp_path, monkeypatch):
     assert "up to 1 s" in result.output
     params = seen["params"]
     assert (params.time_limit, params.seed, seen["settings"]) == (1.0, 7, (10.0, 0))
+
+
+def _without_settings(sheets, *keys: str):
+    sheets["Settings"] = [r for r in sheets["Settings"] if r[0] not in keys]
+    return sheets
+
+
+def test_settings_language_and_completion_share_keys_added_2026_12_01(tmp_path):
+    """Settings `language` (nl, fr, en; default nl) and `completion_share` (default 0.8)."""
+    sheets = _without_settings(base_sheets(), "language", "completion_share")
+    s = read(tmp_path, sheets)[0].settings
+    assert (s.language, s.completion_share) == ("nl", 0.8)
+    append_row(sheets, "Settings", ["language", "fr"])
+    append_row(sheets, "Settings", ["completion_share", "0,7"])
+    s = read(tmp_path, sheets)[0].settings
+    assert (s.language, s.completion_share) == ("fr", 0.7)
+    for key, bad in (("language", "de"), ("completion_share", 1.5), ("completion_share", 0)):
+        broken = _without_settings(base_sheets(), "language", "completion_share")
+        append_row(broken, "Settings", [key, bad])
+        problem = the_error(tmp_path, broken)
+        assert problem.sheet == "Settings" and problem.row is not None, problem
+
+
+def test_weights_keys_added_2026_12_01_have_their_defaults(tmp_path):
+    """Weights `fairness` (0) and the re-plan costs `moved_*` (replan.md) with their defaults;
+    a value with more than one decimal place is refused (weights are scaled x10)."""
+    assert {k: DEFAULT_WEIGHTS[k] for k in DEFAULT_WEIGHTS if k.startswith("moved_")} == {
+        "moved_session": 200,
+        "moved_room": 50,
+        "moved_staff": 100,
+        "moved_learner": 80,
+        "moved_intake": 30,
+        "moved_internet": 10,
+    }
+    assert DEFAULT_WEIGHTS["fairness"] == 0
+    sheets = base_sheets()
+    append_row(sheets, "Weights", ["moved_room", 60])
+    append_row(sheets, "Weights", ["fairness", 12.5])
+    weights = read(tmp_path, sheets)[0].weights
+    assert (weights["moved_room"], weights["fairness"]) == (60, 12.5)
+    broken = base_sheets()
+    append_row(broken, "Weights", ["moved_staff", 1.25])
+    assert the_error(tmp_path, broken).sheet == "Weights"
