@@ -12,6 +12,14 @@ from __future__ import annotations
 DEFAULT_LANGUAGE = "nl"
 
 NL: dict[str, str] = {
+    "count_kept": "Plaatsen behouden in hun groep",
+    "count_moved": "Plaatsen naar een andere groep",
+    "count_joined": "Nieuwe plaatsen",
+    "count_left": "Plaatsen vrijgekomen (vertrokken)",
+    "count_sessions_kept": "Lessen behouden",
+    "count_sessions_moved": "Lessen verplaatst of gewijzigd",
+    "count_new_groups": "Nieuwe groepen",
+    "count_groups_closed": "Groepen gesloten",
     "replan_task_title": "Het herplande rooster",
     "replan_title": "Opnieuw plannen",
     "replan_intro": "Upload het lesrooster dat nu gebruikt wordt en kies vanaf welke datum het "
@@ -157,6 +165,14 @@ NL: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "count_kept": "Places kept in their group",
+    "count_moved": "Places moved to another group",
+    "count_joined": "Places joined",
+    "count_left": "Places left",
+    "count_sessions_kept": "Sessions kept",
+    "count_sessions_moved": "Sessions moved or changed",
+    "count_new_groups": "New groups",
+    "count_groups_closed": "Groups closed",
     "replan_task_title": "The re-planned timetable",
     "replan_title": "Re-plan",
     "replan_intro": "Upload the timetable in use and choose the date the new timetable starts. "
@@ -299,6 +315,14 @@ EN: dict[str, str] = {
 }
 
 FR: dict[str, str] = {
+    "count_kept": "Places gardées dans leur groupe",
+    "count_moved": "Places déplacées vers un autre groupe",
+    "count_joined": "Places rejointes",
+    "count_left": "Places quittées",
+    "count_sessions_kept": "Cours gardés",
+    "count_sessions_moved": "Cours déplacés ou modifiés",
+    "count_new_groups": "Nouveaux groupes",
+    "count_groups_closed": "Groupes fermés",
     "replan_task_title": "L'horaire replanifié",
     "replan_title": "Replanifier",
     "replan_intro": "Envoyez l'horaire en vigueur et choisissez la date à partir de laquelle le "

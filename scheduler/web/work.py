@@ -31,6 +31,18 @@ COMPARISON_ZIP = "comparison.zip"
 CURRENT = "current.xlsx"  # the timetable in use, uploaded for a re-plan
 REPLANNED = "replan.xlsx"  # the re-planned timetable
 CHANGES_SHOWN = 200  # rows of the Changes sheet shown on the page
+# The re-plan's counts (scheduler.replan.changes, English) -> the page's string keys; a label
+# not listed here is shown as it is.
+COUNT_KEYS = {
+    "places kept in their group": "count_kept",
+    "places moved to another group": "count_moved",
+    "places joined": "count_joined",
+    "places left": "count_left",
+    "sessions kept": "count_sessions_kept",
+    "sessions moved or changed": "count_sessions_moved",
+    "new groups": "count_new_groups",
+    "groups closed": "count_groups_closed",
+}
 TERM_LABEL = "term"  # the comparison's label for the one workbook (file names inside the zip)
 
 Report = Callable[[dict[str, Any]], None]
@@ -359,7 +371,7 @@ def replan(folder: Path, params: dict[str, Any], report: Report) -> dict[str, An
         "outcome": "replanned",
         "changes": changes[:CHANGES_SHOWN],
         "changes_total": len(changes),
-        "counts": [[label, n] for label, n in done.revision.counts],
+        "counts": [[label, COUNT_KEYS.get(label), n] for label, n in done.revision.counts],
     }
 
 

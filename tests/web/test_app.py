@@ -637,7 +637,7 @@ def test_replan_shows_the_changes_and_offers_a_verified_timetable(client, tmp_pa
     assert task.result["outcome"] == "replanned", task.result
     html = client.get(f"/job/{job}?lang=en").text
     assert 'id="changes"' in html and '<th scope="col">Why</th>' in html
-    assert 'id="replan-counts"' in html
+    assert 'id="replan-counts"' in html and "Places kept in their group" in html
     assert len(task.result["changes"]) <= 200
     response = client.get(f"/job/{job}/download/replan")
     assert response.status_code == 200
