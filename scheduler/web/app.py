@@ -79,6 +79,7 @@ DOWNLOADS: dict[str, tuple[str, str, str, str]] = {
         XLSX,
     ),
     "comparison-zip": (work.COMPARISON_ZIP, "compare", "scenarios.zip", "application/zip"),
+    "replan": (work.REPLANNED, "replan", "replan-{date}-timetable.xlsx", XLSX),
 }
 
 
@@ -391,8 +392,55 @@ class Pages:
             return self._form_error(request, job, "busy")
         return RedirectResponse(f"/job/{job.id}", status_code=303)
 
-    def _form_error(self, request: Request, job: Job, key: str) -> Response:
-        return self.render(request, "job.html", status=400, **self._job_context(job, key))
+    async def replan(self, request: Request) -> Response:
+        """Stream the timetable in use into the job's folder (fixed name, the workbook's size
+        limit), then queue its re-plan from the form's date."""
+        job = self.job_or_404(request)
+        if isinstance(job, Response):
+            return job
+        if (job.check.result or {}).get("facts") is None:
+            return RedirectResponse(f"/job/{job.id}", status_code=303)
+        if job.busy:
+            return self._form_error(request, job, "busy")
+        limit = self.config.max_upload_bytes
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit + ENVELOPE_BYTES:
+            return self._form_error(request, job, "too_large", 413)
+        fields: dict[str, str] = {}
+        try:
+            name, _ = await receive_workbook(
+                request.stream(),
+                request.headers.get("content-type"),
+                job.folder / work.CURRENT,
+                limit,
+                field="timetable",
+                fields=fields,
+            )
+        except UploadTooLarge:
+            return self._form_error(request, job, "too_large", 413)
+        except (UploadMalformed, ClientDisconnect):
+            return self._form_error(request, job, "no_timetable_file")
+        day = _date(fields.get("date"))
+        if day is None:
+            return self._form_error(request, job, "bad_date")
+        limit_s = _time_limit(fields.get("time_limit"))
+        if limit_s is None:
+            return self._form_error(request, job, "bad_time_limit")
+        params = {
+            "date": day,
+            "allow_moves": bool(fields.get("allow_moves")),
+            "time_limit": limit_s,
+            "current_name": name,
+        }
+        if self.manager.submit(job, "replan", params) is None:
+            return self._form_error(request, job, "busy")
+        return RedirectResponse(f"/job/{job.id}", status_code=303)
+
+    def _form_error(self, request: Request, job: Job, key: str, status: int = 400) -> Response:
+        response = self.render(request, "job.html", status=status, **self._job_context(job, key))
+        if status == 413:
+            response.headers["connection"] = "close"  # the rest of the body is not read
+        return response
 
     async def cancel(self, request: Request) -> Response:
         job = self.job_or_404(request)
@@ -412,6 +460,8 @@ class Pages:
         if what not in self._available(job):
             return self.render(request, "missing.html", status=404)
         file, _, suffix, media = DOWNLOADS[what]
+        if job.task is not None:
+            suffix = suffix.replace("{date}", str(job.task.params.get("date", "")))
         return FileResponse(
             job.folder / file,
             media_type=media,
@@ -461,6 +511,16 @@ def _time_limit(value: Any) -> float | None:
     return seconds if low <= seconds <= high else None
 
 
+def _date(value: Any) -> str | None:
+    """The form's date as YYYY-MM-DD, or None when it is not a date."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(value or "").strip()).isoformat()
+    except ValueError:
+        return None
+
+
 def _stem(name: str) -> str:
     """A download's name from the uploaded file's name: ASCII letters, digits, ``-._``."""
     stem = name.rsplit(".", 1)[0] if "." in name else name
@@ -499,6 +559,7 @@ def create_app(config: Config, manager: JobManager | None = None) -> Starlette:
         Route("/job/{job_id}/events", pages.events),
         Route("/job/{job_id}/solve", pages.solve, methods=["POST"]),
         Route("/job/{job_id}/compare", pages.compare, methods=["POST"]),
+        Route("/job/{job_id}/replan", pages.replan, methods=["POST"]),
         Route("/job/{job_id}/cancel", pages.cancel, methods=["POST"]),
         Route("/job/{job_id}/download/{what}", pages.download),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

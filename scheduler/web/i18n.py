@@ -12,6 +12,37 @@ from __future__ import annotations
 DEFAULT_LANGUAGE = "nl"
 
 NL: dict[str, str] = {
+    "count_kept": "Plaatsen behouden in hun groep",
+    "count_moved": "Plaatsen naar een andere groep",
+    "count_joined": "Nieuwe plaatsen",
+    "count_left": "Plaatsen vrijgekomen (vertrokken)",
+    "count_sessions_kept": "Lessen behouden",
+    "count_sessions_moved": "Lessen verplaatst of gewijzigd",
+    "count_new_groups": "Nieuwe groepen",
+    "count_groups_closed": "Groepen gesloten",
+    "replan_task_title": "Het herplande rooster",
+    "replan_title": "Opnieuw plannen",
+    "replan_intro": "Upload het lesrooster dat nu gebruikt wordt en kies vanaf welke datum het "
+    "nieuwe rooster geldt. Wie al in een groep zit, houdt zijn plaats; nieuwkomers krijgen vrije "
+    "plaatsen.",
+    "replan_date": "Eerste dag van het nieuwe rooster",
+    "replan_allow_moves": "Groepen en lessen mogen verschuiven als dat meer cursisten een plaats "
+    "geeft",
+    "replan_file": "Het huidige lesrooster (.xlsx)",
+    "replan_button": "Opnieuw plannen",
+    "replan_changes": "Wijzigingen ({n})",
+    "replan_changes_first": "De eerste {n} worden getoond; het gedownloade rooster heeft ze "
+    "allemaal (tabblad Changes).",
+    "replan_refused": "Niet opnieuw gepland: {error}",
+    "change_kind": "Soort",
+    "change_who": "Wie",
+    "change_group": "Groep",
+    "change_before": "Voor",
+    "change_after": "Na",
+    "change_why": "Waarom",
+    "download_replan": "Herpland lesrooster (Excel)",
+    "no_timetable_file": "Kies eerst het huidige lesrooster (.xlsx).",
+    "bad_date": "Kies een geldige datum.",
     "app_title": "Lesrooster voor gevangenisonderwijs",
     "language": "Taal",
     "intro": "Sleep het werkboek van een trimester hierheen (of kies het). Het programma "
@@ -134,6 +165,35 @@ NL: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "count_kept": "Places kept in their group",
+    "count_moved": "Places moved to another group",
+    "count_joined": "Places joined",
+    "count_left": "Places left",
+    "count_sessions_kept": "Sessions kept",
+    "count_sessions_moved": "Sessions moved or changed",
+    "count_new_groups": "New groups",
+    "count_groups_closed": "Groups closed",
+    "replan_task_title": "The re-planned timetable",
+    "replan_title": "Re-plan",
+    "replan_intro": "Upload the timetable in use and choose the date the new timetable starts. "
+    "Learners already in a group keep their place; new arrivals take free seats.",
+    "replan_date": "First day of the new timetable",
+    "replan_allow_moves": "Groups and sessions may move when that places more learners",
+    "replan_file": "The timetable in use (.xlsx)",
+    "replan_button": "Re-plan",
+    "replan_changes": "Changes ({n})",
+    "replan_changes_first": "The first {n} are shown; the downloaded timetable has them all "
+    "(Changes sheet).",
+    "replan_refused": "Not re-planned: {error}",
+    "change_kind": "Kind",
+    "change_who": "Who",
+    "change_group": "Group",
+    "change_before": "Before",
+    "change_after": "After",
+    "change_why": "Why",
+    "download_replan": "Re-planned timetable (Excel)",
+    "no_timetable_file": "Choose the timetable in use (.xlsx) first.",
+    "bad_date": "Choose a valid date.",
     "app_title": "Timetables for prison education",
     "language": "Language",
     "intro": "Drop a term workbook here (or choose it). The program checks it, forms the groups "
@@ -255,6 +315,36 @@ EN: dict[str, str] = {
 }
 
 FR: dict[str, str] = {
+    "count_kept": "Places gardées dans leur groupe",
+    "count_moved": "Places déplacées vers un autre groupe",
+    "count_joined": "Places rejointes",
+    "count_left": "Places quittées",
+    "count_sessions_kept": "Cours gardés",
+    "count_sessions_moved": "Cours déplacés ou modifiés",
+    "count_new_groups": "Nouveaux groupes",
+    "count_groups_closed": "Groupes fermés",
+    "replan_task_title": "L'horaire replanifié",
+    "replan_title": "Replanifier",
+    "replan_intro": "Envoyez l'horaire en vigueur et choisissez la date à partir de laquelle le "
+    "nouvel horaire s'applique. Les apprenants déjà dans un groupe gardent leur place ; les "
+    "nouveaux prennent les places libres.",
+    "replan_date": "Premier jour du nouvel horaire",
+    "replan_allow_moves": "Les groupes et les cours peuvent bouger si cela place plus d'apprenants",
+    "replan_file": "L'horaire en vigueur (.xlsx)",
+    "replan_button": "Replanifier",
+    "replan_changes": "Changements ({n})",
+    "replan_changes_first": "Les {n} premiers sont affichés ; l'horaire téléchargé les contient "
+    "tous (onglet Changes).",
+    "replan_refused": "Pas de replanification : {error}",
+    "change_kind": "Type",
+    "change_who": "Qui",
+    "change_group": "Groupe",
+    "change_before": "Avant",
+    "change_after": "Après",
+    "change_why": "Pourquoi",
+    "download_replan": "Horaire replanifié (Excel)",
+    "no_timetable_file": "Choisissez d'abord l'horaire en vigueur (.xlsx).",
+    "bad_date": "Choisissez une date valide.",
     "app_title": "Horaires pour l'enseignement en prison",
     "language": "Langue",
     "intro": "Déposez ici le classeur d'un trimestre (ou choisissez-le). Le programme le "

@@ -231,6 +231,7 @@ class JobManager:
         names = {
             "solve": (work.TIMETABLE, work.CALENDARS, "calendars"),
             "compare": (work.COMPARISON_ZIP, work.COMPARISON_DIR),
+            "replan": (work.REPLANNED,),
         }.get(task.kind, ())
         for name in names:
             path = job.folder / name

@@ -54,6 +54,8 @@ class _State:
     filename: str | None = None
     file_bytes: int = 0
     found: bool = False
+    field: str = FIELD
+    fields: dict[str, str] | None = None  # small text fields, when the caller wants them
 
 
 def display_name(raw: str | None) -> str:
@@ -89,15 +91,18 @@ def _callbacks(state: _State) -> Any:  # python-multipart's MultipartCallbacks (
         state.part.name = options.get(b"name", b"").decode("utf-8", "replace")
         filename = options.get(b"filename")
         state.part.filename = None if filename is None else filename.decode("utf-8", "replace")
-        if state.part.name == FIELD and state.part.filename is not None:
+        if state.part.name == state.field and state.part.filename is not None:
             state.found = True
             state.filename = state.part.filename
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
         part = state.part
-        if part is not None and part.name == FIELD and part.filename is not None:
+        if part is not None and part.name == state.field and part.filename is not None:
             state.out.write(data[start:end])
             state.file_bytes += end - start
+        elif part is not None and part.filename is None and state.fields is not None:
+            text = state.fields.get(part.name, "") + data[start:end].decode("utf-8", "replace")
+            state.fields[part.name] = text[:MAX_NAME]
 
     return {
         "on_part_begin": on_part_begin,
@@ -119,18 +124,25 @@ def boundary_of(content_type: str | None) -> bytes:
 
 
 async def receive_workbook(
-    chunks: AsyncIterator[bytes], content_type: str | None, target: Path, limit: int
+    chunks: AsyncIterator[bytes],
+    content_type: str | None,
+    target: Path,
+    limit: int,
+    field: str = FIELD,
+    fields: dict[str, str] | None = None,
 ) -> tuple[str, int]:
     """Write the ``workbook`` field of a streaming multipart body to ``target``.
 
     Returns (display name, file size). Raises UploadTooLarge as soon as the body passes
     ``limit`` plus a small envelope for the form itself (the rest is never read), and
     UploadMalformed when the body has no file in the ``workbook`` field or no file was chosen.
+    ``field`` names another file field; ``fields``, when given, receives the form's short text
+    fields (at most MAX_NAME characters each), which never touch the file system.
     """
     parser_boundary = boundary_of(content_type)
     seen = 0
     with target.open("wb") as out:
-        state = _State(out)
+        state = _State(out, field=field, fields=fields)
         parser = MultipartParser(parser_boundary, _callbacks(state))
         async for chunk in chunks:
             seen += len(chunk)

@@ -28,6 +28,21 @@ REGISTERS = "registers.xlsx"
 COMPARISON_DIR = "compare"
 COMPARISON = "comparison.xlsx"
 COMPARISON_ZIP = "comparison.zip"
+CURRENT = "current.xlsx"  # the timetable in use, uploaded for a re-plan
+REPLANNED = "replan.xlsx"  # the re-planned timetable
+CHANGES_SHOWN = 200  # rows of the Changes sheet shown on the page
+# The re-plan's counts (scheduler.replan.changes, English) -> the page's string keys; a label
+# not listed here is shown as it is.
+COUNT_KEYS = {
+    "places kept in their group": "count_kept",
+    "places moved to another group": "count_moved",
+    "places joined": "count_joined",
+    "places left": "count_left",
+    "sessions kept": "count_sessions_kept",
+    "sessions moved or changed": "count_sessions_moved",
+    "new groups": "count_new_groups",
+    "groups closed": "count_groups_closed",
+}
 TERM_LABEL = "term"  # the comparison's label for the one workbook (file names inside the zip)
 
 Report = Callable[[dict[str, Any]], None]
@@ -305,10 +320,66 @@ def _summary_rows(outcomes) -> list[dict[str, Any]]:
     ]
 
 
+# ---------------------------------------------------------------------------------------------
+# replan
+# ---------------------------------------------------------------------------------------------
+
+
+def replan(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any]:
+    """Re-plan the uploaded timetable in use from ``params["date"]``, as ``scheduler replan``
+    does (the same library call, verified, written with its Changes sheet). A timetable that
+    cannot be read, one of another term or a date it cannot start on is one sentence."""
+    import datetime as dt
+
+    from scheduler.pipeline import write
+    from scheduler.replan.run import replan as run_replan
+    from scheduler.report.read import read_timetable, same_term
+    from scheduler.workbook.validate import read_workbook
+
+    data = read_workbook(folder / WORKBOOK)
+    shown = str(params.get("current_name") or CURRENT)
+    try:
+        timetable = read_timetable(folder / CURRENT)
+        same_term(timetable, data)
+        done = run_replan(
+            data,
+            timetable,
+            dt.date.fromisoformat(params["date"]),
+            bool(params.get("allow_moves")),
+            params["time_limit"],
+            0,
+            params["workers"],
+        )
+    except WorkbookError as exc:
+        first = exc.problems[0].message if exc.problems else str(exc)
+        return {"outcome": "refused", "message": f"{shown}: {first}"}
+    except (SchedulerError, MemoryError) as exc:
+        text = str(exc).replace(str(folder / CURRENT), shown).replace(CURRENT, shown)
+        return {"outcome": "refused", "message": text or type(exc).__name__}
+    if done.verified is None or done.revision is None:
+        return {
+            "outcome": "infeasible" if done.status == "infeasible" else "none",
+            "status": done.status,
+            "conflicts": list(done.conflicts),
+        }
+    if done.verified.violations:
+        details = [f"{c.rule}: {d}" for c in done.verified.checks for d in c.details]
+        return {"outcome": "verify_failed", "details": details[:50]}
+    write(done.verified, folder / REPLANNED, revision=done.revision)
+    changes = [list(row) for row in done.revision.changes]
+    return {
+        "outcome": "replanned",
+        "changes": changes[:CHANGES_SHOWN],
+        "changes_total": len(changes),
+        "counts": [[label, COUNT_KEYS.get(label), n] for label, n in done.revision.counts],
+    }
+
+
 ENTRY_POINTS: dict[str, Callable[[Path, dict[str, Any], Report], dict[str, Any]]] = {
     "check": check,
     "solve": solve,
     "compare": compare,
+    "replan": replan,
 }
 
 __all__ = ["ENTRY_POINTS", "run"]

@@ -605,3 +605,78 @@ def test_cancelling_a_queued_solve_moves_the_next_one_up(client):
     assert state["task"]["position"] == 1 and state["version"] > version  # its page hears it
     client.post(f"/job/{first}/cancel")
     wait(client, third)
+
+
+def _solved_small(client: TestClient) -> tuple[str, bytes]:
+    """A job of instances/small.xlsx solved for 2 s, and its downloaded timetable."""
+    job = upload(client, SMALL.read_bytes(), "small term.xlsx")
+    wait(client, job)
+    assert client.post(f"/job/{job}/solve", data={"time_limit": "2"}).status_code == 303
+    wait(client, job)
+    response = client.get(f"/job/{job}/download/timetable")
+    assert response.status_code == 200
+    return job, response.content
+
+
+def replan(client: TestClient, job: str, timetable: bytes, date: str, limit: str = "5"):
+    return client.post(
+        f"/job/{job}/replan",
+        data={"date": date, "time_limit": limit},
+        files={"timetable": ("in use.xlsx", timetable)},
+    )
+
+
+@pytest.mark.slow
+def test_replan_shows_the_changes_and_offers_a_verified_timetable(client, tmp_path):
+    job, timetable = _solved_small(client)
+    assert "replan-form" in client.get(f"/job/{job}?lang=en").text
+    assert replan(client, job, timetable, "2027-02-15").status_code == 303
+    wait(client, job)
+    task = client.manager.get(job).task  # type: ignore[attr-defined]
+    assert task.kind == "replan" and task.state == "done", task.error
+    assert task.result["outcome"] == "replanned", task.result
+    html = client.get(f"/job/{job}?lang=en").text
+    assert 'id="changes"' in html and '<th scope="col">Why</th>' in html
+    assert 'id="replan-counts"' in html and "Places kept in their group" in html
+    assert len(task.result["changes"]) <= 200
+    response = client.get(f"/job/{job}/download/replan")
+    assert response.status_code == 200
+    disposition = response.headers["content-disposition"]
+    assert 'filename="small-term-replan-2027-02-15-timetable.xlsx"' in disposition
+    replanned = tmp_path / "replanned.xlsx"
+    replanned.write_bytes(response.content)
+    assert "Changes" in load_workbook(replanned, read_only=True).sheetnames
+    assert violations(SMALL, replanned) == 0
+    # The file name from the browser never reaches the disk: only fixed names are there.
+    folder = client.manager.get(job).folder  # type: ignore[attr-defined]
+    assert not any("in use" in p.name for p in folder.iterdir())
+
+
+@pytest.mark.slow
+def test_replan_refuses_another_terms_timetable_and_a_date_outside_the_term(client):
+    _, timetable = _solved_small(client)
+    other = upload(client, MEDIUM.read_bytes(), "medium.xlsx")
+    wait(client, other)
+    assert replan(client, other, timetable, "2027-02-15").status_code == 303
+    wait(client, other)
+    html = client.get(f"/job/{other}?lang=en").text
+    assert "Not re-planned: in use.xlsx is a timetable of" in html
+    assert "give the timetable written for this term" in html
+    job = upload(client, SMALL.read_bytes(), "small.xlsx")
+    wait(client, job)
+    assert replan(client, job, timetable, "2027-06-01").status_code == 303
+    wait(client, job)
+    html = client.get(f"/job/{job}?lang=en").text
+    assert "Not re-planned:" in html and "outside the term" in html
+    assert client.get(f"/job/{job}/download/replan").status_code == 404
+
+
+def test_replan_needs_a_file_and_a_date(client):
+    job = upload(client, SMALL.read_bytes(), "small.xlsx")
+    wait(client, job)
+    no_file = client.post(f"/job/{job}/replan", data={"date": "2027-02-15", "time_limit": "5"},
+                          files={"other": ("x.txt", b"")})  # fmt: skip
+    assert no_file.status_code == 400
+    assert "Kies eerst het huidige lesrooster" in no_file.text
+    bad = replan(client, job, b"PK", "15/02/2027")
+    assert bad.status_code == 400 and "Kies een geldige datum" in bad.text
