@@ -189,6 +189,7 @@ LABELS = (
     N_("Status:"),
     N_("Objective:"),
     N_("Time:"),
+    N_("Mode:"),
     N_("Groups:"),
     N_("Intakes:"),
     N_("Internet:"),
@@ -450,12 +451,15 @@ def params_phrase(params) -> str:
 def mode_line(result) -> str:
     """The summary line that says which mode ran."""
     if result.stats.get("reproducible"):
-        return ("Mode:      reproducible (deterministic time limit: the same workbook, seed and "
-                "workers give this timetable again; it may take longer than the "
-                "limit)")  # fmt: skip
-    line = "Mode:      wall-clock (the limit is the time to the written timetable)"
+        return _label(_("Mode:")) + _(
+            "reproducible (deterministic time limit: the same workbook, seed and workers give "
+            "this timetable again; it may take longer than the limit)"
+        )
+    line = _label(_("Mode:")) + _("wall-clock (the limit is the time to the written timetable)")
     if result.stats.get("stopped_while_building") or result.stats.get("no_search_timetable"):
-        line += "; the limit ran out before the search found a timetable: this is the greedy start"
+        line += _(
+            "; the limit ran out before the search found a timetable: this is the greedy start"
+        )
     return line
 
 
