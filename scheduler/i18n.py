@@ -7,7 +7,7 @@ them are the source; ``python -m tools.messages`` (Babel) extracts new messages,
 into the three catalogues and compiles them, and ``tests/test_i18n.py`` fails when a message
 lacks a translation or a compiled catalogue is older than its source.
 
-Placeholders are named (``_("Wrote {path}", path=out)``) so that a translation may put them
+Fields in a message are named (``_("Wrote {path}", path=out)``) so that a translation may put them
 in another order. Tables of texts defined at import time mark theirs with ``N_()`` and
 translate them where they are shown.
 
@@ -75,7 +75,7 @@ def _format(text: str, params: dict[str, object]) -> str:
 
 
 def _(msgid: str, /, **params: object) -> str:
-    """``msgid`` in the current language, its ``{name}`` placeholders filled from ``params``."""
+    """``msgid`` in the current language, its ``{name}`` fields filled from ``params``."""
     return _format(catalogue(language()).gettext(msgid), params)
 
 
