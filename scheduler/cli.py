@@ -31,7 +31,9 @@ from scheduler.console import (
     check_or_exit,
     debug_enabled,
     load_or_exit,
+    out_option,
     print_problems,
+    workers_option,
 )
 from scheduler.data import ROOM_KINDS, STAFF_ROLES, ProblemData
 from scheduler.errors import SchedulerError, WorkbookError
@@ -592,13 +594,7 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
 
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the timetable (default: exports/<name>-timetable.xlsx).",
-)
+@out_option("Where to write the timetable (default: exports/<name>-timetable.xlsx).")
 @click.option(
     "--time-limit",
     type=SECONDS,
@@ -612,13 +608,7 @@ def scenario_or_exit(workbook: Path, data: ProblemData, name: str) -> ProblemDat
     default=None,
     help="Random seed of the search (default: Settings seed).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1, max=64),
-    default=2,
-    show_default=True,
-    help="Parallel search workers, at most the machine's cores.",
-)
+@workers_option(2, "Parallel search workers, at most the machine's cores.")
 @click.option(
     "--reproducible",
     is_flag=True,
@@ -867,13 +857,9 @@ def _parallel(executor: str | None, jobs: int | None, workers: int | None, solve
 
 @main.command()
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the comparison (default: exports/<name>-scenarios.xlsx, or "
-    "exports/comparison-scenarios.xlsx for several workbooks); timetables go next to it.",
+@out_option(
+    "Where to write the comparison (default: exports/<name>-scenarios.xlsx, or "
+    "exports/comparison-scenarios.xlsx for several workbooks); timetables go next to it."
 )
 @click.option(
     "--time-limit",

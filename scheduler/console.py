@@ -8,14 +8,17 @@ other, so that no import cycle runs through the command line.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from scheduler.data import ProblemData
 from scheduler.errors import Problem, UnreadableFileError
 from scheduler.i18n import _, _n
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
@@ -97,3 +100,25 @@ def load_or_exit(path: str | os.PathLike) -> ProblemData:
     data, problems = check_or_exit(path)
     print_problems(path.name, problems)
     return data
+
+
+def workers_option(default: int, help: str) -> Callable[[F], F]:
+    """``--workers``: parallel search workers, 1 to 64 (a solve caps them at the cores)."""
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=1, max=64),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
+def out_option(help: str) -> Callable[[F], F]:
+    """``-o/--out``: the file a command writes (a file, never a folder)."""
+    return click.option(
+        "-o",
+        "--out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=help,
+    )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scheduler.console import EXIT_BAD_INPUT, EXIT_NO_TIMETABLE
+from scheduler.console import EXIT_BAD_INPUT, EXIT_NO_TIMETABLE, out_option, workers_option
 from scheduler.errors import WorkbookError
 
 if TYPE_CHECKING:
@@ -102,13 +102,7 @@ def run_export(timetable: Path, ics_dir: Path) -> None:
     default=None,
     help="The request to explain (default: every request the learner waits for).",
 )
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the closest timetable that gives the request (verified) to this file.",
-)
+@out_option("Write the closest timetable that gives the request (verified) to this file.")
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=0.5, max=86_400),
@@ -116,13 +110,7 @@ def run_export(timetable: Path, ics_dir: Path) -> None:
     show_default=True,
     help="Seconds for the whole answer.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1, max=64),
-    default=1,
-    show_default=True,
-    help="Parallel search workers for the closest timetable.",
-)
+@workers_option(1, "Parallel search workers for the closest timetable.")
 def explain(
     term: Path,
     timetable: Path,

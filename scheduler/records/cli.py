@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scheduler.console import EXIT_BAD_INPUT
+from scheduler.console import EXIT_BAD_INPUT, out_option
 from scheduler.errors import SchedulerError
 
 if TYPE_CHECKING:  # for annotations only: the commands load what they need when they run
@@ -35,13 +35,7 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 @click.command()
 @click.argument("timetable", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the registers (default: exports/<name>-registers.xlsx).",
-)
+@out_option("Where to write the registers (default: exports/<name>-registers.xlsx).")
 @click.option(
     "--from",
     "first",
@@ -166,13 +160,7 @@ def _print_problems(problems: dict[str, list[str]]) -> None:
 @click.option("--from", "first", type=DATE, default=None, help="First date (with --to).")
 @click.option("--to", "last", type=DATE, default=None, help="Last date (with --from).")
 @click.option("--prison", default=None, help="Only this prison (default: every prison).")
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the report (default: exports/reach-<period>.xlsx).",
-)
+@out_option("Where to write the report (default: exports/reach-<period>.xlsx).")
 @click.option(
     "--suppress-below",
     type=click.IntRange(min=1),

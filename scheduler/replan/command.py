@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from scheduler.console import EXIT_BAD_INPUT, EXIT_BUG, EXIT_NO_TIMETABLE
+from scheduler.console import (
+    EXIT_BAD_INPUT,
+    EXIT_BUG,
+    EXIT_NO_TIMETABLE,
+    out_option,
+    workers_option,
+)
 
 
 def default_output(term: Path, date: dt.date) -> Path:
@@ -30,13 +36,7 @@ def default_output(term: Path, date: dt.date) -> Path:
     type=click.DateTime(["%Y-%m-%d"]),
     help="First date the new timetable applies (YYYY-MM-DD), inside the term.",
 )
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write (default exports/<term>-replan-<DATE>-timetable.xlsx).",
-)
+@out_option("Where to write (default exports/<term>-replan-<DATE>-timetable.xlsx).")
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=0.5),
@@ -51,13 +51,7 @@ def default_output(term: Path, date: dt.date) -> Path:
     show_default=True,
     help="Random seed of the search.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1, max=64),
-    default=1,
-    show_default=True,
-    help="Parallel search workers.",
-)
+@workers_option(1, "Parallel search workers.")
 @click.option("--allow-moves", is_flag=True,
               help="Continuing learners may change group of the same course, and sessions may "
               "move, when that places more learners (at the moved_* costs).")  # fmt: skip

@@ -15,6 +15,8 @@ from typing import NoReturn
 
 import click
 
+from scheduler.console import workers_option
+
 EXIT_INTERRUPTED = 130  # as every command after Ctrl-C
 
 
@@ -55,13 +57,7 @@ def _url(host: str, port: int, token: str | None) -> str:
     show_default=True,
     help="Delete a job's files this long after its last use.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1, max=64),
-    default=2,
-    show_default=True,
-    help="Parallel search workers per solve.",
-)
+@workers_option(2, "Parallel search workers per solve.")
 @click.option(
     "--max-running",
     type=click.IntRange(min=1, max=16),
