@@ -16,6 +16,7 @@ keeps that value and minimises the moved_* costs plus same_day, staff_days and r
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -63,13 +64,45 @@ class Kept:
     indices: list[int] = field(default_factory=list)  # its candidates
 
 
-class ReplanModel(TimetableModel):
-    """TimetableModel whose kept groups need only one member (min_size binds new groups) and
-    are never ordered against interchangeable candidates."""
+SessionKey = tuple[int, str, bool]  # (start slot, room, internet)
+IntakeKey = tuple[str, int, int, str, str]  # (learner, week, start slot, counsellor, room)
 
-    def __init__(self, data: ProblemData, inst: Instance, kept: set[int]):
+
+class ReplanModel(TimetableModel):
+    """TimetableModel over what is free. Its instance has the fixed sessions' rooms and staff
+    taken (``reduced``), so new groups and moving sessions only get variables where they can
+    go; each fixed session is one variable of its own group (``fixed``: candidate index ->
+    its sessions), and a planned intake that is still possible is its learner's only option
+    (``intakes``). Kept groups need only one member (min_size binds new groups) and are never
+    ordered against interchangeable candidates."""
+
+    def __init__(
+        self,
+        data: ProblemData,
+        inst: Instance,
+        kept: set[int],
+        fixed: dict[int, list[SessionKey]] | None = None,
+        intakes: dict[str, IntakeKey] | None = None,
+    ):
         self.kept_indices = kept
+        self.fixed = fixed or {}
+        self.kept_intakes = intakes or {}
         super().__init__(data, inst, objective=False)
+
+    def _make_variables(self) -> None:
+        super()._make_variables()
+        for g in self.vars.groups:
+            for t0, room, internet in self.fixed.get(g.cand.index, ()):
+                table = g.internet if internet else g.session
+                if (t0, room) not in table:
+                    table[(t0, room)] = self.model.new_bool_var(f"fixed[{g.cand.index},{t0}]")
+                if room not in g.uses_room:
+                    g.uses_room[room] = self.model.new_bool_var(f"use[{g.cand.index},{room}]")
+        # Only the planned intake, when it is still possible (else every option of the window).
+        for key in list(self.vars.intake):
+            keep = self.kept_intakes.get(key[0])
+            if keep is not None and keep != key and keep in self.vars.intake:
+                del self.vars.intake[key]
 
     def _group_size(self) -> None:
         for g in self.vars.groups:
@@ -96,6 +129,7 @@ class Built:
     """The model with what reading its answer back needs."""
 
     tm: ReplanModel
+    base: Instance  # the term's instance, without the fixed sessions taken
     kept: dict[str, Kept]
     owner: dict[int, str]  # candidate index -> kept group id
     assumptions: list[tuple[Any, str]]  # (literal, what it keeps, in words)
@@ -142,13 +176,21 @@ def build(
     data = update.data.replace(locks=tuple(lk for lk in update.data.locks if not lk.group))
     inst.data = data
     kept = _kept_groups(update, current, inst, allow_moves)
+    fixed = _fixed_sessions(kept, movable | restaff | frozenset(update.staff_why))
+    free_inst = reduced(inst, [s for sessions in fixed.values() for s in sessions])
     free = _free_learners(update, inst)
-    cands, owner = _kept_candidates(update, inst, kept, free, allow_moves, movable, restaff)
+    cands, owner = _kept_candidates(update, free_inst, kept, free, allow_moves, movable, restaff)
     if new_groups:
-        cands += candidates_for(data, inst, free, first=len(cands))
-    inst.candidates = cands
-    tm = ReplanModel(data, inst, set(owner))
-    built = Built(tm, kept, owner, [], movable=movable, restaff=restaff, allow_moves=allow_moves)
+        cands += candidates_for(data, free_inst, free, first=len(cands))
+    free_inst.candidates = cands
+    own = {
+        i: [(_slot(inst, s), s.room, s.internet) for s in fixed.get(owner[i], [])]
+        for i in owner
+        if cands[i].staff == kept[owner[i]].group.staff
+    }
+    tm = ReplanModel(data, free_inst, set(owner), own, _planned_intakes(inst, current))
+    built = Built(tm, inst, kept, owner, [], movable=movable, restaff=restaff)
+    built.allow_moves = allow_moves
     by_index = {g.cand.index: g for g in tm.vars.groups}
     _keep_places(built, by_index, allow_moves)
     _fix_sessions(built, by_index, movable)
@@ -159,6 +201,54 @@ def build(
 
 # ---------------------------------------------------------------------------------------------
 # Kept groups and free learners
+
+
+def _fixed_sessions(kept: dict[str, Kept], moving: frozenset[str]) -> dict[str, list[Session]]:
+    """Kept group -> its sessions that stay where they are: every still-valid session of a
+    group that may neither move its sessions nor change teacher."""
+    return {
+        gid: [s for i, s in enumerate(k.sessions) if i not in k.free]
+        for gid, k in kept.items()
+        if gid not in moving
+    }
+
+
+def reduced(inst: Instance, sessions: list[Session]) -> Instance:
+    """``inst`` with the rooms and staff of ``sessions`` taken (as RoomUnavailability rows and
+    absences would take them): what is left is what new groups and moving sessions may use.
+    The candidates are not copied."""
+    rooms = {r: set(v) for r, v in inst.room_blocked.items()}
+    room_gaps = {r: set(v) for r, v in inst.room_gaps.items()}
+    staff = {s: set(v) for s, v in inst.staff_free.items()}
+    staff_gaps = {s: set(v) for s, v in inst.staff_gaps.items()}
+    for s in sessions:
+        t0 = _slot(inst, s)
+        if t0 < 0 or s.room not in rooms:
+            continue
+        slots, gaps = set(inst.covered(t0, s.periods)), set(inst.inner_gaps(t0, s.periods))
+        rooms[s.room] |= slots
+        room_gaps[s.room] |= gaps
+        if s.staff in staff:
+            staff[s.staff] -= slots
+            staff_gaps[s.staff] -= gaps
+    return dataclasses.replace(
+        inst,
+        room_blocked={r: frozenset(v) for r, v in rooms.items()},
+        room_gaps={r: frozenset(v) for r, v in room_gaps.items()},
+        staff_free={s: frozenset(v) for s, v in staff.items()},
+        staff_gaps={s: frozenset(v) for s, v in staff_gaps.items()},
+        _open_starts={},
+        candidates=[],
+    )
+
+
+def _planned_intakes(inst: Instance, current: Current) -> dict[str, IntakeKey]:
+    """learner -> the intake planned for them from DATE on (kept when still possible)."""
+    out = {}
+    for row in current.intakes:
+        x = row.intake
+        out[x.learner] = (x.learner, x.week, _slot(inst, _at(x.day, x.period)), x.staff, x.room)
+    return out
 
 
 def _kept_groups(update: Update, current: Current, inst: Instance, allow_moves: bool):
@@ -506,13 +596,19 @@ def neighbours(built: Built, movable: frozenset[str]) -> frozenset[str]:
     """The kept groups in the way of the groups whose sessions must move: every group with a
     fixed session overlapping a start those could take (by room, staff or member, any of
     them may be what blocks it)."""
-    inst = built.tm.inst
+    inst = built.base
     stuck = {gid for gid, k in built.kept.items() if k.free} | set(movable)
+    rooms = [r for r in inst.data.rooms if r.kind in ("classroom", "computer_lab")]
     wanted: set[int] = set()
     for g in built.tm.vars.groups:
-        if built.owner.get(g.cand.index) in stuck:
-            for t0 in (*g.cand.starts, *g.cand.internet_starts):
-                wanted.update(range(t0, t0 + g.length))
+        gid = built.owner.get(g.cand.index)
+        if gid in stuck:
+            # Every start the group could take were the fixed sessions not there.
+            course = inst.data.course_by_id[g.cand.course]
+            members = built.kept[gid].members
+            for internet in (False, True):
+                for t0 in _feasible(inst, course, g.cand.staff, rooms, members, internet):
+                    wanted.update(range(t0, t0 + g.length))
     out = set(movable) | stuck
     for gid, k in built.kept.items():
         for i, s in enumerate(k.sessions):

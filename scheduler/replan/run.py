@@ -83,6 +83,7 @@ def replan(
         return Replanned(found.status, seen, conflicts=found.conflicts, stats=stats)
     first, movable, restaff = found
     stats["movable_groups"], stats["restaffed_groups"] = len(movable), len(restaff)
+    stats["first_s"] = time.perf_counter() - start
     built = build(update, current, False, inst, movable, True, restaff)
     # The first timetable left intakes and bookings out: the ones in use are the hint.
     first = dataclasses.replace(
@@ -97,6 +98,7 @@ def replan(
     stats.update(outcome.stats)
     if outcome.value is None:
         return Replanned(outcome.status, seen, stats=stats)
+    stats["search_s"] = time.perf_counter() - start
     if allow_moves and outcome.best is not None and time.perf_counter() < deadline - 1.0:
         built, outcome = _allow_moves(
             built, outcome, update, current, inst, deadline, seed, workers
