@@ -33,10 +33,12 @@ from scheduler.report.read import Timetable, same_term
 from scheduler.report.timetable import Revision
 from scheduler.solution import Group, Result, Session, Solution, SolveStatus
 
-RESERVE_SHARE = 0.1  # of the time limit kept for reading the answer back and verifying it
+RESERVE_SHARE = 0.05  # of the time limit kept for reading the answer back and verifying it,
+RESERVE_PER_LEARNER = 0.006  # plus this per learner (verifying haren took 2.6 s at load 6)
+RESERVE_MOST = 0.4  # but never more than this share of the limit
 FIND_SHARE = 0.35  # of the time limit to find a first timetable keeping every place
 STEP_SHARE = 0.15  # of the time limit at most for each neighbourhood tried
-KEEP_FIRST_SHARE = 0.6  # of the time left, with --allow-moves, for the answer without it
+KEEP_FIRST_SHARE = 0.75  # of the time left, with --allow-moves, for the answer without it
 
 
 @dataclass
@@ -65,9 +67,10 @@ def replan(
     Search: a first timetable over the kept groups alone, with only the sessions that must
     move free; when they find no place, the groups in their way may move too (wider and
     wider), then change teacher. That timetable starts the full search (new groups, free
-    seats, and with ``allow_moves`` every session and continuing learner may move)."""
+    seats, and with ``allow_moves`` continuing learners may change group); everything that
+    did not move in the first timetable stays fixed there."""
     start = time.perf_counter()
-    deadline = start + time_limit * (1 - RESERVE_SHARE)  # then read back and verify
+    deadline = start + time_limit - _reserve(time_limit, len(data.learners))
     same_term(timetable, data)
     current = current_on(timetable, date)
     seen = term_from(data, current)
@@ -119,7 +122,7 @@ def _allow_moves(built, outcome, update, current, inst, deadline, seed, workers)
     """--allow-moves: every continuing learner may change group of the same course and every
     session may move, but the answer is kept only when it places more than ``outcome``."""
     base = read_back(built, outcome, update, current).solution
-    wide = build(update, current, True, inst, frozenset(update.continuing), True, built.restaff)
+    wide = build(update, current, True, inst, built.movable, True, built.restaff)
     hint_solution(wide, base)
     left = max(0.5, deadline - time.perf_counter())
     better = solve(wide, left, seed, workers, hinted=True, explain=False, must_beat=outcome.best)
@@ -169,6 +172,14 @@ def _widening(
         if any(by_old.get(i) != s for i, s in enumerate(built.kept[gid].sessions))
     )
     return first.solution, moved & movable, moved & restaff
+
+
+def _reserve(time_limit: float, learners: int) -> float:
+    """Seconds kept for reading the answer back and verifying it (the verifier's time grows
+    with the term)."""
+    return min(RESERVE_MOST, RESERVE_SHARE + RESERVE_PER_LEARNER * learners / time_limit) * (
+        time_limit
+    )
 
 
 def _budget(until: float, step: float) -> float:
