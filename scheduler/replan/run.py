@@ -231,9 +231,37 @@ def read_back(built: Built, outcome: Outcome, update: Update, current: Current) 
         tuple(tm._bookings_from(value)),
     )
     why = {(gid, i): w for gid, k in built.kept.items() for i, w in k.free.items()}
+    why.update(_freed(built, by_old, why))
     return Placement(
         solution, by_old, {k: v for k, v in extra.items() if v}, new_groups, why, built.intake_why
     )
+
+
+def _freed(built: Built, by_old: dict[str, dict[int, Session]], must: dict[tuple[str, int], str]):
+    """Why a session that was still valid moved: it was in the way of a session that had to
+    move (``frees Mon P1 for NT2-1.1-1``: same day and time, and the same room, staff member
+    or a shared learner)."""
+    members = {gid: set(k.members) for gid, k in built.kept.items()}
+    index = built.tm.data.period_index
+    landed = [(gid, by_old[gid][i]) for gid, i in must if i in by_old.get(gid, {})]
+    out = {}
+    for gid, k in built.kept.items():
+        for i, s in enumerate(k.sessions):
+            new = by_old.get(gid, {}).get(i)
+            if (gid, i) in must or new is None or new == s:
+                continue
+            for other, n in landed:
+                shared = n.room == s.room or n.staff == s.staff or members[gid] & members[other]
+                if other != gid and n.day == s.day and _overlap(index, n, s) and shared:
+                    out[(gid, i)] = f"frees {s.day} {s.period} for {other}"
+                    break
+    return out
+
+
+def _overlap(index: dict[str, int], a: Session, b: Session) -> bool:
+    """Two sessions of one day share a period (``index``: period name -> position)."""
+    pa, pb = index.get(a.period, -1), index.get(b.period, -1)
+    return pa < pb + b.periods and pb < pa + a.periods
 
 
 def _match(old: list[Session], new: list[Session]) -> tuple[dict[int, Session], list[Session]]:
