@@ -638,6 +638,7 @@ def solve(
     hinted: bool = False,
     explain: bool = True,
     must_beat: int | None = None,
+    shrink_seconds: float = SHRINK_TOTAL_SECONDS,
 ) -> Outcome:
     """Stage 1 (placements) then stage 2 (changes), each with a deterministic limit; the
     current timetable is the hint unless ``hinted`` (see ``hint_solution``). An impossible
@@ -669,7 +670,7 @@ def solve(
         one, status = quick, cp_model.FEASIBLE
         stats["hint_kept"] = 1.0
     if status == cp_model.INFEASIBLE:
-        conflicts = _conflicts(built, one, seed, workers) if explain else []
+        conflicts = _conflicts(built, one, seed, workers, shrink_seconds) if explain else []
         return Outcome("infeasible", conflicts=conflicts, stats=stats)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Outcome("unknown", stats=stats)
@@ -800,9 +801,12 @@ def _hint_from(tm: TimetableModel, solver: cp_model.CpSolver) -> None:
         tm.model.add_hint(var, solver.value(var))
 
 
-def _conflicts(built: Built, solver: cp_model.CpSolver, seed: int, workers: int) -> list[str]:
+def _conflicts(
+    built: Built, solver: cp_model.CpSolver, seed: int, workers: int, seconds: float
+) -> list[str]:
     """A minimal set of continuing places and Locks rows that cannot all hold: CP-SAT's core,
-    then each member dropped in turn while the rest stays infeasible."""
+    then each member dropped in turn while the rest stays infeasible (the core of that check
+    replaces the set, which skips the members it leaves out), for at most ``seconds``."""
     tm = built.tm
     words = {lit.index: text for lit, text in built.assumptions}
     for i, lit in tm.lock_literals.items():
@@ -812,8 +816,10 @@ def _conflicts(built: Built, solver: cp_model.CpSolver, seed: int, workers: int)
     literals.update({lit.index: lit for lit in tm.lock_literals.values()})
     core = [v for v in solver.sufficient_assumptions_for_infeasibility() if v in literals]
     keep = list(core)
-    stop = time.perf_counter() + SHRINK_TOTAL_SECONDS
+    stop = time.perf_counter() + min(seconds, SHRINK_TOTAL_SECONDS)
     for v in core:
+        if v not in keep:
+            continue
         if time.perf_counter() > stop:
             words[-1] = "(not every place above could be confirmed as needed in time)"
             keep.append(-1)
@@ -824,5 +830,6 @@ def _conflicts(built: Built, solver: cp_model.CpSolver, seed: int, workers: int)
         check = _solver(SHRINK_SECONDS, seed, workers)
         check.parameters.stop_after_first_solution = True
         if check.solve(tm.model) == cp_model.INFEASIBLE:
-            keep = trial
+            smaller = set(check.sufficient_assumptions_for_infeasibility())
+            keep = [u for u in trial if u in smaller] or trial
     return [words[v] for v in keep] or ["the hard rules conflict with the groups in progress"]

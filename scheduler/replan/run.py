@@ -28,6 +28,7 @@ from scheduler.replan.model import (
     solve,
     stuck,
 )
+from scheduler.replan.start import greedy_start
 from scheduler.replan.update import Update, classify, term_from
 from scheduler.report.read import Timetable, same_term
 from scheduler.report.timetable import Revision
@@ -82,7 +83,7 @@ def replan(
     found = _widening(update, current, inst, until, STEP_SHARE * time_limit, seed, workers)
     if isinstance(found, Outcome):  # no timetable keeps every continuing learner's place
         if found.status == "infeasible":
-            found.conflicts = _explain(update, current, inst, deadline, seed, workers)
+            found.conflicts = _explain(update, current, inst, deadline, time_limit, seed, workers)
         return Replanned(found.status, seen, conflicts=found.conflicts, stats=stats)
     first, movable, restaff = found
     stats["movable_groups"], stats["restaffed_groups"] = len(movable), len(restaff)
@@ -94,7 +95,8 @@ def replan(
         intakes=tuple(r.intake for r in current.intakes),
         internet=tuple(r.booking for r in current.bookings),
     )
-    hint_solution(built, first)
+    first, stats["greedy_joined"] = greedy_start(built, first, update.credit, seed)
+    stats["full_build_s"] = time.perf_counter() - start
     share = KEEP_FIRST_SHARE if allow_moves else 1.0
     left = max(0.5, (deadline - time.perf_counter()) * share)
     outcome = solve(built, left, seed, workers, hinted=True, explain=False)
@@ -113,8 +115,9 @@ def replan(
     status = SolveStatus.OPTIMAL if outcome.status == "optimal" else SolveStatus.FEASIBLE
     wall = time.perf_counter() - start
     result = Result(status=status, solution=placement.solution, wall_time=wall, stats=stats)
+    stats["read_back_s"] = wall
     verified = verify_result(seen, result, kept)
-    stats["wall_s"] = wall
+    stats["wall_s"] = time.perf_counter() - start
     return Replanned(outcome.status, seen, verified, revision, kept_groups=kept, stats=stats)
 
 
@@ -187,13 +190,15 @@ def _budget(until: float, step: float) -> float:
     return max(0.5, min(step, until - time.perf_counter()))
 
 
-def _explain(update: Update, current: Current, inst, deadline: float, seed: int, workers: int):
+def _explain(update: Update, current: Current, inst, deadline: float, limit: float, seed, workers):
     """The minimal set of continuing places (and Locks rows) that cannot all hold, on the
-    widest model (every session may move, every group may change teacher)."""
+    widest model (every session may move, every group may change teacher); shrinking the set
+    gets at most ``limit`` seconds more (an impossible re-plan should not wait much longer
+    than a possible one)."""
     everyone = frozenset(update.continuing)
     built = build(update, current, False, inst, everyone, False, everyone)
-    limit = max(1.0, deadline - time.perf_counter())
-    return solve(built, limit, seed, workers, explain=True).conflicts
+    left = max(1.0, deadline - time.perf_counter())
+    return solve(built, left, seed, workers, explain=True, shrink_seconds=limit).conflicts
 
 
 def read_back(built: Built, outcome: Outcome, update: Update, current: Current) -> Placement:

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.data import LearnerUnavailability, Room, RoomUnavailability
+from scheduler.data import LearnerUnavailability, Room, RoomUnavailability, Separation
 from scheduler.replan.current import current_on
 from scheduler.replan.model import build, instance_without_candidates, reduced
+from scheduler.replan.start import greedy_start, join_free_seats
 from scheduler.replan.update import classify, term_from
 from scheduler.report.read import read_timetable
 from scheduler.solution import Solution
@@ -150,3 +151,36 @@ def test_random_updates_keep_every_continuing_learner_and_every_rule(update):
         if s.group in kept_ids and s not in out.solution.sessions:
             assert any(r[0] in ("session moved", "room changed", "staff changed") and r[2] ==
                        s.group and r[5] for r in rows_out)  # fmt: skip
+
+
+def _one_free_seat(extra=(), **fields):
+    """NT2-1.1-1 full (L1..L3, Mon P1), NT2-1.1-2 with one free seat (L4, L5, Mon P2), and
+    arrivals L6, L7 in week 2."""
+    people = learners(5) + (learner(6, arrival=WEEK2), learner(7, arrival=WEEK2))
+    data = term(learners=people, **fields)
+    first = Solution(
+        groups=(group(f"{C}-1", "L0001", "L0002", "L0003"), group(f"{C}-2", "L0004", "L0005")),
+        sessions=two_full_groups().sessions,
+    )
+    return data, first
+
+
+def test_the_greedy_start_gives_a_free_seat_to_a_learner_who_can_come(tmp_path):
+    away = (LearnerUnavailability("L0006", "Mon", 570, 630),)  # L6 cannot come Mon P2
+    data, first = _one_free_seat(learner_unavailability=away)
+    path = timetable(data.replace(learners=data.learners[:5]), first, tmp_path / "now.xlsx")
+    update, current, inst = prepared(data, path, WEEK2)
+    built = build(update, current, False, inst, frozenset(), False)
+    joined, n = greedy_start(built, first, update.credit, 0)
+    assert n == 1
+    assert joined.group_by_id()[f"{C}-2"].members == ("L0004", "L0005", "L0007")
+    assert joined.group_by_id()[f"{C}-1"].members == ("L0001", "L0002", "L0003")
+
+
+def test_the_greedy_start_leaves_a_seat_empty_rather_than_break_a_separation(tmp_path):
+    apart = (Separation("L0004", "L0006", "co-accused"), Separation("L0005", "L0007", "idem"))
+    data, first = _one_free_seat(separations=apart)
+    path = timetable(data.replace(learners=data.learners[:5]), first, tmp_path / "now.xlsx")
+    update, current, inst = prepared(data, path, WEEK2)
+    built = build(update, current, False, inst, frozenset(), False)
+    assert join_free_seats(built, first, update.credit) == (first, 0)
