@@ -141,6 +141,7 @@ class Built:
     intake_why: dict[str, str] = field(default_factory=dict)
     movable: frozenset[str] = frozenset()  # kept groups whose sessions may all move
     restaff: frozenset[str] = frozenset()  # kept groups that may change teacher
+    place_group: dict[int, str] = field(default_factory=dict)  # assumption literal -> group
     allow_moves: bool = False
 
 
@@ -426,6 +427,7 @@ def _keep_places(built: Built, by_index: dict[int, GroupVars], allow_moves: bool
             else:
                 model.add_bool_or([lit.Not()])
             built.assumptions.append((lit, f"{m} cannot keep a place in {gid}"))
+            built.place_group[lit.index] = gid
 
 
 def _fix_sessions(built: Built, by_index: dict[int, GroupVars], movable: frozenset[str]) -> None:
@@ -805,8 +807,9 @@ def _conflicts(
     built: Built, solver: cp_model.CpSolver, seed: int, workers: int, seconds: float
 ) -> list[str]:
     """A minimal set of continuing places and Locks rows that cannot all hold: CP-SAT's core,
-    then each member dropped in turn while the rest stays infeasible (the core of that check
-    replaces the set, which skips the members it leaves out), for at most ``seconds``."""
+    shrunk by dropping a whole group's places at a time (a capacity conflict often involves
+    whole groups, and a dozen groups take fewer checks than a hundred learners), then each
+    place in turn, while the rest stays infeasible, for at most ``seconds``."""
     tm = built.tm
     words = {lit.index: text for lit, text in built.assumptions}
     for i, lit in tm.lock_literals.items():
@@ -815,16 +818,20 @@ def _conflicts(
     literals = {lit.index: lit for lit, _ in built.assumptions}
     literals.update({lit.index: lit for lit in tm.lock_literals.values()})
     core = [v for v in solver.sufficient_assumptions_for_infeasibility() if v in literals]
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for v in core:
+        by_group[built.place_group.get(v, f"#{v}")].append(v)
+    chunks = [vs for _g, vs in sorted(by_group.items()) if len(vs) > 1] + [[v] for v in core]
     keep = list(core)
     stop = time.perf_counter() + min(seconds, SHRINK_TOTAL_SECONDS)
-    for v in core:
-        if v not in keep:
+    for chunk in chunks:
+        if not set(chunk) & set(keep):
             continue
         if time.perf_counter() > stop:
             words[-1] = "(not every place above could be confirmed as needed in time)"
             keep.append(-1)
             break
-        trial = [u for u in keep if u != v]
+        trial = [u for u in keep if u not in chunk]
         tm.model.clear_assumptions()
         tm.model.add_assumptions([literals[u] for u in trial])
         check = _solver(SHRINK_SECONDS, seed, workers)

@@ -39,6 +39,8 @@ RESERVE_PER_LEARNER = 0.006  # plus this per learner (verifying haren took 2.6 s
 RESERVE_MOST = 0.4  # but never more than this share of the limit
 FIND_SHARE = 0.35  # of the time limit to find a first timetable keeping every place
 STEP_SHARE = 0.15  # of the time limit at most for each neighbourhood tried
+EVERY_PLACE = "every continuing learner's place together (no smaller set was found in time)"
+LAST_SHARE = 0.6  # of the time limit: until then the widest neighbourhood may decide
 KEEP_FIRST_SHARE = 0.75  # of the time left, with --allow-moves, for the answer without it
 
 
@@ -80,7 +82,8 @@ def replan(
     update.original_arrival = {lr.learner: lr.arrival for lr in data.learners}
     stats: dict[str, float] = {"build_s": time.perf_counter() - start}
     until = start + FIND_SHARE * time_limit
-    found = _widening(update, current, inst, until, STEP_SHARE * time_limit, seed, workers)
+    last = start + LAST_SHARE * time_limit
+    found = _widening(update, current, inst, (until, last), STEP_SHARE * time_limit, seed, workers)
     if isinstance(found, Outcome):  # no timetable keeps every continuing learner's place
         if found.status == "infeasible":
             found.conflicts = _explain(update, current, inst, deadline, time_limit, seed, workers)
@@ -150,20 +153,33 @@ def _steps(update: Update, current: Current, inst, level0: Built):
 
 
 def _widening(
-    update: Update, current: Current, inst, until: float, step: float, seed: int, workers: int
+    update: Update,
+    current: Current,
+    inst,
+    times: tuple[float, float],
+    step: float,
+    seed: int,
+    workers: int,
 ):
     """The first timetable (over the kept groups only) in which every continuing learner keeps
     a place, with the groups that had to move and to change teacher; or the Outcome saying
-    none exists (or none was found in time)."""
+    none exists (or none was found in time). ``times``: until when narrower steps are tried,
+    and until when the widest, which then decides (a busy machine must not turn a possible
+    re-plan into "none found")."""
+    until, last = times
     built = build(update, current, False, inst, frozenset(), False)
     outcome = first_timetable(built, _budget(until, step), seed, workers)
     steps = _steps(update, current, inst, built)
     movable: frozenset[str] = frozenset()
     restaff: frozenset[str] = frozenset()
+    widest = (frozenset(update.continuing), frozenset(update.continuing))
     while outcome.value is None:
-        wider = next(steps, None)
-        if wider is None or time.perf_counter() >= until:
+        now = time.perf_counter()
+        if (movable, restaff) == widest and (outcome.status == "infeasible" or now >= last):
             return outcome
+        wider = next(steps, widest) if now < until and (movable, restaff) != widest else widest
+        if wider == widest:  # it decides, with the time left for it
+            until, step = last, max(step, last - now)
         movable, restaff = wider
         built = build(update, current, False, inst, movable, False, restaff)
         outcome = first_timetable(built, _budget(until, step), seed, workers)
@@ -197,8 +213,9 @@ def _explain(update: Update, current: Current, inst, deadline: float, limit: flo
     than a possible one)."""
     everyone = frozenset(update.continuing)
     built = build(update, current, False, inst, everyone, False, everyone)
-    left = max(1.0, deadline - time.perf_counter())
-    return solve(built, left, seed, workers, explain=True, shrink_seconds=limit).conflicts
+    left = max(limit / 2, deadline - time.perf_counter())
+    found = solve(built, left, seed, workers, explain=True, shrink_seconds=limit).conflicts
+    return found or [EVERY_PLACE]
 
 
 def read_back(built: Built, outcome: Outcome, update: Update, current: Current) -> Placement:
