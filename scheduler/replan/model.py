@@ -17,6 +17,7 @@ keeps that value and minimises the moved_* costs plus same_day, staff_days and r
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -47,6 +48,7 @@ TIDY = ("same_day", "staff_days", "room_changes")
 STAGE_ONE_SHARE = 0.8  # of the time limit; stage 2 (fewer changes, tidier) gets the rest
 WALL_FACTOR = 3.0  # wall-clock cap on a deterministic limit (a slow, shared machine)
 HINT_SECONDS = 2.0  # to complete a hinted timetable (a fallback for stage 1)
+STALE_SECONDS = 1.0  # a polishing search stops after this long without a better timetable
 SHRINK_SECONDS = 2.0  # per feasibility check while shrinking a conflict set
 SHRINK_TOTAL_SECONDS = 60.0  # for the whole shrinking
 
@@ -664,7 +666,9 @@ def solve(
     # when it is what stops a stage, stats say so and the run is not reproducible.
     one.parameters.max_time_in_seconds = max(0.5, time_limit * STAGE_ONE_SHARE)
     quick = _hinted_timetable(tm, seed) if hinted else None
-    status = one.solve(tm.model)
+    # Stage 1 of the answer without moves searches its whole share (placements come first);
+    # with ``must_beat`` it only asks whether moves place more, and stops when nothing comes.
+    status = _solve(one, tm.model, STALE_SECONDS if must_beat is not None else None)
     stats = {"stage_one_s": time.perf_counter() - start}
     if status == cp_model.UNKNOWN and quick is not None:
         # The search found nothing better in time (a busy machine: presolve alone can take
@@ -685,7 +689,7 @@ def solve(
     left = max(0.5, time_limit - (time.perf_counter() - start))
     two = _solver(time_limit * (1 - STAGE_ONE_SHARE), seed, workers)
     two.parameters.max_time_in_seconds = left
-    status2 = two.solve(tm.model)
+    status2 = _solve(two, tm.model, STALE_SECONDS)
     stats["stopped_by_wall_clock"] = float(
         one.wall_time >= one.parameters.max_time_in_seconds * 0.99
         or two.wall_time >= two.parameters.max_time_in_seconds * 0.99
@@ -696,6 +700,41 @@ def solve(
         proven = status == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL
         return Outcome("optimal" if proven else "feasible", two.value, stats=stats, best=best)
     return Outcome("feasible", one.value, stats=stats, best=best)
+
+
+class _LastSolution(cp_model.CpSolverSolutionCallback):
+    """Remembers when the search last found a better timetable."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.last = time.perf_counter()
+
+
+def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel, stale: float | None) -> Any:
+    """``solver.solve(model)``; with ``stale``, stopped once that many seconds pass after the
+    last better timetable (a polishing stage that has converged should not use the rest of
+    the limit: a re-plan must feel small). Before the first timetable only the limits stop."""
+    if stale is None:
+        return solver.solve(model)
+    seen = _LastSolution()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if seen.last is not None and time.perf_counter() - seen.last > stale:
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        return solver.solve(model, seen)
+    finally:
+        done.set()
+        watcher.join()
 
 
 def _hinted_timetable(tm: TimetableModel, seed: int) -> cp_model.CpSolver | None:

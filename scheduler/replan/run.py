@@ -35,7 +35,7 @@ from scheduler.report.timetable import Revision
 from scheduler.solution import Group, Result, Session, Solution, SolveStatus
 
 RESERVE_SHARE = 0.05  # of the time limit kept for reading the answer back and verifying it,
-RESERVE_PER_LEARNER = 0.006  # plus this per learner (verifying haren took 2.6 s at load 6)
+RESERVE_PER_LEARNER = 0.008  # plus this per learner (verifying haren took 2.6-3 s at load 6-8)
 RESERVE_MOST = 0.4  # but never more than this share of the limit
 FIND_SHARE = 0.35  # of the time limit to find a first timetable keeping every place
 STEP_SHARE = 0.15  # of the time limit at most for each neighbourhood tried

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from scheduler.data import LearnerUnavailability, Room, RoomUnavailability, Separation
 from scheduler.replan.current import current_on
 from scheduler.replan.model import build, instance_without_candidates, reduced
+from scheduler.replan.run import _widening
 from scheduler.replan.start import greedy_start, join_free_seats
 from scheduler.replan.update import classify, term_from
 from scheduler.report.read import read_timetable
@@ -184,3 +186,23 @@ def test_the_greedy_start_leaves_a_seat_empty_rather_than_break_a_separation(tmp
     update, current, inst = prepared(data, path, WEEK2)
     built = build(update, current, False, inst, frozenset(), False)
     assert join_free_seats(built, first, update.credit) == (first, 0)
+
+
+def test_with_no_time_for_narrow_steps_the_widest_decides(tmp_path):
+    # As above: NT2-1.1-1 must move to Mon P2, which NT2-1.1-2 holds. With the time for the
+    # narrow neighbourhoods already gone, the widest one still finds the timetable.
+    away = tuple(
+        LearnerUnavailability(m, *row)
+        for m in ("L0001", "L0002", "L0003")
+        for row in all_but([("Mon", "P1"), ("Mon", "P2")])
+    )
+    data = term(rooms=(Room("C1", "Class 1", "classroom", 10),), learner_unavailability=away)
+    path = timetable(data, two_full_groups(), tmp_path / "now.xlsx")
+    works = RoomUnavailability("C1", "Mon", 510, 570, "works")
+    update, current, inst = prepared(data.replace(room_unavailability=(works,)), path, WEEK2)
+    now = time.perf_counter()
+    found = _widening(update, current, inst, (now, now + 5.0), 0.5, 0, 1)
+    assert isinstance(found, tuple), found
+    first, movable, _restaff = found
+    assert session(f"{C}-1", "Mon", "P2") in first.sessions
+    assert movable == {f"{C}-1", f"{C}-2"}
