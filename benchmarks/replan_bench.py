@@ -49,17 +49,18 @@ def update_date(data: ProblemData, week: int = WEEK) -> dt.date:
     return start
 
 
-def busiest_room(data: ProblemData, solution: Solution) -> tuple[str, str]:
-    """(classroom, weekday) with the most sessions of the timetable in use."""
+def busiest_room(data: ProblemData, solution: Solution, quietest: bool = False) -> tuple[str, str]:
+    """(classroom, weekday) with the most sessions of the timetable in use (``quietest``: the
+    busiest classroom on its weekday with the fewest sessions, still at least one)."""
     classrooms = {r.room for r in data.rooms if r.kind == "classroom"}
     rooms = Counter(s.room for s in solution.sessions if s.room in classrooms)
     room = rooms.most_common(1)[0][0]
     days = Counter(s.day for s in solution.sessions if s.room == room)
-    return room, days.most_common(1)[0][0]
+    return room, (days.most_common()[-1] if quietest else days.most_common(1)[0])[0]
 
 
 def mid_term_update(
-    data: ProblemData, solution: Solution, week: int = WEEK, seed: int = 1
+    data: ProblemData, solution: Solution, week: int = WEEK, seed: int = 1, quietest: bool = False
 ) -> tuple[ProblemData, dt.date]:
     """The term as a coordinator would update it in ``week`` (see the module docstring)."""
     rng = random.Random(seed)
@@ -82,7 +83,7 @@ def mid_term_update(
     for n in range(1, max(1, round(ARRIVALS * len(data.learners))) + 1):
         model = rng.choice(data.learners)
         learners.append(_arrival(model, n, date))
-    room, day = busiest_room(data, solution)
+    room, day = busiest_room(data, solution, quietest)
     periods = data.periods
     closed = RoomUnavailability(room, day, periods[0].start, periods[-1].end, "works")
     return data.replace(
@@ -166,7 +167,7 @@ def week_seven(data: ProblemData, date: dt.date, seed: int) -> tuple[ProblemData
     return data.replace(learners=tuple(learners)), later
 
 
-def measure(name: str, time_limit: float, base_limit: float, seed: int) -> dict:
+def measure(name: str, time_limit: float, base_limit: float, seed: int, quiet=False) -> dict:
     """One row of the table for ``instances/<name>.xlsx``."""
     data, _problems = check_workbook(INSTANCES / f"{name}.xlsx")
     assert data is not None
@@ -174,7 +175,7 @@ def measure(name: str, time_limit: float, base_limit: float, seed: int) -> dict:
         _r, base = solve_and_verify(data, time_limit=base_limit, seed=seed, workers=1)
         assert base is not None
         path = write(base, Path(tmp) / f"{name}-timetable.xlsx")
-        updated, date = mid_term_update(data, base.solution, seed=seed)
+        updated, date = mid_term_update(data, base.solution, seed=seed, quietest=quiet)
         start = time.perf_counter()
         done = replan(updated, read_timetable(path), date, True, time_limit, seed, 1)
         wall = time.perf_counter() - start
@@ -269,10 +270,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--base-limit", type=float, default=10.0,
                         help="seconds for the timetable in use")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quietest-day", action="store_true",
+                        help="close the classroom on its quietest weekday (an update that an "
+                        "instance's busiest day makes impossible to re-plan)")  # fmt: skip
     args = parser.parse_args(argv)
     rows = []
     for name in args.only.split(","):
-        rows.append(measure(name.strip(), args.time_limit, args.base_limit, args.seed))
+        row = measure(name.strip(), args.time_limit, args.base_limit, args.seed, args.quietest_day)
+        rows.append(row)
         print(rows[-1], file=sys.stderr, flush=True)
     print(table(rows))
     return 0
