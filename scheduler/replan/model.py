@@ -702,6 +702,21 @@ def solve(
     return Outcome("feasible", one.value, stats=stats, best=best)
 
 
+def _infeasible_with(model: cp_model.CpModel, held: list[int], seed: int, workers: int) -> bool:
+    """Whether the places ``held`` (assumption literals by index) cannot all hold. The
+    literals are fixed in a copy of the model instead of assumed: presolve then works in full
+    (medium's widest model: 0.3 s instead of no answer in 2 s at load 8)."""
+    check_model = model.clone()
+    check_model.clear_assumptions()
+    check_model.clear_objective()
+    check_model.clear_hints()
+    for index in held:
+        check_model.add(check_model.get_bool_var_from_proto_index(index) == 1)
+    check = _solver(SHRINK_SECONDS, seed, workers)
+    check.parameters.stop_after_first_solution = True
+    return check.solve(check_model) == cp_model.INFEASIBLE
+
+
 class _LastSolution(cp_model.CpSolverSolutionCallback):
     """Remembers when the search last found a better timetable."""
 
@@ -848,7 +863,8 @@ def _conflicts(
     """A minimal set of continuing places and Locks rows that cannot all hold: CP-SAT's core,
     shrunk by dropping a whole group's places at a time (a capacity conflict often involves
     whole groups, and a dozen groups take fewer checks than a hundred learners), then each
-    place in turn, while the rest stays infeasible, for at most ``seconds``."""
+    place in turn, while the rest stays infeasible, for at most ``seconds``. Places a check
+    leaves undecided stay in the set."""
     tm = built.tm
     words = {lit.index: text for lit, text in built.assumptions}
     for i, lit in tm.lock_literals.items():
@@ -871,11 +887,6 @@ def _conflicts(
             keep.append(-1)
             break
         trial = [u for u in keep if u not in chunk]
-        tm.model.clear_assumptions()
-        tm.model.add_assumptions([literals[u] for u in trial])
-        check = _solver(SHRINK_SECONDS, seed, workers)
-        check.parameters.stop_after_first_solution = True
-        if check.solve(tm.model) == cp_model.INFEASIBLE:
-            smaller = set(check.sufficient_assumptions_for_infeasibility())
-            keep = [u for u in trial if u in smaller] or trial
+        if _infeasible_with(tm.model, trial, seed, workers):
+            keep = trial
     return [words[v] for v in keep] or ["the hard rules conflict with the groups in progress"]
