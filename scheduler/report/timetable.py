@@ -45,6 +45,7 @@ from scheduler.i18n import N_, _, _n
 from scheduler.outputs import mark
 from scheduler.report.figures import (
     KeyFigures,
+    figure_words,
     group_sections,
     key_figures,
     placed_kinds,
@@ -53,6 +54,7 @@ from scheduler.report.figures import (
 )
 from scheduler.report.identity import DIGEST_SHEETS, GENERATOR, digest
 from scheduler.report.reasons import WaitingRow, waiting
+from scheduler.report.rule_words import rule_sentence
 from scheduler.rules import needs_intake
 from scheduler.solution import Intake, InternetBooking, Result, Session, Solution
 from scheduler.term import closed_for, date_of, n_weeks, term_dates, week_of, weekday
@@ -466,7 +468,8 @@ def _grid_cell(ws, row: int, col: int, entries: list[tuple[str, str]], blocked, 
     elif blocked:
         kind, value = "blocked", blocked
     else:
-        kind, value = "free", _(style.free_text)
+        # _("") would be the catalogue's header: a board's free cell stays empty
+        kind, value = "free", _(style.free_text) if style.free_text else ""
     cell = set_cell(ws, row, col, value or None)
     grey = "999999" if kind == "free" else None
     _style(cell, _fill(kind), Font(size=style.font_size, color=grey, italic=kind == "free"))
@@ -852,7 +855,12 @@ def _waiting(book: _Book, wb: Workbook) -> None:
 
 def _diagnostics(book: _Book, wb: Workbook) -> None:
     rows = [
-        [c.rule, int(c.violations), c.description, "; ".join(str(d) for d in list(c.details)[:20])]
+        [
+            c.rule,
+            int(c.violations),
+            rule_sentence(c.description),
+            "; ".join(str(d) for d in list(c.details)[:20]),
+        ]  # fmt: skip
         for c in book.checks or []
     ]
     ws = _table(book, wb, "Diagnostics", DIAGNOSTICS_COLUMNS, rows)
@@ -935,23 +943,26 @@ def _overview(book: _Book, wb: Workbook) -> None:
     for c, name in enumerate((_("figure"), _("value"), _("of asked")), start=1):
         cell = set_cell(ws, 2, c, name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    first_found = res.first_solution_time
     solve = [
-        ("status", res.status), ("objective", res.objective), ("bound", res.bound),
-        ("gap", res.gap), ("solve time (s)", round(res.wall_time, 2)),
-        ("first timetable found after "
-         "(s)", round(res.first_solution_time, 2) if res.first_solution_time is not None else None),
+        (N_("status"), _(str(res.status))), (N_("objective"), res.objective),
+        (N_("bound"), res.bound),
+        (N_("gap"), res.gap), (N_("solve time (s)"), round(res.wall_time, 2)),
+        (N_("first timetable found after (s)"),
+         round(first_found, 2) if first_found is not None else None),
     ]  # fmt: skip
     row = 3
     if book.revision is not None:
-        title = f"Re-plan from {book.revision.valid_from.isoformat()}"
-        row = _overview_block(ws, row, title, list(book.revision.counts))
+        title = _("Re-plan from {date}", date=book.revision.valid_from.isoformat())
+        counts = [(_(label), n) for label, n in book.revision.counts]  # marked in replan/changes
+        row = _overview_block(ws, row, title, counts)
     first = row
-    row = _overview_block(ws, row, "Solve", solve)
+    row = _overview_block(ws, row, _("Solve"), [(_(label), v) for label, v in solve])
     ws.cell(
-        row=first + 1 + [label for label, _ in solve].index("gap"), column=2
+        row=first + 1 + [label for label, _v in solve].index("gap"), column=2
     ).number_format = "0.00%"
     for title, pairs in book.figures.blocks():
-        row = _overview_block(ws, row, title, pairs)
+        row = _overview_block(ws, row, figure_words(title), pairs, figure_words)
     _overview_warnings(book, ws, row)
     ws.column_dimensions["A"].width = 56
     ws.column_dimensions["B"].width = 14
@@ -959,6 +970,10 @@ def _overview(book: _Book, wb: Workbook) -> None:
     ws.freeze_panes = "A3"
     _section_chart(book, ws)
     print_setup(ws, landscape=False)
+
+
+# The solve statuses a written timetable can have (SolveStatus), for the catalogues.
+_STATUS_WORDS = (N_("optimal"), N_("feasible"))
 
 
 def _overview_warnings(book: _Book, ws: Worksheet, row: int) -> None:
@@ -975,14 +990,15 @@ def _overview_warnings(book: _Book, ws: Worksheet, row: int) -> None:
         ws.row_dimensions[r].height = 15 * max(1, -(-len(text) // 66))
 
 
-def _overview_block(ws: Worksheet, row: int, title: str, pairs) -> int:
-    """A titled block of (label, value) rows; a count placed, held or booked right after its
+def _overview_block(ws: Worksheet, row: int, title: str, pairs, words=None) -> int:
+    """A titled block of (label, value) rows, each label shown through ``words`` when given
+    (the figures' labels are English keys); a count placed, held or booked right after its
     count asked gets its share of it in column C."""
     cell = set_cell(ws, row, 1, title)
     cell.font = Font(bold=True, color="1F4E79")
     previous: tuple[str, Any] = ("", None)
     for r, (label, value) in enumerate(pairs, start=row + 1):
-        set_cell(ws, r, 1, label)
+        set_cell(ws, r, 1, words(label) if words else label)
         set_cell(ws, r, 2, value)
         asked_label, asked = previous
         if label.endswith((" placed", " held", " booked")) and asked_label.endswith(" asked"):
@@ -994,7 +1010,7 @@ def _overview_block(ws: Worksheet, row: int, title: str, pairs) -> int:
 
 def _section_chart(book: _Book, ws: Worksheet) -> None:
     """A small table of asked/placed per section at D:F and a native bar chart beside it."""
-    head = ["section", "asked", "placed"]
+    head = [_("section"), _("asked"), _("placed")]
     for c, name in enumerate(head, start=4):
         cell = set_cell(ws, 2, c, name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
