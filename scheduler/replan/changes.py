@@ -145,8 +145,9 @@ class Builder:
             old = self.current.groups[gid].staff
             new = groups[gid].staff if gid in groups else ""
             if new and new != old:
-                why = self.update.staff_why.get(gid)
-                if why is None:
+                if gid in self.update.staff_why:
+                    why = self.update.staff_why[gid]
+                else:
                     why = _("makes room for the sessions that must move")
                 self.change("staff changed", new, gid, old, new, why)
 
@@ -247,8 +248,9 @@ class Builder:
             if ended is not None:
                 out.append((x, ended))
             if x.learner in new:
-                why = self.p.intake_why.get(x.learner)
-                if why is None:
+                if x.learner in self.p.intake_why:
+                    why = self.p.intake_why[x.learner]
+                else:
                     why = _("makes room for the update")
                 self.change("intake moved", x.learner, "", _intake_words(x),
                             _intake_words(new[x.learner]), why)  # fmt: skip
