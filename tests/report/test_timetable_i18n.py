@@ -105,3 +105,18 @@ def test_the_medium_timetable_written_in_dutch_has_no_english_message_text(tmp_p
     texts = human_texts(load_workbook(out))
     assert len(texts) > 500
     assert english_in(texts) == []
+
+
+def test_calendar_texts_are_dutch(tmp_path):
+    from icalendar import Calendar
+
+    from scheduler.report.ics import export_ics
+
+    i18n.set_language("nl")
+    book = write_timetable(tiny_data(), tiny_result(), tmp_path / "t.xlsx", [])
+    paths = export_ics(book, tmp_path / "cal")
+    events = [e for p in paths for e in Calendar.from_ical(p.read_bytes()).walk("VEVENT")]
+    texts = [str(e[k]) for e in events for k in ("summary", "description")]
+    assert "groep MO-ar-1, 2 leerlingen; afdelingen B" in texts
+    assert any(t.startswith("intakegesprek van L0002, week 1") for t in texts)
+    assert english_in(texts) == []
