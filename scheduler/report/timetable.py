@@ -570,7 +570,7 @@ def _rooms(book: _Book, wb: Workbook) -> None:
             "Room {room} — {name} ({kind}, {seats})",
             room=room.room,
             name=room.name,
-            kind=room.kind,
+            kind=code_word(room.kind),
             seats=seats,
         )
         row = _grid(book, ws, row, title, items, partial(item_text, room=False), blocked)
@@ -597,7 +597,7 @@ def _staff(book: _Book, wb: Workbook) -> None:
     row = _legend(ws, len(book.data.teaching_days))
     for person in book.data.staff:
         items = [it for it in book.items if it.staff == person.staff and it.kind != "internet"]
-        title = f"{person.staff} — {person.name} ({person.role}"
+        title = f"{person.staff} — {person.name} ({code_word(person.role)}"
         title += f", {person.organisation})" if person.organisation else ")"
         blocked = _staff_absent(book, person.staff)
         row = _grid(book, ws, row, title, items, partial(item_text, staff=False), blocked)
@@ -972,8 +972,22 @@ def _overview(book: _Book, wb: Workbook) -> None:
     print_setup(ws, landscape=False)
 
 
-# The solve statuses a written timetable can have (SolveStatus), for the catalogues.
+# The solve statuses a written timetable can have (SolveStatus), and the room kinds and staff
+# roles the grid titles name, for the catalogues: the codes are English's words for them.
 _STATUS_WORDS = (N_("optimal"), N_("feasible"))
+_CODE_WORDS = (
+    N_("classroom"),
+    N_("computer_lab"),
+    N_("interview"),
+    N_("nt2_teacher"),
+    N_("mo_trainer"),
+    N_("counsellor"),
+)
+
+
+def code_word(code: str) -> str:
+    """A room kind or staff role as the coordinator reads it (``_("")`` would be the header)."""
+    return _(code) if code else code
 
 
 def _overview_warnings(book: _Book, ws: Worksheet, row: int) -> None:

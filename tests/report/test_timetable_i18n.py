@@ -70,6 +70,8 @@ def test_the_dutch_sheets_read_dutch(dutch):
     sentences = _column(dutch["Diagnostics"], "description")
     assert any(t.startswith("Elke groep hoort bij") for t in sentences)
     assert "geen consulent spreekt ti" in _column(dutch["Waiting"], "reason")
+    assert "Lokaal C1 — Class 1 (klaslokaal, 4 plaatsen)" in cell_texts(dutch["Rooms"])
+    assert any("(leerkracht NT2" in t for t in cell_texts(dutch["Staff"]))
     # codes stay the contract's
     assert set(_column(dutch["Waiting"], "reason_code")) <= {
         "no_group_at_level", "no_common_time", "capacity", "released_before_completion",
