@@ -341,25 +341,33 @@ def _course_obstacle(ctx: _Context, lr: Learner, course: Course) -> tuple[int, V
         for s in staff
         for pool in pools
     ):
-        free = _n(
-            "fewer than {n} learner who may join {name} is free",
-            "fewer than {n} learners who may join {name} are free",
+        fewer = _n(
+            "fewer than {n} learner who may join {name}",
+            "fewer than {n} learners who may join {name}",
             course.min_size,
             name=course.name,
         )
+        said = {"learner": lr.learner, "staff": _a_staff(course), "fewer": fewer}
         if any(r.sections for r in ctx.data.rooms):  # rooms restrict sections: say so
-            free = _("{free} with a room open to them", free=free)
-        return 4, Verdict(
-            _n(
-                "at the times {learner} and {staff} are both free, {free} often enough for its"
-                " {n} session a week",
-                "at the times {learner} and {staff} are both free, {free} often enough for its"
-                " {n} sessions a week",
+            reason = _n(
+                "at the times {learner} and {staff} are both free, {fewer} are free with a room"
+                " open to them often enough for its {n} session a week",
+                "at the times {learner} and {staff} are both free, {fewer} are free with a room"
+                " open to them often enough for its {n} sessions a week",
                 course.sessions_per_week,
-                learner=lr.learner,
-                staff=_a_staff(course),
-                free=free,
-            ),
+                **said,
+            )
+        else:
+            reason = _n(
+                "at the times {learner} and {staff} are both free, {fewer} are free often enough"
+                " for its {n} session a week",
+                "at the times {learner} and {staff} are both free, {fewer} are free often enough"
+                " for its {n} sessions a week",
+                course.sessions_per_week,
+                **said,
+            )
+        return 4, Verdict(
+            reason,
             "no_common_time",
             _(
                 "a time when {size} of them and a {role} are free (regimes, staff days)",
@@ -1324,36 +1332,37 @@ def _never_together(ctx, lr: Learner, courses: list[Course], lead: str, o, spare
     with periods left are free together too rarely for a week of the course."""
     role = _role_word(courses[0])
     others = courses[0].min_size - 1
-    often = (
-        _(
-            "free together often enough for only {fit} of its {wanted} {what}",
+    if o.fit:
+        often = _(
+            N_("are free together often enough for only {fit} of its {wanted} {what}")
+            if others > 0
+            else N_("is free together often enough for only {fit} of its {wanted} {what}"),
             fit=o.fit,
             wanted=o.wanted,
             what=o.what or _("weekly sessions"),
         )
-        if o.fit
-        else _("never free together")
-    )
+    else:
+        often = _("are never free together") if others > 0 else _("is never free together")
     who = (
         _n(
-            "{learner} and {n} other who may join (not in an {kind} group yet) are {often}",
-            "{learner} and {n} others who may join (not in an {kind} group yet) are {often}",
+            "{learner} and {n} other who may join (not in an {kind} group yet)",
+            "{learner} and {n} others who may join (not in an {kind} group yet)",
             others,
             learner=lr.learner,
             kind=courses[0].kind,  # NT2 or MO: "an" in English
-            often=often,
         )
         if others > 0
-        else _("{learner} is {often}", learner=lr.learner, often=often)
+        else lr.learner
     )
     return Verdict(
         _(
-            "{none}: when a {role} with periods left is on site ({days}), {who} outside their"
-            " other classes",
+            "{none}: when a {role} with periods left is on site ({days}), {who} {often} outside"
+            " their other classes",
             none=lead,
             role=role,
             days="; ".join(_staff_days(ctx, s) for s in spare),
             who=who,
+            often=often,
         ),
         "no_common_time",
         _("a {role} on other days or times", role=role),
