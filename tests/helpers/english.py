@@ -26,7 +26,8 @@ def _strings(value) -> tuple[str, ...]:
 @functools.cache
 def english_pieces() -> tuple[str, ...]:
     """Pieces of English msgids, each at least MIN_LENGTH characters with a word of four
-    letters, that no Dutch translation of the same message contains."""
+    letters and a space (a single token is a code such as ``computer_lab``, which messages
+    quote), that no Dutch translation of the same message contains."""
     with messages.po_path("nl").open("rb") as fh:
         dutch = read_po(fh, locale="nl")
     found = set()
@@ -37,7 +38,7 @@ def english_pieces() -> tuple[str, ...]:
         for msgid in _strings(message.id):
             for literal, _field, _spec, _conv in string.Formatter().parse(msgid):
                 piece = literal.strip(" ;:,.()")
-                if len(piece) >= MIN_LENGTH and re.search(r"[a-z]{4}", piece):
+                if len(piece) >= MIN_LENGTH and " " in piece and re.search(r"[a-z]{4}", piece):
                     if piece not in translated:
                         found.add(piece)
     return tuple(sorted(found, key=len, reverse=True))
