@@ -41,7 +41,7 @@ from scheduler.excel import (
     sheet_title,
     write_table,
 )
-from scheduler.i18n import N_, _, _n
+from scheduler.i18n import N_, _, _n, language
 from scheduler.outputs import mark
 from scheduler.report.figures import (
     KeyFigures,
@@ -339,12 +339,19 @@ def _fill(kind: str) -> PatternFill:
     return PatternFill("solid", fgColor=KIND_FILLS[kind])
 
 
+def day_word(day: str) -> str:
+    """A grid's day heading in the coordinator's language: ``dinsdag``, ``mardi``; English
+    keeps the contract's code (``Tue``)."""
+    index = {"nl": 0, "fr": 1}.get(language())
+    return DAY_NAMES[day][index] if index is not None and day in DAY_NAMES else day
+
+
 @dataclass(frozen=True)
 class GridStyle:
     """How one kind of grid looks: headings, the word for a free cell, text size."""
 
     period_header: str = N_("period")  # translated where shown
-    day_header: Callable[[str], str] = str
+    day_header: Callable[[str], str] = day_word
     free_text: str = N_("free")
     font_size: float = 10
     header_height: float | None = None

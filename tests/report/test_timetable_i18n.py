@@ -72,6 +72,7 @@ def test_the_dutch_sheets_read_dutch(dutch):
     assert "geen consulent spreekt ti" in _column(dutch["Waiting"], "reason")
     assert "Lokaal C1 — Class 1 (klaslokaal, 4 plaatsen)" in cell_texts(dutch["Rooms"])
     assert any("(leerkracht NT2" in t for t in cell_texts(dutch["Staff"]))
+    assert {"maandag", "dinsdag", "woensdag"} <= set(cell_texts(dutch["Week"]))
     # codes stay the contract's
     assert set(_column(dutch["Waiting"], "reason_code")) <= {
         "no_group_at_level", "no_common_time", "capacity", "released_before_completion",
