@@ -123,3 +123,12 @@ def test_calendar_texts_are_dutch(tmp_path):
     assert "groep MO-ar-1, 2 leerlingen; afdelingen B" in texts
     assert any(t.startswith("intakegesprek van L0002, week 1") for t in texts)
     assert english_in(texts) == []
+
+
+def test_the_french_timetable_fits_where_it_is_printed(tmp_path):
+    """tests/render/test_fit.py checks Dutch and English; French words run longer."""
+    from tests.render.fit import cut_cells
+
+    i18n.set_language("fr")
+    path = write_timetable(tiny_data(), tiny_result(), tmp_path / "tt.xlsx", [])
+    assert [str(c) for ws in load_workbook(path).worksheets for c in cut_cells(ws)] == []
