@@ -27,6 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 from scheduler.data import Learner, ProblemData, RoomUnavailability
+from scheduler.i18n import set_language
 from scheduler.pipeline import solve_and_verify, write
 from scheduler.replan.run import replan
 from scheduler.report.read import read_timetable
@@ -274,6 +275,7 @@ def main(argv: list[str]) -> int:
                         help="close the classroom on its quietest weekday (an update that an "
                         "instance's busiest day makes impossible to re-plan)")  # fmt: skip
     args = parser.parse_args(argv)
+    set_language("en")  # the Changes sheet's why column is read below
     rows = []
     for name in args.only.split(","):
         row = measure(name.strip(), args.time_limit, args.base_limit, args.seed, args.quietest_day)

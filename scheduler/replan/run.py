@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from scheduler.data import ProblemData
+from scheduler.i18n import _
 from scheduler.pipeline import Verified, verify_result
 from scheduler.replan.changes import Builder, Placement
 from scheduler.replan.current import Current, current_on, next_ids
@@ -275,7 +276,8 @@ def _freed(built: Built, by_old: dict[str, dict[int, Session]], must: dict[tuple
             for other, n in landed:
                 shared = n.room == s.room or n.staff == s.staff or members[gid] & members[other]
                 if other != gid and n.day == s.day and _overlap(index, n, s) and shared:
-                    out[(gid, i)] = f"frees {s.day} {s.period} for {other}"
+                    out[(gid, i)] = _("frees {day} {period} for {group}", day=s.day,
+                                      period=s.period, group=other)  # fmt: skip
                     break
     return out
 
