@@ -22,7 +22,6 @@ of such rows are passed to ``validate`` so that references to them are not repor
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import os
 import zipfile
@@ -544,17 +543,3 @@ def build(raw_sheets: list[RawSheet]) -> tuple[ProblemData, _Collected]:
     }
     weights = read_weights(sheets.get("Weights"), out)
     return ProblemData(settings=settings, weights=weights, **tables), out
-
-
-def with_key_row(problem: Problem, key_rows: dict[str, dict[str, int]]) -> Problem:
-    """A Settings or Weights problem given the row of the key it is about. The records of
-    these key/value sheets keep no row, but every message about a key starts with the key
-    (``seed must be ...``, ``weight served must be ...``, ``term_end (...) is before ...``)."""
-    rows = key_rows.get(problem.sheet)
-    if problem.row is not None or not rows:
-        return problem
-    text = problem.message.removeprefix("weight ")
-    for key in sorted(rows, key=len, reverse=True):
-        if text.startswith(key) and text[len(key) : len(key) + 1] in (" ", ":", ""):
-            return dataclasses.replace(problem, row=rows[key])
-    return problem
