@@ -270,7 +270,7 @@ def date_problem(name: str, value: dt.date | None, years: tuple[int, int]) -> st
         value=value.isoformat(),
         first=years[0],
         last=years[1],
-        example=f"{years[0] + 27}-01-11",
+        example=str(years[0] + 27) + "-01-11",
     )
 
 
@@ -285,7 +285,7 @@ def term_length_problem(start: dt.date | None, end: dt.date | None) -> str | Non
         end=end,
         days=(end - start).days + 1,
         most=TERM_MAX_DAYS,
-        example=f"{start.year}-06-30",
+        example=str(start.year) + "-06-30",
     )
 
 

@@ -178,7 +178,7 @@ def check_file(path: Path) -> None:
                 "{name} is far too large for a term workbook ({size} MB; the limit is {limit} "
                 "MB); remove pictures and unused sheets",
                 name=path.name,
-                size=f"{size / 2**20:.0f}",
+                size=format(size / 2**20, ".0f"),
                 limit=MAX_FILE_BYTES // 2**20,
             )
         )

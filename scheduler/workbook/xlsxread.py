@@ -79,8 +79,8 @@ def inspect_archive(archive: zipfile.ZipFile) -> None:
         raise ArchiveError(
             _(
                 "it holds {parts} parts, far more than a workbook has (at most {most})",
-                parts=f"{len(infos):,}",
-                most=f"{MAX_PARTS:,}",
+                parts=format(len(infos), ","),
+                most=format(MAX_PARTS, ","),
             )
         )
     total = 0
@@ -93,7 +93,7 @@ def inspect_archive(archive: zipfile.ZipFile) -> None:
                     "its part {part} inflates to {size} MB, far more than a term needs (at most "
                     "{most} MB); delete unused rows, columns and sheets",
                     part=info.filename,
-                    size=f"{size / 2**20:,.0f}",
+                    size=format(size / 2**20, ",.0f"),
                     most=MAX_PART_BYTES // 2**20,
                 )
             )
@@ -103,14 +103,14 @@ def inspect_archive(archive: zipfile.ZipFile) -> None:
                     "its part {part} inflates {ratio} times (a zip bomb, or a sheet with millions "
                     "of repeated cells)",
                     part=info.filename,
-                    ratio=f"{size // max(info.compress_size, 1):,}",
+                    ratio=format(size // max(info.compress_size, 1), ","),
                 )
             )
     if total > MAX_TOTAL_BYTES:
         raise ArchiveError(
             _(
                 "it inflates to {size} MB in all, far more than a term needs (at most {most} MB)",
-                size=f"{total / 2**20:,.0f}",
+                size=format(total / 2**20, ",.0f"),
                 most=MAX_TOTAL_BYTES // 2**20,
             )
         )
@@ -265,7 +265,7 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> tuple[str, ..
         out.append(_text(item))
         if len(out) > MAX_SHARED_STRINGS:
             raise ArchiveError(
-                _("it holds more than {most} different texts", most=f"{MAX_SHARED_STRINGS:,}")
+                _("it holds more than {most} different texts", most=format(MAX_SHARED_STRINGS, ","))
             )
     return tuple(out)
 
