@@ -139,9 +139,8 @@ def _check_zip(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise UnreadableFileError(
             _(
-                "{name} is damaged (not a valid zip archive: {problem}); {fix}",
+                "{name} is damaged (not a valid zip archive); {fix}",
                 name=path.name,
-                problem=exc,
                 fix=_(_SAVE_AS),
             )
         ) from exc
@@ -187,7 +186,12 @@ def check_file(path: Path) -> None:
             head = fh.read(512)
     except OSError as exc:
         raise UnreadableFileError(
-            _("{path} cannot be opened: {problem}", path=path, problem=exc.strerror or exc)
+            _(
+                "{path} cannot be opened ({problem}); close it in Excel or any other program "
+                "that holds it, then try again",
+                path=path,
+                problem=exc.strerror or exc,
+            )
         ) from exc
     if head.startswith(_OLE_MAGIC):
         _check_ole(path)
@@ -257,11 +261,11 @@ def load_sheets(path: str | os.PathLike) -> list[RawSheet]:
         ) from None
     except Exception as exc:  # a damaged archive or XML raises many kinds of exception
         raise UnreadableFileError(
+            # The kind of failure only: the library's own words are English and technical.
             _(
-                "{name} is damaged and cannot be read as a workbook ({kind}: {problem}); {fix}",
+                "{name} is damaged and cannot be read as a workbook ({kind}); {fix}",
                 name=path.name,
                 kind=type(exc).__name__,
-                problem=exc,
                 fix=_(_SAVE_AS),
             )
         ) from exc

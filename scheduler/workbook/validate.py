@@ -33,7 +33,7 @@ from scheduler.data import (
     fmt_time,
 )
 from scheduler.errors import Problem, WorkbookError
-from scheduler.i18n import N_, _, _n
+from scheduler.i18n import N_, _, _n, language
 from scheduler.rules import (
     PERSON_YEARS,
     RANGES,
@@ -51,6 +51,7 @@ from scheduler.rules import check as check_range
 from scheduler.term import closed_for, term_dates
 from scheduler.workbook.cells import FLOAT, CellError, Kind, is_blank, norm
 from scheduler.workbook.contract import SETTINGS_KINDS, SHEETS, TABLE_FIELDS
+from scheduler.workbook.languages import labelled
 from scheduler.workbook.read import build, load_sheets, suggest
 
 Rule = Callable[["Context"], Iterable[Problem]]
@@ -720,7 +721,7 @@ def courses_wanted(ctx: Context) -> Iterator[Problem]:
             who = (
                 _("NT2 at level {level}", level=c.level)
                 if c.kind == "NT2"
-                else _("MO in {language}", language=c.language)
+                else _("MO in {language}", language=labelled(c.language, language()))
             )
             yield At("Courses", c).warning(
                 "course",
@@ -739,6 +740,8 @@ def courses_taught(ctx: Context) -> Iterator[Problem]:
     for c in ctx.data.courses:
         if c.kind not in TEACHING_ROLE or _teachers(ctx, c):
             continue
+        if c.kind == "MO" and not c.language:
+            continue  # courses_fields asks for the language; no trainer can speak a blank one
         trainers = [s for s in ctx.data.staff if s.role == "mo_trainer"]
         if c.kind == "MO" and not any(c.language in s.languages for s in trainers):
             message = _(
