@@ -264,6 +264,67 @@ def with_uncalculated_header(path: Path, sheet: str = "Regimes") -> Path:
     return path
 
 
+def cells() -> Sheets:
+    """A cell the reader cannot read in every column (an Excel error value, which names what
+    the column holds), and every way a single cell can be wrong."""
+    s = base_sheets()
+    s["Locks"][0].append("learner")
+    for rows in s.values():
+        rows.append(["#N/A"] * len(rows[0]))
+    bad = {
+        "Periods": [
+            {"period": "P7", "start": dt.datetime(2027, 1, 11), "end": "24:00"},
+            {"period": "P8", "start": 8.3, "end": "25:00"},
+            {"period": "P9", "start": "acht uur", "end": "9pm"},
+        ],
+        "Regimes": [{"regime": "R-A", "day": "xx", "start": "13:00", "end": "14:00"}],
+        "InternetWindows": [{"day": "xx", "start": "13:00", "end": "14:00"}],
+        "Rooms": [
+            {"room": "C5", "name": "x", "kind": "gym", "seats": "1.000"},
+            {"room": "C6", "name": "x", "kind": "classroom", "seats": dt.datetime(2027, 1, 1)},
+        ],
+        "Staff": [{"staff": "T9", "name": "x", "role": "nt2_teacher", "days": "Mon,Xyz"}],
+        "Courses": [
+            {
+                "course": "NT2-9",
+                "kind": "NT2",
+                "name": "x",
+                "level": "1.1",
+                "language": "nl",
+                "sessions_per_week": 2,
+                "session_periods": 2,
+                "min_size": 2,
+                "max_size": 10,
+                "total_hours": dt.datetime(2027, 1, 1),
+            },
+        ],
+        "Learners": [
+            {"learner": "L0301", "section": "A", "languages": "ar", "wants": "NT2 en MO"},
+            {"learner": "L0302", "section": "A", "languages": "klingon123", "wants": "NT2"},
+            {
+                "learner": "L0303",
+                "section": "A",
+                "languages": "ar",
+                "wants": "NT2",
+                "nt2_level": dt.datetime(2027, 5, 3),
+                "intake": "misschien",
+            },
+            {
+                "learner": "L0304",
+                "section": "A",
+                "languages": "ar",
+                "wants": "NT2",
+                "arrival": "morgen",
+                "release": "2027-02-30",
+            },
+        ],
+    }
+    for sheet, rows in bad.items():
+        for row in rows:
+            append_row(s, sheet, row)
+    return s
+
+
 WORKBOOKS: dict[str, Callable[[], Sheets]] = {
     "cross-sheet": cross_sheet,
     "term-order": term_order,
@@ -274,4 +335,5 @@ WORKBOOKS: dict[str, Callable[[], Sheets]] = {
     "no-windows": no_windows,
     "empty": empty,
     "layout": layout,
+    "cells": cells,
 }

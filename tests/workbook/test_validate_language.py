@@ -42,6 +42,7 @@ SOURCES = (
     "scheduler/workbook/validate.py",
     "scheduler/workbook/read.py",
     "scheduler/workbook/xlsxread.py",
+    "scheduler/workbook/cells.py",
     "scheduler/rules.py",
 )
 # Messages of those sources that are not problems of a workbook (the wording of other reports).
