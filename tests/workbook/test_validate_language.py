@@ -304,3 +304,86 @@ def test_english_is_what_the_code_says(tmp_path):
     assert code == 2
     assert "term_end (2027-01-11) is before term_start (2027-04-30); correct one of them" in output
     assert "{key} is required; give {what} as the value of key {key}" in seen
+
+
+# (option, value) of compare's shortcuts, each refused with a sentence saying what to type.
+SHORTCUTS = (
+    ("add_room", "gym"),
+    ("add_room", "classroom:0"),
+    ("close", "2027-03-15.."),
+    ("close", "2027-03-19..2027-03-15"),
+    ("close", "2030-01-07"),
+    ("staff_day", "T1"),
+    ("staff_day", "TX:Fri"),
+    ("staff_day", "T1:Sat"),
+    ("staff_day", "T1:Mon"),
+    ("internet", "Tuesday"),
+    ("internet", "Tue:14:00-13:00"),
+    ("internet", "Sat:13:00-14:00"),
+    ("internet", "Tue:13:00-15:40"),
+)
+
+
+def _scenario_problems(data) -> Iterator[str]:
+    """Every sentence the scenarios of compare can refuse a patch or a shortcut with."""
+    from scheduler.data import ScenarioRow
+    from scheduler.errors import SchedulerError, WorkbookError
+    from scheduler.whatif.scenarios import (
+        ShortcutError,
+        apply_rows,
+        build_scenarios,
+        with_shortcuts,
+    )
+
+    rows = (
+        ("Roms", "LAB", "seats", "14", "set"),
+        ("Rooms", "LAB", "seats", "14", "move"),
+        ("Rooms", "", "seats", "14", "set"),
+        ("Rooms", "room=LAB; LAB", "seats", "14", "set"),
+        ("Rooms", "colour=red", "seats", "14", "set"),
+        ("Rooms", "LBA", "seats", "14", "set"),
+        ("Rooms", "LAB", "colour", "red", "set"),
+        ("Rooms", "", "", "room LAB2", "add"),
+        ("Rooms", "", "", "room=LAB2; colour=red", "add"),
+    )
+    for row in rows:
+        _patched, problems = apply_rows(data, [ScenarioRow("s", *row)])
+        yield from (p.message for p in problems)
+    for names, term in (([], data.replace(scenarios=())), (["nope"], data)):
+        with pytest.raises(SchedulerError) as refused:
+            build_scenarios(term, names or ["nope"])
+        yield str(refused.value)
+    broken = (
+        ScenarioRow("small-lab", "Rooms", "LAB", "seats", "2", "set", row=2),
+        ScenarioRow(
+            "new-room", "Rooms", "", "", "room=X1; name=x; kind=classroom; seats=0", "add", row=3
+        ),
+    )
+    with pytest.raises(WorkbookError) as refused:
+        build_scenarios(data.replace(scenarios=broken))
+    yield from (p.message for p in refused.value.problems)
+    for option, value in SHORTCUTS:
+        with pytest.raises(ShortcutError) as refused:
+            with_shortcuts(data, **{option: [value]})
+        yield str(refused.value)
+
+
+def test_scenario_problems_speak_dutch(tmp_path):
+    """compare's scenario rows and shortcuts refuse bad patches in Dutch too."""
+    data = read_workbook(write(base_sheets(), tmp_path / "term.xlsx"))
+    seen: set[str] = set()
+    with pytest.MonkeyPatch.context() as mp:
+        real = i18n.catalogue
+        mp.setattr(i18n, "catalogue", lambda code: Recording(real(code), seen))
+        i18n.set_language("nl")
+        try:
+            said = list(_scenario_problems(data))
+        finally:
+            i18n.set_language(None)
+    wanted = _msgids()["scheduler/whatif/scenarios.py"]
+    assert not sorted(wanted - seen), "no case produces these scenario messages"
+    nl = i18n.catalogue("nl")
+    english = {f: m for m in seen for f in _fragments(m) if f not in nl.gettext(m)}
+    for sentence in said:
+        assert not [f for f in english if f in sentence], sentence
+    assert "geen rij van Rooms past bij 'LBA'; vergelijk de sleutel met het blad" in said
