@@ -125,7 +125,7 @@ def _locks(s: Sheets) -> None:
 
 def _scenarios(s: Sheets) -> None:
     """Every problem a Scenarios row can have."""
-    rows = [
+    rows: list[list[object]] = [
         ["base", "Rooms", "LAB", "seats", "14", "set"],
         ["bad-sheet", "Roms", "LAB", "seats", "14", "set"],
         ["no-pairs", "Rooms", None, None, "room LAB2", "add"],
@@ -271,7 +271,7 @@ def cells() -> Sheets:
     s["Locks"][0].append("learner")
     for rows in s.values():
         rows.append(["#N/A"] * len(rows[0]))
-    bad = {
+    bad: dict[str, list[dict[str, object]]] = {
         "Periods": [
             {"period": "P7", "start": dt.datetime(2027, 1, 11), "end": "24:00"},
             {"period": "P8", "start": 8.3, "end": "25:00"},
@@ -319,8 +319,8 @@ def cells() -> Sheets:
             },
         ],
     }
-    for sheet, rows in bad.items():
-        for row in rows:
+    for sheet, added in bad.items():
+        for row in added:
             append_row(s, sheet, row)
     return s
 
