@@ -102,7 +102,7 @@ def _placement_terms(
                 obj.add("release_risk", risk, done)
 
 
-def _session_minutes_of(inst: Instance, g: GroupVars) -> list[tuple[object, str, int]]:
+def _session_minutes_of(inst: Instance, g: GroupVars) -> list[tuple[cp_model.IntVar, str, int]]:
     """(session variable, weekday, minutes a session there lasts) for every session option of
     ``g``, computed once per group instead of once per member (a large share of building)."""
     per, n = inst.data.periods, inst.n_periods
@@ -116,7 +116,7 @@ def _session_minutes_of(inst: Instance, g: GroupVars) -> list[tuple[object, str,
 
 def _completion_literal(
     model, inst: Instance, g: GroupVars, m: str, x, dates, need: int,
-    sessions: list[tuple[object, str, int]] | None = None,
+    sessions: list[tuple[cp_model.IntVar, str, int]] | None = None,
 ):  # fmt: skip
     """A literal that is true only if ``m`` is placed in ``g`` and the group's sessions on
     the dates ``m`` can attend deliver the course's hours; None when that is impossible.

@@ -311,6 +311,7 @@ def _neighbourhood_phase(
         {
             "lns_steps": lns.steps,
             "lns_improvements": lns.improvements,
+            "lns_sideways": lns.sideways,
             "deterministic_time": spent + lns.deterministic_time,
         }
     )

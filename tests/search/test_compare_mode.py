@@ -47,15 +47,11 @@ def test_the_sweep_passes_the_mode_to_every_solve(tmp_path, reproducible):
             [term], pool, tmp_path, time_limit=2.0, workers=1, reproducible=reproducible
         )
     assert len(outcomes) >= 2
-    assert {o.result.stats["reproducible"] for o in outcomes if o.result} == {
-        float(reproducible)
-    }
+    assert {o.result.stats["reproducible"] for o in outcomes if o.result} == {float(reproducible)}
 
 
 def _sessions(outcomes) -> list:
-    return [
-        (o.scenario, list(o.result.solution.sessions), o.result.objective) for o in outcomes
-    ]
+    return [(o.scenario, list(o.result.solution.sessions), o.result.objective) for o in outcomes]
 
 
 @pytest.mark.slow
