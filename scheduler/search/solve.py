@@ -161,6 +161,8 @@ def solve(
         if found is not None:
             return found
     events = callback.events
+    if result.bound is not None and events:  # the lowest valid bound, as the progress shows
+        result = dataclasses.replace(result, bound=min(result.bound, events[-1].bound))
     return dataclasses.replace(
         result,
         wall_time=time.perf_counter() - start,
