@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from scheduler.cli import main
 from scheduler.search.params import SolveParams
-from scheduler.whatif import compare
 from scheduler.web.work import _solve_params
+from scheduler.whatif import compare
 from scheduler.whatif.compare import Job, Term, run_job, sweep
 from scheduler.whatif.scenarios import build_scenarios, with_shortcuts
 from scheduler.workbook.example import generate
