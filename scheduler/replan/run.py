@@ -11,7 +11,9 @@ import dataclasses
 import datetime as dt
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from scheduler.data import ProblemData
 from scheduler.pipeline import Verified, verify_result
@@ -28,7 +30,7 @@ from scheduler.replan.model import (
     solve,
     stuck,
 )
-from scheduler.replan.update import Update, classify, term_from
+from scheduler.replan.update import History, Update, classify, term_from
 from scheduler.report.read import Timetable, same_term
 from scheduler.report.timetable import Revision
 from scheduler.solution import Group, Result, Session, Solution, SolveStatus
@@ -37,6 +39,14 @@ RESERVE_SHARE = 0.1  # of the time limit kept for reading the answer back and ve
 FIND_SHARE = 0.35  # of the time limit to find a first timetable keeping every place
 STEP_SHARE = 0.15  # of the time limit at most for each neighbourhood tried
 KEEP_FIRST_SHARE = 0.6  # of the time left, with --allow-moves, for the answer without it
+
+# Called with {"phase": "building" | "searching" | "verifying", "placed": n (best so far),
+# "step": "first" | "full" | "moves"} as the re-plan goes (the web page's progress).
+Report = Callable[[dict[str, Any]], None]
+
+
+def _silent(event: dict[str, Any]) -> None:
+    """The default progress callback: the command line shows no progress."""
 
 
 @dataclass
@@ -58,6 +68,8 @@ def replan(
     time_limit: float = 10.0,
     seed: int = 0,
     workers: int = 1,
+    history: History | None = None,
+    progress: Report = _silent,
 ) -> Replanned:
     """Re-plan ``timetable`` from ``date`` for the term ``data`` (see replan.md). Raises
     SchedulerError for a timetable of another term or a date it cannot start on.
@@ -65,23 +77,28 @@ def replan(
     Search: a first timetable over the kept groups alone, with only the sessions that must
     move free; when they find no place, the groups in their way may move too (wider and
     wider), then change teacher. That timetable starts the full search (new groups, free
-    seats, and with ``allow_moves`` every session and continuing learner may move)."""
+    seats, and with ``allow_moves`` every session and continuing learner may move).
+    ``history`` gives the hours delivered before ``date`` (default: the planned ones);
+    ``progress`` hears each phase and the places of every better timetable found."""
+    progress({"phase": "building"})
     start = time.perf_counter()
     deadline = start + time_limit * (1 - RESERVE_SHARE)  # then read back and verify
     same_term(timetable, data)
     current = current_on(timetable, date)
     seen = term_from(data, current)
     inst = instance_without_candidates(seen)
-    update = classify(seen, current, inst)
+    update = classify(seen, current, inst, history)
     update.original_arrival = {lr.learner: lr.arrival for lr in data.learners}
     stats: dict[str, float] = {"build_s": time.perf_counter() - start}
     until = start + FIND_SHARE * time_limit
+    progress({"phase": "searching", "step": "first"})
     found = _widening(update, current, inst, until, STEP_SHARE * time_limit, seed, workers)
     if isinstance(found, Outcome):  # no timetable keeps every continuing learner's place
         if found.status == "infeasible":
             found.conflicts = _explain(update, current, inst, deadline, seed, workers)
         return Replanned(found.status, seen, conflicts=found.conflicts, stats=stats)
     first, movable, restaff = found
+    progress({"phase": "searching", "step": "full", "placed": _placed(first)})
     stats["movable_groups"], stats["restaffed_groups"] = len(movable), len(restaff)
     built = build(update, current, False, inst, movable, True, restaff)
     # The first timetable left intakes and bookings out: the ones in use are the hint.
@@ -98,11 +115,13 @@ def replan(
     if outcome.value is None:
         return Replanned(outcome.status, seen, stats=stats)
     if allow_moves and outcome.best is not None and time.perf_counter() < deadline - 1.0:
+        progress({"step": "moves", "placed": built.tm.placed_count(outcome.value)})
         built, outcome = _allow_moves(
             built, outcome, update, current, inst, deadline, seed, workers
         )
         stats["allow_moves_used"] = float(outcome.best is not None and built.allow_moves)
     placement = read_back(built, outcome, update, current)
+    progress({"phase": "verifying", "placed": _placed(placement.solution)})
     revision = Builder(seen, update, current, placement).revision()
     kept = frozenset(built.kept)
     status = SolveStatus.OPTIMAL if outcome.status == "optimal" else SolveStatus.FEASIBLE
@@ -111,6 +130,11 @@ def replan(
     verified = verify_result(seen, result, kept)
     stats["wall_s"] = wall
     return Replanned(outcome.status, seen, verified, revision, kept_groups=kept, stats=stats)
+
+
+def _placed(solution: Solution) -> int:
+    """Places (learner in a group) of a timetable: the page's "best so far"."""
+    return sum(len(g.members) for g in solution.groups)
 
 
 def _allow_moves(built, outcome, update, current, inst, deadline, seed, workers):
