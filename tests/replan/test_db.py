@@ -9,6 +9,7 @@ starts in week 4, so the third Monday is not recorded yet and counts as planned.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -20,8 +21,10 @@ from scheduler.cli import main
 from scheduler.records.registers import FIRST_LEARNER_ROW, HEADER_ROW
 from scheduler.replan.attended import read_attended
 from scheduler.replan.current import current_on
-from scheduler.replan.update import delivered
+from scheduler.replan.update import delivered, term_from
 from scheduler.report.read import read_timetable
+from scheduler.verify import total_violations, verify
+from scheduler.workbook.validate import read_workbook
 from tests.records.conftest import db_url  # noqa: F401  (the fixture: SQLite and PostgreSQL)
 from tests.replan.helpers import timetable
 from tests.replan.test_replan import _cli_term, term, two_groups
@@ -69,6 +72,20 @@ def tiny(tmp_path) -> tuple[Path, Path]:
     return _cli_term(tmp_path, data), timetable(data, two_groups(), tmp_path / "now.xlsx")
 
 
+def replan_violations(term: Path, current: Path, replanned: Path, date: dt.date) -> int:
+    """Hard-rule violations the independent verifier finds in what ``replanned`` plans from
+    ``date`` (its rows in force, intakes held before ``date`` left out: they are history,
+    copied unchanged), judged on the term as seen from ``date`` with the groups of ``current``
+    running already (min_size does not bind them), as the re-plan itself is verified."""
+    out = read_timetable(replanned)
+    seen = term_from(read_workbook(term), current_on(out, date))
+    when = out.term.date_of
+    later = tuple(i for i in out.solution.intakes if (when(i.week, i.day) or date) >= date)
+    solution = dataclasses.replace(out.solution, intakes=later)
+    kept = {g.group for g in read_timetable(current).solution.groups}
+    return total_violations(verify(seen, solution, kept))
+
+
 def overview(path: Path) -> dict[str, object]:
     """Overview's label -> value pairs (label in one column, value two to the right)."""
     ws = load_workbook(path, read_only=True)["Overview"]
@@ -90,6 +107,7 @@ def test_attended_hours_replace_the_planned_ones(db_url, tiny, tmp_path):  # noq
     code, text = run("replan", path, "--current", current, "--from", DATE, "--db", db_url,
                      "-o", out, "--time-limit", 2)  # fmt: skip
     assert code == 0, text
+    assert replan_violations(path, current, out, DATE) == 0
     assert "learners whose hours so far come from registers: 2" in text
     assert "learners whose hours so far come from the plan: 3" in text
     shown = overview(out)
