@@ -27,6 +27,7 @@ from pathlib import Path
 
 from scheduler.data import ProblemData
 from scheduler.errors import SchedulerError
+from scheduler.i18n import _
 from scheduler.records.progress import Mark, Recorded
 from scheduler.replan.current import Current
 from scheduler.replan.update import delivered
@@ -79,10 +80,10 @@ class Attended:
         """The Overview's lines: whose hours came from registers, whose from the plan, and
         the hours attended against the hours planned over the same recorded dates."""
         return (
-            ("learners whose hours so far come from registers", len(self.from_registers)),
-            ("learners whose hours so far come from the plan", len(self.from_plan)),
-            ("hours attended in the recorded weeks", round(self.attended_minutes / MINUTES)),
-            ("hours planned in the same weeks", round(self.planned_minutes / MINUTES)),
+            (_("learners whose hours so far come from registers"), len(self.from_registers)),
+            (_("learners whose hours so far come from the plan"), len(self.from_plan)),
+            (_("hours attended in the recorded weeks"), round(self.attended_minutes / MINUTES)),
+            (_("hours planned in the same weeks"), round(self.planned_minutes / MINUTES)),
         )
 
 
