@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from scheduler.cli import main
+from scheduler.records.progress import Mark, Recorded
 from scheduler.records.registers import FIRST_LEARNER_ROW, HEADER_ROW
-from scheduler.replan.attended import read_attended
+from scheduler.replan.attended import Attended, read_attended
 from scheduler.replan.current import current_on
 from scheduler.replan.update import delivered, term_from
 from scheduler.report.read import read_timetable
@@ -184,3 +189,47 @@ def test_a_pseudonymised_database_is_refused(db_url, tiny, tmp_path):  # noqa: F
     registers = filled_registers(current, tmp_path / "filled.xlsx", CODES)
     assert run("record", registers, "--db", db_url, "--pseudonymise", key)[0] == 0
     assert "pseudonymised learner ids" in _refused(tiny, tmp_path, db_url)
+
+
+@functools.cache
+def _tiny_now() -> tuple:
+    """(term, the tiny timetable seen from DATE, its continuing members, planned minutes)."""
+    data = six_weeks()
+    with tempfile.TemporaryDirectory(prefix="replan-db-") as folder:
+        written = timetable(data, two_groups(), Path(folder) / "now.xlsx")
+        now = current_on(read_timetable(written), DATE)
+    continuing = {gid: list(g.members) for gid, g in now.groups.items()}
+    return data, now, continuing, delivered(data, now, continuing)
+
+
+RECORDED = (dt.date(2027, 1, 11), dt.date(2027, 1, 18))  # the Mondays the registers hold
+LEARNERS = ("L0001", "L0002", "L0003", "L0004", "L0005")
+GROUP_OF = {"L0001": "NT2-1.1-1", "L0002": "NT2-1.1-1", "L0003": "NT2-1.1-1"}
+
+
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from(LEARNERS), st.sampled_from(RECORDED)),
+        st.sampled_from("PAESR"),
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_each_recorded_session_without_p_costs_its_hour(codes):
+    """Whatever the registers say: a learner with any code loses one planned hour per recorded
+    Monday without P (blank included) and nothing else; a learner without codes keeps the plan;
+    present at every recorded session is exactly the plan."""
+    data, now, continuing, planned = _tiny_now()
+    sessions = {gid: [(d, 1.0, True) for d in RECORDED] for gid in continuing}
+    marks = tuple(
+        Mark(m, GROUP_OF.get(m, "NT2-1.1-2"), "NT2-1.1", d, 1.0, code)
+        for (m, d), code in codes.items()
+    )
+    attended = Attended(Recorded(True, sessions, marks, ()))
+    credit = attended.credit(data, now, continuing)
+    for m in LEARNERS:
+        key = (m, "NT2-1.1")
+        mine = {d: c for (who, d), c in codes.items() if who == m}
+        missed = sum(mine.get(d) != "P" for d in RECORDED)
+        assert credit[key] == (planned[key] - 60 * missed if mine else planned[key])
+        assert (m in attended.from_registers) == bool(mine)
+    assert attended.from_plan == set(LEARNERS) - attended.from_registers
