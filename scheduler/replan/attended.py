@@ -114,10 +114,12 @@ def read_attended(url: str, data: ProblemData, date: dt.date) -> Attended:
         engine = connect(full)
     except SchedulerError as exc:  # the driver's message may run over several lines
         raise SchedulerError(" ".join(str(exc).split())) from exc
+    except sa.exc.SQLAlchemyError as exc:  # a file that is not a database, and the like
+        raise SchedulerError(_unreadable(full, exc)) from exc
     try:
         recorded = read_recorded(engine, data, before=date)
     except sa.exc.SQLAlchemyError as exc:
-        raise SchedulerError(f"cannot read the records database {shown(full)}: {exc}") from exc
+        raise SchedulerError(_unreadable(full, exc)) from exc
     finally:
         engine.dispose()
     s = data.settings
@@ -129,6 +131,14 @@ def read_attended(url: str, data: ProblemData, date: dt.date) -> Attended:
             "(scheduler record) or give the database that holds them"
         )
     return Attended(recorded)
+
+
+def _unreadable(url: str, exc: Exception) -> str:
+    """One sentence for a database the driver cannot read (its own words, on one line)."""
+    from scheduler.records.db import shown
+
+    cause = " ".join(str(getattr(exc, "orig", None) or exc).split())
+    return f"cannot read the records database {shown(url)}: {cause}"
 
 
 def _must_exist(url: str) -> None:

@@ -167,6 +167,13 @@ def test_a_missing_sqlite_file_is_refused_and_not_created(tiny, tmp_path):
     assert not missing.exists() and not missing.parent.exists()
 
 
+def test_a_file_that_is_not_a_database_is_refused(tiny, tmp_path):
+    notes = tmp_path / "notes.sqlite"
+    notes.write_text("not a database\n")
+    text = _refused(tiny, tmp_path, f"sqlite:///{notes}")
+    assert "cannot read the records database" in text and "not a database" in text
+
+
 def test_an_unreachable_server_is_refused(tiny, tmp_path):
     text = _refused(tiny, tmp_path, "postgresql://nobody@127.0.0.1:1/records")
     assert "cannot open the records database" in text
