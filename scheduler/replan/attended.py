@@ -27,7 +27,7 @@ from pathlib import Path
 
 from scheduler.data import ProblemData
 from scheduler.errors import SchedulerError
-from scheduler.i18n import _
+from scheduler.i18n import N_
 from scheduler.records.progress import Mark, Recorded
 from scheduler.replan.current import Current
 from scheduler.replan.update import delivered
@@ -78,12 +78,13 @@ class Attended:
 
     def counts(self) -> tuple[tuple[str, int], ...]:
         """The Overview's lines: whose hours came from registers, whose from the plan, and
-        the hours attended against the hours planned over the same recorded dates."""
+        the hours attended against the hours planned over the same recorded dates. The labels
+        are keys, as the re-plan's own counts: the Overview and the command translate them."""
         return (
-            (_("learners whose hours so far come from registers"), len(self.from_registers)),
-            (_("learners whose hours so far come from the plan"), len(self.from_plan)),
-            (_("hours attended in the recorded weeks"), round(self.attended_minutes / MINUTES)),
-            (_("hours planned in the same weeks"), round(self.planned_minutes / MINUTES)),
+            (N_("learners whose hours so far come from registers"), len(self.from_registers)),
+            (N_("learners whose hours so far come from the plan"), len(self.from_plan)),
+            (N_("hours attended in the recorded weeks"), round(self.attended_minutes / MINUTES)),
+            (N_("hours planned in the same weeks"), round(self.planned_minutes / MINUTES)),
         )
 
 

@@ -85,6 +85,7 @@ def replan(
     """
     from scheduler.console import bad_input, load_or_exit
     from scheduler.errors import SchedulerError
+    from scheduler.i18n import _
     from scheduler.pipeline import RuleBroken, write
     from scheduler.replan.attended import read_attended
     from scheduler.replan.run import replan as run
@@ -126,7 +127,7 @@ def replan(
                 click.echo(f"  {check.rule}: {detail}", err=True)
         raise click.exceptions.Exit(EXIT_BUG) from None
     for label, n in done.revision.counts:
-        click.echo(f"{label}: {n}")
+        click.echo(f"{_(label)}: {n}")  # the labels are catalogue keys (replan/changes.py)
     click.echo(f"Wrote the re-planned timetable to {out}")
 
 
