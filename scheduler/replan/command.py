@@ -95,7 +95,7 @@ def replan(
     out = out or default_output(term, day)
     for path in (term, current):
         if out.exists() and path.exists() and out.resolve() == path.resolve():
-            bad_input(f"{out} is an input; choose another output name")
+            bad_input(_("{path} is an input; choose another output name", path=out))
     data = load_or_exit(term)
     try:
         timetable = load_timetable(current, data)
@@ -106,14 +106,15 @@ def replan(
         bad_input(str(exc))
     if done.verified is None or done.revision is None:
         if done.status == "infeasible":
-            click.echo("No re-plan keeps every continuing learner's place. These together "
-                       "make it impossible (drop any one and it becomes "
-                       "possible):", err=True)  # fmt: skip
+            click.echo(_("No re-plan keeps every continuing learner's place. These together "
+                         "make it impossible (drop any one and it becomes "
+                         "possible):"), err=True)  # fmt: skip
             for line in done.conflicts:
                 click.echo(f"  - {line}", err=True)
         else:
-            click.echo(f"No timetable found within {time_limit:g} s; try a longer --time-limit.",
-                       err=True)  # fmt: skip
+            limit = f"{time_limit:g}"  # formatted outside the message (the extractor)
+            click.echo(_("No re-plan found within {limit} s; try a longer --time-limit.",
+                         limit=limit), err=True)  # fmt: skip
         raise click.exceptions.Exit(EXIT_NO_TIMETABLE)
     if attended is not None:  # the Overview says where the hours so far came from
         counts = done.revision.counts + attended.counts()
@@ -121,14 +122,15 @@ def replan(
     try:
         write(done.verified, out, revision=done.revision)
     except RuleBroken as exc:
-        click.echo(f"{exc}; this is a bug in scheduler, please report it:", err=True)
+        click.echo(_("{error}; this is a bug in scheduler, please report it:", error=exc),
+                   err=True)  # fmt: skip
         for check in exc.checks:
             for detail in check.details:
                 click.echo(f"  {check.rule}: {detail}", err=True)
         raise click.exceptions.Exit(EXIT_BUG) from None
     for label, n in done.revision.counts:
         click.echo(f"{_(label)}: {n}")  # the labels are catalogue keys (replan/changes.py)
-    click.echo(f"Wrote the re-planned timetable to {out}")
+    click.echo(_("Wrote the re-planned timetable to {path}", path=out))
 
 
 __all__ = ["EXIT_BAD_INPUT", "replan"]
