@@ -11,7 +11,9 @@ import dataclasses
 import datetime as dt
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from scheduler.data import ProblemData
 from scheduler.i18n import _
@@ -30,7 +32,7 @@ from scheduler.replan.model import (
     stuck,
 )
 from scheduler.replan.start import greedy_start
-from scheduler.replan.update import Update, classify, term_from
+from scheduler.replan.update import History, Update, classify, term_from
 from scheduler.report.read import Timetable, same_term
 from scheduler.report.timetable import Revision
 from scheduler.solution import Group, Result, Session, Solution, SolveStatus
@@ -43,6 +45,14 @@ STEP_SHARE = 0.15  # of the time limit at most for each neighbourhood tried
 EVERY_PLACE = "every continuing learner's place together (no smaller set was found in time)"
 LAST_SHARE = 0.6  # of the time limit: until then the widest neighbourhood may decide
 KEEP_FIRST_SHARE = 0.75  # of the time left, with --allow-moves, for the answer without it
+
+# Called with {"phase": "building" | "searching" | "verifying", "placed": n (best so far),
+# "step": "first" | "full" | "moves"} as the re-plan goes (the web page's progress).
+Report = Callable[[dict[str, Any]], None]
+
+
+def _silent(event: dict[str, Any]) -> None:
+    """The default progress callback: the command line shows no progress."""
 
 
 @dataclass
@@ -64,6 +74,8 @@ def replan(
     time_limit: float = 10.0,
     seed: int = 0,
     workers: int = 1,
+    history: History | None = None,
+    progress: Report = _silent,
 ) -> Replanned:
     """Re-plan ``timetable`` from ``date`` for the term ``data`` (see replan.md). Raises
     SchedulerError for a timetable of another term or a date it cannot start on.
@@ -72,24 +84,29 @@ def replan(
     move free; when they find no place, the groups in their way may move too (wider and
     wider), then change teacher. That timetable starts the full search (new groups, free
     seats, and with ``allow_moves`` continuing learners may change group); everything that
-    did not move in the first timetable stays fixed there."""
+    did not move in the first timetable stays fixed there. ``history`` gives the hours
+    delivered before ``date`` (default: the planned ones); ``progress`` hears each phase and
+    the places of every better timetable found."""
+    progress({"phase": "building"})
     start = time.perf_counter()
     deadline = start + time_limit - _reserve(time_limit, len(data.learners))
     same_term(timetable, data)
     current = current_on(timetable, date)
     seen = term_from(data, current)
     inst = instance_without_candidates(seen)
-    update = classify(seen, current, inst)
+    update = classify(seen, current, inst, history)
     update.original_arrival = {lr.learner: lr.arrival for lr in data.learners}
     stats: dict[str, float] = {"build_s": time.perf_counter() - start}
     until = start + FIND_SHARE * time_limit
     last = start + LAST_SHARE * time_limit
+    progress({"phase": "searching", "step": "first"})
     found = _widening(update, current, inst, (until, last), STEP_SHARE * time_limit, seed, workers)
     if isinstance(found, Outcome):  # no timetable keeps every continuing learner's place
         if found.status == "infeasible":
             found.conflicts = _explain(update, current, inst, deadline, time_limit, seed, workers)
         return Replanned(found.status, seen, conflicts=found.conflicts, stats=stats)
     first, movable, restaff = found
+    progress({"phase": "searching", "step": "full", "placed": _placed(first)})
     stats["movable_groups"], stats["restaffed_groups"] = len(movable), len(restaff)
     stats["first_s"] = time.perf_counter() - start
     built = build(update, current, False, inst, movable, True, restaff)
@@ -109,11 +126,13 @@ def replan(
         return Replanned(outcome.status, seen, stats=stats)
     stats["search_s"] = time.perf_counter() - start
     if allow_moves and outcome.best is not None and time.perf_counter() < deadline - 1.0:
+        progress({"step": "moves", "placed": built.tm.placed_count(outcome.value)})
         built, outcome = _allow_moves(
             built, outcome, update, current, inst, deadline, seed, workers
         )
         stats["allow_moves_used"] = float(outcome.best is not None and built.allow_moves)
     placement = read_back(built, outcome, update, current)
+    progress({"phase": "verifying", "placed": _placed(placement.solution)})
     revision = Builder(seen, update, current, placement).revision()
     kept = frozenset(built.kept)
     status = SolveStatus.OPTIMAL if outcome.status == "optimal" else SolveStatus.FEASIBLE
@@ -123,6 +142,11 @@ def replan(
     verified = verify_result(seen, result, kept)
     stats["wall_s"] = time.perf_counter() - start
     return Replanned(outcome.status, seen, verified, revision, kept_groups=kept, stats=stats)
+
+
+def _placed(solution: Solution) -> int:
+    """Places (learner in a group) of a timetable: the page's "best so far"."""
+    return sum(len(g.members) for g in solution.groups)
 
 
 def _allow_moves(built, outcome, update, current, inst, deadline, seed, workers):

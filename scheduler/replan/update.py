@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scheduler.data import ProblemData, fmt_time
@@ -76,8 +77,16 @@ def term_from(data: ProblemData, current: Current) -> ProblemData:
     return data.replace(learners=tuple(learners))
 
 
-def classify(data: ProblemData, current: Current, inst: Instance) -> Update:
-    """Continuing and leaving members of every group in force, and the groups closed."""
+# (data, current, continuing) -> minutes delivered per (learner, course) before DATE
+History = Callable[[ProblemData, Current, dict[str, list[str]]], dict[tuple[str, str], int]]
+
+
+def classify(
+    data: ProblemData, current: Current, inst: Instance, history: History | None = None
+) -> Update:
+    """Continuing and leaving members of every group in force, and the groups closed.
+    ``history`` gives the hours delivered before DATE (default: the planned ones,
+    ``delivered``; ``replan --db``: the attended ones, ``scheduler.replan.attended``)."""
     date = current.date
     continuing: dict[str, list[str]] = {}
     left: list[Left] = []
@@ -104,7 +113,7 @@ def classify(data: ProblemData, current: Current, inst: Instance) -> Update:
         why_staff = _staff_problem(data, inst, group)
         if why_staff:
             staff_why[gid] = why_staff
-    credit = delivered(data, current, continuing)
+    credit = (history or delivered)(data, current, continuing)
     update = Update(date, data, continuing, left, closed, staff_why, credit)
     update.future = {gid: ms for gid, ms in future.items() if gid in continuing}
     for gid, ms in future.items():
