@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from scheduler.data import ProblemData, fmt_time
 from scheduler.model.instance import Instance, overlaps
-from scheduler.replan.current import Current
+from scheduler.replan.current import Current, current_on
+from scheduler.report.read import Timetable
 from scheduler.rules import fits, may_teach
-from scheduler.solution import Group, Session
+from scheduler.solution import Group, Session, Solution
 from scheduler.term import open_dates
 
 HAND_EDIT = "repair of a hand edit"
@@ -75,6 +76,19 @@ def term_from(data: ProblemData, current: Current) -> ProblemData:
             dataclasses.replace(lr, arrival=arrival, intake=lr.intake and lr.learner not in held)
         )
     return data.replace(learners=tuple(learners))
+
+
+def seen_from_valid_from(data: ProblemData, timetable: Timetable) -> tuple[ProblemData, Solution]:
+    """The term and the timetable as a re-plan verified them: from the timetable's
+    ``valid_from`` on (``term_from``), intakes held before it left out (they are history, and
+    their learners need no other). A timetable valid from the term's start is itself."""
+    date = timetable.term.valid_from
+    if date <= data.settings.term_start:
+        return data, timetable.solution
+    when = timetable.term.date_of
+    later = tuple(i for i in timetable.solution.intakes if (when(i.week, i.day) or date) >= date)
+    seen = term_from(data, current_on(timetable, date))
+    return seen, dataclasses.replace(timetable.solution, intakes=later)
 
 
 # (data, current, continuing) -> minutes delivered per (learner, course) before DATE
