@@ -27,6 +27,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from scheduler.data import Lock, ProblemData
+from scheduler.i18n import _
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import (
     Candidate,
@@ -39,7 +40,7 @@ from scheduler.model.instance import (
 from scheduler.model.objective import SCALE, build_objective
 from scheduler.model.variables import GroupVars
 from scheduler.replan.current import Current
-from scheduler.replan.update import HAND_EDIT, Update, clashes, session_problem
+from scheduler.replan.update import Update, clashes, hand_edit, session_problem
 from scheduler.rules import parse_group_id
 from scheduler.solution import Group, Session, Solution
 
@@ -268,8 +269,11 @@ def _kept_groups(update: Update, current: Current, inst: Instance, allow_moves: 
             elif gid in update.staff_why:
                 k.free[i] = update.staff_why[gid]
         if len(sessions) != course.sessions_per_week:
+            why = _(
+                "{course} now has {n} sessions", course=course.course, n=course.sessions_per_week
+            )
             for i in range(len(sessions)):
-                k.free.setdefault(i, f"{course.course} now has {course.sessions_per_week} sessions")
+                k.free.setdefault(i, why)
         kept[gid] = k
     _free_clashes(update, inst, kept, current.edited)
     return kept
@@ -285,7 +289,7 @@ def _free_clashes(update: Update, inst: Instance, kept: dict[str, Kept], edited:
         if i not in k.free
     ]
     for (gid, i), why in clashes(update.data, inst, items).items():
-        kept[gid].free[i] = f"{HAND_EDIT} ({why})" if edited else why
+        kept[gid].free[i] = hand_edit(why) if edited else why
 
 
 def _free_learners(update: Update, inst: Instance) -> dict[str, tuple[str, ...]]:
@@ -428,7 +432,9 @@ def _keep_places(built: Built, by_index: dict[int, GroupVars], allow_moves: bool
                 model.add(sum(xs) == 1).only_enforce_if(lit)
             else:
                 model.add_bool_or([lit.Not()])
-            built.assumptions.append((lit, f"{m} cannot keep a place in {gid}"))
+            built.assumptions.append(
+                (lit, _("{learner} cannot keep a place in {group}", learner=m, group=gid))
+            )
             built.place_group[lit.index] = gid
 
 
@@ -448,9 +454,28 @@ def _fix_sessions(built: Built, by_index: dict[int, GroupVars], movable: frozens
                 t0 = _slot(built.tm.inst, s)
                 var = (g.internet if s.internet else g.session).get((t0, s.room))
                 if var is None:
-                    k.free[i] = f"{s.day} {s.period} in {s.room} is no longer possible"
+                    k.free[i] = _(
+                        "{day} {period} in {room} is no longer possible",
+                        day=s.day,
+                        period=s.period,
+                        room=s.room,
+                    )
                 else:
                     model.add(var == 1)
+
+
+def _group_lock_words(lock: Lock) -> str:
+    """The conflict line of a lock naming a group, in the coordinator's language."""
+    if lock.row:
+        return _(
+            "Locks row {row} ({kind} {group}) cannot be honoured",
+            row=lock.row,
+            kind=lock.kind,
+            group=lock.group,
+        )
+    return _(
+        "lock on {group} ({kind} {group}) cannot be honoured", kind=lock.kind, group=lock.group
+    )
 
 
 def _lock_groups(built: Built, by_index: dict[int, GroupVars], locks: list[Lock]) -> None:
@@ -459,9 +484,8 @@ def _lock_groups(built: Built, by_index: dict[int, GroupVars], locks: list[Lock]
     courses = [c.course for c in tm.data.courses]
     for lock in locks:
         assert lock.group is not None
-        where = f"Locks row {lock.row}" if lock.row else f"lock on {lock.group}"
         lit = tm.model.new_bool_var(f"grouplock[{lock.group},{lock.row}]")
-        built.assumptions.append((lit, f"{where} ({lock.kind} {lock.group}) cannot be honoured"))
+        built.assumptions.append((lit, _group_lock_words(lock)))
         k = built.kept.get(lock.group)
         if k is None or parse_group_id(lock.group, courses) is None:
             tm.model.add_bool_or([lit.Not()])
@@ -548,7 +572,12 @@ def _keep_intakes(tm: TimetableModel, update: Update, current: Current, cost, we
         key = (x.learner, x.week, tm._slot(x.day, x.period), x.staff, x.room)
         keep = tm.vars.intake.get(key)
         if keep is None:
-            why[x.learner] = f"{x.day} {x.period} of week {x.week} is no longer possible"
+            why[x.learner] = _(
+                "{day} {period} of week {week} is no longer possible",
+                day=x.day,
+                period=x.period,
+                week=x.week,
+            )
             continue
         for other, v in per[x.learner]:
             if other != key:
@@ -579,7 +608,7 @@ def first_timetable(built: Built, time_limit: float, seed: int, workers: int) ->
     tm = built.tm
     _hint(built)
     tm.model.clear_assumptions()
-    tm.model.add_assumptions([lit for lit, _ in built.assumptions])
+    tm.model.add_assumptions([lit for lit, _text in built.assumptions])
     tm.model.add_assumptions([tm.lock_literals[i] for i in sorted(tm.lock_literals)])
     # Fewest changes first: the groups this timetable moves are the ones the full search
     # may move, so it should move only what it must. Intakes and internet bookings wait for
@@ -652,7 +681,7 @@ def solve(
     start = time.perf_counter()
     if not hinted:
         _hint(built)
-    lits = [lit for lit, _ in built.assumptions]
+    lits = [lit for lit, _text in built.assumptions]
     tm.model.add_assumptions(lits + [tm.lock_literals[i] for i in sorted(tm.lock_literals)])
     if must_beat is None:
         tm.model.maximize(built.stage_one)
@@ -869,8 +898,10 @@ def _conflicts(
     words = {lit.index: text for lit, text in built.assumptions}
     for i, lit in tm.lock_literals.items():
         lock = tm.data.locks[i]
-        words[lit.index] = f"Locks row {lock.row} cannot be honoured" if lock.row else "a lock"
-    literals = {lit.index: lit for lit, _ in built.assumptions}
+        words[lit.index] = (
+            _("Locks row {row} cannot be honoured", row=lock.row) if lock.row else _("a lock")
+        )
+    literals = {lit.index: lit for lit, _text in built.assumptions}
     literals.update({lit.index: lit for lit in tm.lock_literals.values()})
     core = [v for v in solver.sufficient_assumptions_for_infeasibility() if v in literals]
     by_group: dict[str, list[int]] = defaultdict(list)
@@ -883,10 +914,10 @@ def _conflicts(
         if not set(chunk) & set(keep):
             continue
         if time.perf_counter() > stop:
-            words[-1] = "(not every place above could be confirmed as needed in time)"
+            words[-1] = _("(not every place above could be confirmed as needed in time)")
             keep.append(-1)
             break
         trial = [u for u in keep if u not in chunk]
         if _infeasible_with(tm.model, trial, seed, workers):
             keep = trial
-    return [words[v] for v in keep] or ["the hard rules conflict with the groups in progress"]
+    return [words[v] for v in keep] or [_("the hard rules conflict with the groups in progress")]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scheduler.data import ProblemData, fmt_time
+from scheduler.i18n import _
 from scheduler.model.instance import Instance, overlaps
 from scheduler.replan.current import Current, current_on
 from scheduler.report.read import Timetable
@@ -20,7 +21,11 @@ from scheduler.rules import fits, may_teach
 from scheduler.solution import Group, Session, Solution
 from scheduler.term import open_dates
 
-HAND_EDIT = "repair of a hand edit"
+
+def hand_edit(why: str) -> str:
+    """``why`` a session of a hand-edited timetable must move, in the coordinator's language
+    (built at call time: the language is chosen after import)."""
+    return _("repair of a hand edit ({why})", why=why)
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ def classify(
         course = data.course_by_id.get(group.course)
         stay = []
         for m in group.members:
-            why = _leaves(data, m, group, date) if course else f"course {group.course} removed"
+            why = _leaves(data, m, group, date) if course else _course_removed(group.course)
             if why:
                 left.append(Left(m, gid, why))
             elif _arrives_later(data, m, date):
@@ -121,7 +126,7 @@ def classify(
         stay, apart = _separate(data, inst, stay)
         left += [Left(m, gid, why) for m, why in apart]
         if not stay:
-            closed[gid] = "every member left" if course else f"course {group.course} removed"
+            closed[gid] = _("every member left") if course else _course_removed(group.course)
             continue
         continuing[gid] = stay
         why_staff = _staff_problem(data, inst, group)
@@ -132,8 +137,13 @@ def classify(
     update.future = {gid: ms for gid, ms in future.items() if gid in continuing}
     for gid, ms in future.items():
         if gid not in continuing:
-            update.left += [Left(m, gid, "their group closed before they arrive") for m in ms]
+            why = _("their group closed before they arrive")
+            update.left += [Left(m, gid, why) for m in ms]
     return update
+
+
+def _course_removed(course: str) -> str:
+    return _("course {course} removed", course=course)
 
 
 def _arrives_later(data: ProblemData, m: str, date: dt.date) -> bool:
@@ -147,16 +157,20 @@ def _leaves(data: ProblemData, m: str, group: Group, date: dt.date) -> str:
     """Why member ``m`` no longer continues in ``group`` ("" when they do)."""
     learner = data.learner_by_id.get(m)
     if learner is None:
-        return "removed from Learners"
+        return _("removed from Learners")
     if learner.release is not None and learner.release <= date:
-        return f"released {learner.release.isoformat()}"
+        return _("released {date}", date=learner.release.isoformat())
     course = data.course_by_id[group.course]
     if course.kind not in learner.wants:
-        return f"no longer asks for {course.kind}"
+        return _("no longer asks for {kind}", kind=course.kind)
     if not fits(learner, course):
         if course.kind == "NT2":
-            return f"nt2_level now {learner.nt2_level or 'empty'}"
-        return f"languages now {', '.join(learner.languages) or 'empty'}"
+            if not learner.nt2_level:
+                return _("nt2_level now empty")
+            return _("nt2_level now {level}", level=learner.nt2_level)
+        if not learner.languages:
+            return _("languages now empty")
+        return _("languages now {languages}", languages=", ".join(learner.languages))
     return ""
 
 
@@ -169,7 +183,7 @@ def _separate(data: ProblemData, inst: Instance, members: list[str]):
     for m in sorted(members):
         clash = [o for o in stay if o in partners.get(m, ())]
         if clash:
-            apart.append((m, f"kept apart from {clash[0]} (Separations)"))
+            apart.append((m, _("kept apart from {learner} (Separations)", learner=clash[0])))
         else:
             stay.append(m)
     return stay, apart
@@ -178,11 +192,11 @@ def _separate(data: ProblemData, inst: Instance, members: list[str]):
 def _staff_problem(data: ProblemData, inst: Instance, group: Group) -> str:
     staff = data.staff_by_id.get(group.staff)
     if staff is None:
-        return f"staff {group.staff} removed"
+        return _("staff {staff} removed", staff=group.staff)
     if not may_teach(staff, data.course_by_id[group.course]):
-        return f"staff {group.staff} no longer teaches {group.course}"
+        return _("staff {staff} no longer teaches {course}", staff=group.staff, course=group.course)
     if not inst.staff_free.get(group.staff):
-        return f"staff {group.staff} no longer on site"
+        return _("staff {staff} no longer on site", staff=group.staff)
     return ""
 
 
@@ -221,39 +235,63 @@ def session_problem(
     data: ProblemData, inst: Instance, s: Session, members: list[str], edited: bool
 ) -> str:
     """Why session ``s`` of a kept group can no longer stay where it is ("" when it can),
-    judged for its continuing ``members``."""
-    why = _data_problem(data, inst, s, members)
-    if why and edited and not why.startswith(("room ", "staff ")):
-        return f"{HAND_EDIT} ({why})"
+    judged for its continuing ``members``. A room or staff problem is a change of the data
+    even in a hand-edited timetable; any other is told as the hand edit's repair."""
+    what, why = _data_problem(data, inst, s, members)
+    if why and edited and what not in ("room", "staff"):
+        return hand_edit(why)
     return why
 
 
-def _data_problem(data: ProblemData, inst: Instance, s: Session, members: list[str]) -> str:
+def _data_problem(
+    data: ProblemData, inst: Instance, s: Session, members: list[str]
+) -> tuple[str, str]:
+    """(what is at fault: "day", "room", "internet", "staff", "section" or "learner", why),
+    ("", "") when the session can stay. The category decides, not the (translated) text."""
     if s.day not in inst.days:
-        return f"{s.day} is no longer a teaching day"
+        return "day", _("{day} is no longer a teaching day", day=s.day)
     t0 = inst.days.index(s.day) * inst.n_periods + data.period_index[s.period]
     where = f"{s.day} {s.period}"
     room = data.room_by_id.get(s.room)
     if room is None:
-        return f"room {s.room} removed"
+        return "room", _("room {room} removed", room=s.room)
     if not inst.room_free_at(s.room, t0, s.periods):
-        return f"room {s.room} unavailable {_room_rows(data, s)}".strip()
+        rows = _room_rows(data, s)
+        if not rows:
+            return "room", _("room {room} unavailable", room=s.room)
+        return "room", _("room {room} unavailable {times}", room=s.room, times=rows)
     if room.kind not in ("classroom", "computer_lab") or room.seats < len(members):
-        return f"room {s.room} no longer fits the group"
+        return "room", _("room {room} no longer fits the group", room=s.room)
     if s.internet and (room.internet_seats < len(members) or not inst.internet_at(t0, s.periods)):
-        return f"no internet for the group in {s.room} {where}"
+        return "internet", _("no internet for the group in {room} {when}", room=s.room, when=where)
     if s.staff in inst.staff_free and not inst.staff_free_at(s.staff, t0, s.periods):
-        return f"staff {s.staff} not available {where}"
+        return "staff", _("staff {staff} not available {when}", staff=s.staff, when=where)
+    return _member_problem(data, inst, s, members, t0)
+
+
+def _member_problem(
+    data: ProblemData, inst: Instance, s: Session, members: list[str], t0: int
+) -> tuple[str, str]:
+    """The first continuing member whose section or own availability rules the session out."""
+    room = data.room_by_id[s.room]
+    where = f"{s.day} {s.period}"
     for m in members:
         section = data.learner_by_id[m].section
         if room.sections and section not in room.sections:
-            return f"room {s.room} not open to section {section}"
+            return "room", _(
+                "room {room} not open to section {section}", room=s.room, section=section
+            )
         if not inst.section_free_at(section, t0, s.periods):
             regime = data.section_by_id[section].regime
-            return f"regime {regime} of section {section} now blocks {where}"
+            return "section", _(
+                "regime {regime} of section {section} now blocks {when}",
+                regime=regime,
+                section=section,
+                when=where,
+            )
         if not inst.learner_free_at(m, t0, s.periods):
-            return f"{m} unavailable {where}"
-    return ""
+            return "learner", _("{learner} unavailable {when}", learner=m, when=where)
+    return "", ""
 
 
 def _room_rows(data: ProblemData, s: Session) -> str:
@@ -287,12 +325,26 @@ def clashes(data: ProblemData, inst: Instance, kept: list[tuple[str, int, Sessio
                 continue
             what = ""
             if sa.room == sb.room:
-                what = f"room {sa.room}"
+                what, who = "room", sa.room
             elif sa.staff == sb.staff:
-                what = f"staff {sa.staff}"
+                what, who = "staff", sa.staff
             elif ma & mb:
-                what = f"learner {sorted(ma & mb)[0]}"
+                what, who = "learner", sorted(ma & mb)[0]
             if what:
-                out.setdefault((ga, ia), f"{what} double-booked {da} {sa.period} with {gb}")
-                out.setdefault((gb, ib), f"{what} double-booked {db} {sb.period} with {ga}")
+                out.setdefault((ga, ia), _double_booked(what, who, f"{da} {sa.period}", gb))
+                out.setdefault((gb, ib), _double_booked(what, who, f"{db} {sb.period}", ga))
     return out
+
+
+def _double_booked(what: str, who: str, when: str, other: str) -> str:
+    """A clash of two kept sessions, told by what they share (a whole sentence for each, so
+    a translation can put the words in its own order)."""
+    if what == "room":
+        return _("room {room} double-booked {when} with {group}", room=who, when=when, group=other)
+    if what == "staff":
+        return _(
+            "staff {staff} double-booked {when} with {group}", staff=who, when=when, group=other
+        )
+    return _(
+        "learner {learner} double-booked {when} with {group}", learner=who, when=when, group=other
+    )
