@@ -30,7 +30,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -452,14 +452,16 @@ NOISE_FONT = Font(italic=True, color="7F7F7F")  # a difference the search alone 
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 PAGE_WIDTH = 150  # width units of an A4 landscape page at 100 %
+CHART_ROWS = 16  # rows the Summary's chart covers
+SCENARIO_RULE = Border(top=Side(style="thin", color="A6A6A6"))  # between two scenarios
 DELTA = " vs base"  # the key of a difference column: "<figure> vs base"
 
 # Both tables of the Summary share its columns, so each column's width suits both:
 # (header of the table of key changes, header of the table of all scenarios, width).
 SUMMARY_COLUMNS: tuple[tuple[str | None, str, float], ...] = (
-    (N_("term"), N_("term"), 12),
-    (N_("scenario"), N_("scenario"), 22),
-    (N_("what changed"), N_("changes"), 58),
+    (N_("term"), N_("term"), 10),
+    (N_("scenario"), N_("scenario"), 20),
+    (N_("what changed"), N_("changes"), 62),
     (N_("base"), N_("status"), 12),
     (N_("scenario value"), LEARNERS_PLACED, 11),
     (N_("difference"), LEARNERS_PLACED + DELTA, 11),
@@ -559,6 +561,22 @@ def _noise(base: Outcome, outcomes: Sequence[Outcome]) -> dict[str, float | int]
     return noise_of(dict(base.figures), dict(control.figures))
 
 
+def within_noise(outcomes: Sequence[Outcome], label: str) -> set[tuple[str, str]]:
+    """(term, scenario) of every scenario whose difference to base in figure ``label`` is
+    within its term's search noise (what the CLI's end-of-compare lines mark)."""
+    noise = _effects(outcomes).noise
+    bases = {o.term: o for o in outcomes if o.scenario == BASE}
+    out = set()
+    for o in outcomes:
+        measured, base = noise.get(o.term), bases.get(o.term)
+        if measured is None or base is None or _is_control(o):
+            continue
+        diff = _delta(o.figure(label), base.figure(label))
+        if diff and abs(diff) <= measured.get(label, 0):
+            out.add((o.term, o.scenario))
+    return out
+
+
 def _is_control(o: Outcome) -> bool:
     return o.changes == CONTROL_CHANGES
 
@@ -597,24 +615,26 @@ def _changes_block(ws: Worksheet, row: int, outcomes: Sequence[Outcome], effects
     set_cell(ws, row, 1, _("What changed most")).font = BLOCK_FONT
     _header(ws, row + 1, [_(h) for h in CHANGES_HEADER], SUMMARY_WIDTHS[: len(CHANGES_HEADER)])
     row += 2
-    for o in _scenarios_by_effect(outcomes, effects):
-        found = effects.changes.get((o.term, o.scenario))
-        if found is None:
-            text = (
-                _("{scenario}: base has no timetable to compare with", scenario=o.scenario)
-                if o.figures
-                else _("{scenario}: no timetable", scenario=o.scenario)
-            )
-            _change_row(ws, row, o, text, None)
+    for k, o in enumerate(_scenarios_by_effect(outcomes, effects)):
+        top = row
+        for text, change in _change_lines(o, effects.changes.get((o.term, o.scenario))):
+            _change_row(ws, row, o, text, change)
             row += 1
-        elif not found:
-            text = _("{scenario}: no key figure changed", scenario=o.scenario)
-            _change_row(ws, row, o, text, None)
-            row += 1
-        for change in found or []:
-            _change_row(ws, row, o, sentence(o.scenario, change), change)
-            row += 1
+        if k > 0:
+            for c in range(1, len(CHANGES_HEADER) + 1):
+                ws.cell(row=top, column=c).border = SCENARIO_RULE
     return row
+
+
+def _change_lines(o: Outcome, found: list[Change] | None) -> list[tuple[str, Change | None]]:
+    """The sentences of one scenario in the table of key changes, each with its change."""
+    if found:
+        return [(sentence(o.scenario, change), change) for change in found]
+    if found is not None:
+        return [(_("{scenario}: no key figure changed", scenario=o.scenario), None)]
+    if o.figures:
+        return [(_("{scenario}: base has no timetable to compare with", scenario=o.scenario), None)]
+    return [(_("{scenario}: no timetable ({why})", scenario=o.scenario, why=o.note), None)]
 
 
 def _change_row(ws: Worksheet, row: int, o: Outcome, text: str, change: Change | None) -> None:
@@ -634,13 +654,16 @@ def _change_row(ws: Worksheet, row: int, o: Outcome, text: str, change: Change |
 # --- the Summary sheet --------------------------------------------------------------------------
 
 
-def _link(ws: Worksheet, row: int, col: int, target: Path | None, here: Path) -> None:
-    """A hyperlink to ``target`` relative to the comparison's folder, or a dash."""
+def _link(
+    ws: Worksheet, row: int, col: int, target: Path | None, here: Path, text: str | None = None
+) -> None:
+    """A hyperlink to ``target`` relative to the comparison's folder, showing ``text`` (default
+    the file name), or a dash."""
     if target is None:
         set_cell(ws, row, col, "-")
         return
     relative = os.path.relpath(target, here)
-    cell = set_cell(ws, row, col, target.name)
+    cell = set_cell(ws, row, col, text or target.name)
     cell.hyperlink = relative.replace(os.sep, "/")
     cell.font, cell.alignment = LINK_FONT, WRAP  # a long file name wraps rather than being cut
 
@@ -729,8 +752,11 @@ def _summary(
     for r, o in enumerate(outcomes, start=first):
         _scenario_row(ws, r, o, {b.term: b for b in outcomes if b.scenario == BASE}, here)
     _placed_chart(ws, outcomes, header_row)
-    print_setup(ws, None, "A:B")
-    _pages_wide(ws, sum(SUMMARY_WIDTHS))
+    print_setup(ws)
+    # Paper gets what a coordinator reads: the first columns (changes in words, status,
+    # placements) and the chart; objective, gap, solve time and links are for the screen.
+    chart_end = header_row + len(outcomes) + 3 + CHART_ROWS
+    ws.print_area = f"A1:{get_column_letter(len(CHANGES_HEADER))}{chart_end}"
 
 
 def _scenario_row(ws: Worksheet, r: int, o: Outcome, bases: dict[str, Outcome], here: Path) -> None:
@@ -780,7 +806,7 @@ def _placed_chart(ws: Worksheet, outcomes: Sequence[Outcome], header_row: int) -
     chart.set_categories(
         Reference(ws, min_col=1 if several else 2, max_col=2, min_row=first, max_row=last)
     )
-    chart.height = 8
+    chart.height = CHART_ROWS / 2  # cm: a 15-point row is about half a centimetre
     chart.width = max(12, round(2.5 * len(outcomes)))
     ws.add_chart(chart, f"A{last + 3}")
 
@@ -857,7 +883,8 @@ def _term_column(
         if label == "status":
             set_cell(ws, r, col, _status(o.status)).alignment = WRAP
         elif label == "timetable":
-            _link(ws, r, col, o.timetable, here)
+            # a file name has no space to wrap at, and these columns are narrow
+            _link(ws, r, col, o.timetable, here, _("open"))
         elif label == "sessions moved":
             _value_cell(ws, r, col, o.moved)
         elif label in ("changes", "note"):
@@ -885,5 +912,6 @@ __all__ = [
     "run_job",
     "sweep",
     "timetable_paths",
+    "within_noise",
     "write_comparison",
 ]

@@ -27,19 +27,17 @@ STAFF_DAYS = "staff days a week"  # (staff member, day) pairs with a session
 INTAKE_DAYS = "counsellor days for intakes"  # (counsellor, week, day) with an intake
 COMPLETING = "placed learner-courses completing before release"
 
+# What a coordinator asks first: shown whenever they change.
+HEADLINE: tuple[str, ...] = (LEARNERS_PLACED, COMPLETING, HOURS_DELIVERED, STAFF_DAYS)
 # The figures the Summary weighs, most telling first (the order breaks ties in size).
 KEY_FIGURES: tuple[str, ...] = (
-    LEARNERS_PLACED,
-    COMPLETING,
-    HOURS_DELIVERED,
-    STAFF_DAYS,
+    *HEADLINE,
     COURSES_PLACED,
     "NT2 placed",
     "MO placed",
     "intakes held",
     "internet periods booked",
     "hours per placed learner (average)",
-    INTAKE_DAYS,
     "groups formed",
     "weekly sessions",
     "classroom use %",
@@ -160,9 +158,10 @@ def key_changes(
     noise: Mapping[str, Number] | None,
     most: int = 6,
 ) -> list[Change]:
-    """The key figures of a scenario that differ from base, at most ``most``: those beyond the
-    noise first, each group largest first (ties in the order of KEY_FIGURES). ``noise`` None:
-    not measured (no control), so nothing is within it."""
+    """The key figures of a scenario that differ from base: every HEADLINE figure that changed,
+    then the largest other changes up to ``most`` in all; those beyond the noise first, each
+    group largest first (ties in the order of KEY_FIGURES). ``noise`` None: not measured (no
+    control), so nothing is within it."""
     changes = []
     for label in KEY_FIGURES:
         value, ref = _number(figures.get(label)), _number(base.get(label))
@@ -171,8 +170,15 @@ def key_changes(
         change = Change(label, ref, value, None if noise is None else noise.get(label, 0))
         if change.difference != 0:
             changes.append(change)
-    changes.sort(key=lambda c: (c.within_noise, -c.size))  # stable: KEY_FIGURES breaks ties
-    return changes[:most]
+
+    def order(c: Change) -> tuple[bool, float]:
+        return c.within_noise, -c.size
+
+    # the headline figures always show: a +4 placed must not hide behind +7 % lab use
+    shown = [c for c in changes if c.figure in HEADLINE]
+    others = sorted((c for c in changes if c.figure not in HEADLINE), key=order)
+    shown += others[: max(0, most - len(shown))]
+    return sorted(shown, key=order)  # stable: KEY_FIGURES breaks ties
 
 
 def effect_size(changes: Sequence[Change]) -> float:

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler import i18n
+from scheduler.cli import comparison_lines
 from scheduler.solution import Result, Solution, SolveStatus
 from scheduler.whatif.compare import CONTROL, CONTROL_CHANGES, Outcome, write_comparison
 from scheduler.whatif.effects import (
@@ -110,7 +111,7 @@ def test_the_summary_shows_the_largest_change_first_and_flags_the_noise(written)
         "Staking week 3: learners placed 68 → 69 (+1)",
         "extra-room: learners placed 68 → 69 (+1)",
         "extra-room: hours delivered over the term 1200 → 1195 (\u22125)",
-        "impossible: no timetable",
+        "impossible: no timetable (no timetable exists)",
     ]
     flags = [r["within noise?"] for r in rows]
     # +1 placed lies within base-again's +2, -5 hours within its -10; -100 hours does not
@@ -172,7 +173,10 @@ def test_the_comparison_prints_readably(written):
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
         assert cut_cells(ws) == [], ws.title
     assert wb["medium"].print_title_rows == "$3:$3" and wb["medium"].print_title_cols == "$A:$A"
-    assert wb["Summary"].page_setup.fitToWidth == 2  # two pages across, the names repeated
+    summary = wb["Summary"]
+    assert summary.page_setup.fitToWidth == 1
+    assert summary.print_area.startswith("'Summary'!$A$1:$H$")  # the words, not the solver's
+    assert sum(summary.column_dimensions[c].width for c in "ABCDEFGH") <= 150
 
 
 def test_without_a_control_nothing_is_within_noise(tmp_path):
@@ -269,7 +273,16 @@ def test_changes_beyond_the_noise_come_first_largest_first():
     assert [c.figure for c in found] == [HOURS_DELIVERED, COMPLETING, LEARNERS_PLACED]
     assert [c.within_noise for c in found] == [False, False, True]
     assert key_changes(base, base, noise) == []
-    assert len(key_changes(now, base, None, most=2)) == 2
+    # the headline figures always show, however many other figures moved more
+    assert len(key_changes(now, base, None, most=2)) == 3
+    others = {"classroom use %": 60.0, "computer lab use %": 70.0, "groups formed": 12}
+    wide = key_changes(
+        {**BASE_FIGURES, LEARNERS_PLACED: 69, **others},
+        {**BASE_FIGURES, "computer lab use %": 35.0},
+        None,
+        most=3,
+    )
+    assert [c.figure for c in wide] == ["computer lab use %", "classroom use %", LEARNERS_PLACED]
 
 
 def test_the_sentence_reads_as_a_coordinator_writes_it():
@@ -284,3 +297,11 @@ def test_the_sentence_reads_as_a_coordinator_writes_it():
         assert show_difference(-2.25) == "\u22122,25"
     finally:
         i18n.set_language(None)
+
+
+def test_the_end_of_compare_lines_mark_a_difference_within_noise():
+    lines = comparison_lines(sweep_outcomes())
+    by_name = {line.split(":")[1].split()[0]: line for line in lines}
+    assert "(+1), within noise" in by_name["extra-room"]
+    assert "(+2)" in by_name[CONTROL] and "within noise" not in by_name[CONTROL]
+    assert "within noise" not in by_name["base"]
