@@ -204,6 +204,7 @@ class Outcome:
     result: Result | None = None
     timetable: Path | None = None
     figures: list[tuple[str, float | int]] = field(default_factory=list)
+    blocks: dict[str, str] = field(default_factory=dict)  # figure -> its block of Overview
     moved: int | None = None
     note: str = ""
     bug: bool = False  # the solve failed or its timetable broke a hard rule
@@ -404,6 +405,9 @@ def _finish(pending: _Pending, future: Future, base: Outcome | None, path: Path)
         return outcome
     solution = verified.solution
     outcome.figures = _figures(verified)
+    outcome.blocks = {
+        label: title for title, pairs in verified.figures.blocks() for label, _v in pairs
+    }
     if outcome.result.stats.get("stopped_by_wall_clock"):
         outcome.note = _(
             "stopped by the wall-clock cap (a busy machine?): the same run may not repeat "
@@ -838,11 +842,16 @@ def _term_sheet(
         header += [o.scenario, _("{scenario} vs base", scenario=o.scenario)]
     widths = [40, 12] + [min(max(len(o.scenario) + 2, 12), 24) for o in others for _k in "ab"]
     _header(ws, TERM_HEADER_ROW, header, widths)
-    labels = list(dict.fromkeys(label for o in outcomes for label, _v in o.figures))
-    rows = ["status", "timetable", "sessions moved", *labels, "changes", "note"]
+    rows = _term_rows(outcomes)
     first = TERM_HEADER_ROW + 1
     for r, label in enumerate(rows, start=first):
-        set_cell(ws, r, 1, _row_label(label)).alignment = WRAP
+        if isinstance(label, _Block):
+            set_cell(ws, r, 1, _(label.title) if label.title in BLOCKS else label.title)
+            ws.cell(row=r, column=1).font = HEADER_FONT
+            for c in range(1, len(widths) + 1):
+                ws.cell(row=r, column=c).border = SCENARIO_RULE
+        else:
+            set_cell(ws, r, 1, _row_label(label)).alignment = WRAP
     _term_column(ws, 2, base, None, rows, here, None)
     for k, o in enumerate(others):
         _term_column(ws, 3 + 2 * k, o, base, rows, here, None if _is_control(o) else noise)
@@ -852,6 +861,45 @@ def _term_sheet(
     ws.freeze_panes = ws.cell(row=first, column=3).coordinate
     print_setup(ws, f"{TERM_HEADER_ROW}:{TERM_HEADER_ROW}", "A:A")
     _pages_wide(ws, sum(widths))
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A heading row of the term sheet: the title of a block of Overview's figures."""
+
+    title: str
+
+
+HEADLINE_BLOCK = N_("Key figures")  # the compare's own figures, before Overview's blocks
+# Overview's block titles (scheduler.report.figures.KeyFigures.blocks), in words.
+BLOCKS = {
+    HEADLINE_BLOCK,
+    N_("Placed out of asked (learner-courses)"),
+    N_("Per section"),
+    N_("Per first language"),
+    N_("Hours delivered over the term"),
+    N_("Rooms and staff"),
+    N_("Integration agency, per first language"),
+    N_("Waiting, by reason"),
+}
+
+
+def _term_rows(outcomes: Sequence[Outcome]) -> list[str | _Block]:
+    """The rows of a term sheet: status, timetable and moves, then every figure under the
+    heading of its block, then changes and note."""
+    labels = list(dict.fromkeys(label for o in outcomes for label, _v in o.figures))
+    blocks: dict[str, str] = {}
+    for o in outcomes:
+        blocks.update(o.blocks)
+    rows: list[str | _Block] = ["status", "timetable", "sessions moved"]
+    current = None
+    for label in labels:
+        title = blocks.get(label, HEADLINE_BLOCK)
+        if title != current:
+            rows.append(_Block(title))
+            current = title
+        rows.append(label)
+    return [*rows, "changes", "note"]
 
 
 _ROW_LABELS = {
@@ -872,7 +920,7 @@ def _term_column(
     col: int,
     o: Outcome,
     base: Outcome | None,
-    rows: list[str],
+    rows: list[str | _Block],
     here: Path,
     noise: dict[str, float | int] | None,
 ) -> None:
@@ -880,6 +928,8 @@ def _term_column(
     figures = dict(o.figures)
     base_figures = dict(base.figures) if base else {}
     for r, label in enumerate(rows, start=TERM_HEADER_ROW + 1):
+        if isinstance(label, _Block):
+            continue
         if label == "status":
             set_cell(ws, r, col, _status(o.status)).alignment = WRAP
         elif label == "timetable":

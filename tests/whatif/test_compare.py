@@ -215,6 +215,15 @@ def test_the_summary_first_says_what_changed_most_in_words(compared):
     assert "no search noise was measured" in ws["A2"].value
 
 
+def test_the_term_sheet_groups_the_figures_under_overview_s_headings(compared):
+    _, wb, _ = compared
+    labels = [r[0] for r in wb["prison"].iter_rows(min_row=4, values_only=True)]
+    headings = ["Key figures", "Placed out of asked (learner-courses)", "Per section"]
+    assert [label for label in labels if label in headings] == headings
+    assert labels.index("Key figures") < labels.index("learners placed")
+    assert labels.index("Per section") < labels.index("section A asked")
+
+
 def test_every_figure_of_a_real_solve_has_words(compared):
     outcomes, _, _ = compared
     labels = {label for o in outcomes for label, _value in o.figures}
