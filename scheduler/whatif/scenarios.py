@@ -108,12 +108,9 @@ def build_scenarios(data: ProblemData, names: Iterable[str] | None = None) -> li
 
 def _unknown_scenario(name: str, known: Sequence[str]) -> str:
     if not known:
-        return _("there is no scenario {name}: the workbook has no Scenarios rows", name=repr(name))
-    return _(
-        "there is no scenario {name}{suggestion}; the scenarios are {known}",
-        name=repr(name),
-        suggestion=suggest(name, known),
-        known=", ".join(known),
+        return f"there is no scenario {name!r}: the workbook has no Scenarios rows"
+    return (
+        f"there is no scenario {name!r}{suggest(name, known)}; the scenarios are {', '.join(known)}"
     )
 
 
@@ -153,27 +150,20 @@ def _named(name: str, problem: Problem) -> Problem:
     (a negative row, see _add) is moved to that Scenarios row, naming the sheet and column."""
     if problem.row is not None and problem.row < 0:
         where = ", ".join(
-            x
-            for x in (problem.sheet, problem.column and _("column {name}", name=problem.column))
-            if x
+            x for x in (problem.sheet, problem.column and f"column {problem.column}") if x
         )
         return Problem(
             "Scenarios",
             -problem.row,
             "value",
-            _(
-                "in scenario {name}: the row it adds to {where}: {message}",
-                name=name,
-                where=where,
-                message=problem.message,
-            ),
+            f"in scenario {name}: the row it adds to {where}: {problem.message}",
             problem.severity,
         )
     return Problem(
         problem.sheet,
         problem.row,
         problem.column,
-        _("in scenario {name}: {message}", name=name, message=problem.message),
+        f"in scenario {name}: {problem.message}",
         problem.severity,
     )
 
@@ -185,12 +175,8 @@ def describe(row: ScenarioRow) -> str:
     where = f"{row.sheet} {row.key}"
     if row.action == "remove":
         return _("{where}: remove", where=where)
-    return _(
-        "{where}: set {column} = {value}",
-        where=where,
-        column=row.column or "value",
-        value=row.value,
-    )
+    column = row.column or "value"
+    return _("{where}: set {column} = {value}", where=where, column=column, value=row.value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,21 +229,6 @@ def _changed_fields(reread: ProblemData, touched: set[str]) -> dict[str, Any]:
     return changes
 
 
-def _columns_message(column: str, sheet: str, layout: Sequence[str]) -> str:
-    """``'x' is not a column of Rooms (did you mean ...?); the columns are ...``."""
-    return _(
-        "{column} is not a column of {sheet}{suggestion}; the columns are {columns}",
-        column=repr(column),
-        sheet=sheet,
-        suggestion=suggest(column, layout),
-        columns=", ".join(layout),
-    )
-
-
-def _not_teaching(day: str, data: ProblemData) -> str:
-    return _("{day} is not a teaching day ({days})", day=day, days=",".join(data.teaching_days))
-
-
 def _problem(row: ScenarioRow, column: str, message: str) -> Problem:
     return Problem("Scenarios", row.row, column, message)
 
@@ -270,11 +241,7 @@ def _apply(sheets: dict[str, Rows], row: ScenarioRow) -> list[Problem]:
             _problem(
                 row,
                 "sheet",
-                _(
-                    "{sheet} is not a sheet a scenario can change{suggestion}",
-                    sheet=repr(row.sheet),
-                    suggestion=suggest(row.sheet, options),
-                ),
+                f"{row.sheet!r} is not a sheet a scenario can change{suggest(row.sheet, options)}",
             )
         ]
     if row.action == "add":
@@ -287,9 +254,7 @@ def _apply(sheets: dict[str, Rows], row: ScenarioRow) -> list[Problem]:
         return []
     if row.action == "set":
         return _set(sheets[row.sheet], row, picked)
-    return [
-        _problem(row, "action", _("{action} is not set, add or remove", action=repr(row.action)))
-    ]
+    return [_problem(row, "action", f"{row.action!r} is not set, add or remove")]
 
 
 def _column_index(sheet: str, name: str) -> int | None:
@@ -315,20 +280,11 @@ def _picked(rows: Rows, row: ScenarioRow) -> set[int] | Problem:
     """Indexes of the rows ``row.key`` picks, or the Problem saying why it picks none."""
     if is_blank(row.key):
         return _problem(
-            row,
-            "key",
-            _(
-                "{action} needs a key: the first column's value, or col=value pairs",
-                action=row.action,
-            ),
+            row, "key", f"{row.action} needs a key: the first column's value, or col=value pairs"
         )
     pairs = key_pairs(row.key) if "=" in row.key else [(LAYOUT[row.sheet][0], row.key)]
     if pairs is None:
-        return _problem(
-            row,
-            "key",
-            _("{key} is neither an id nor col=value; col=value pairs", key=repr(row.key)),
-        )
+        return _problem(row, "key", f"{row.key!r} is neither an id nor col=value; col=value pairs")
     wanted = []
     for column, text in pairs:
         index = _column_index(row.sheet, column)
@@ -336,12 +292,7 @@ def _picked(rows: Rows, row: ScenarioRow) -> set[int] | Problem:
             return _problem(
                 row,
                 "key",
-                _(
-                    "{column} is not a column of {sheet}{suggestion}",
-                    column=repr(column),
-                    sheet=row.sheet,
-                    suggestion=suggest(column, LAYOUT[row.sheet]),
-                ),
+                f"{column!r} is not a column of {row.sheet}{suggest(column, LAYOUT[row.sheet])}",
             )
         wanted.append((index, text))
     picked = {
@@ -353,11 +304,7 @@ def _picked(rows: Rows, row: ScenarioRow) -> set[int] | Problem:
         return _problem(
             row,
             "key",
-            _(
-                "no row of {sheet} matches {key}; check the key against the sheet",
-                sheet=row.sheet,
-                key=repr(row.key),
-            ),
+            f"no row of {row.sheet} matches {row.key!r}; check the key against the sheet",
         )
     return picked
 
@@ -372,7 +319,8 @@ def _set(rows: Rows, row: ScenarioRow, picked: set[int]) -> list[Problem]:
             _problem(
                 row,
                 "column",
-                _columns_message(row.column, row.sheet, layout),
+                f"{row.column!r} is not a column of {row.sheet}{suggest(row.column, layout)}; "
+                f"the columns are {', '.join(layout)}",
             )
         ]
     value = None if is_blank(row.value) else row.value
@@ -389,8 +337,7 @@ def _add(sheets: dict[str, Rows], row: ScenarioRow) -> list[Problem]:
     layout = LAYOUT[row.sheet]
     pairs = key_pairs(row.value)
     if pairs is None:
-        message = _("add needs the new row as column=value; column=value")
-        return [_problem(row, "value", message)]
+        return [_problem(row, "value", "add needs the new row as column=value; column=value")]
     cells: list[Any] = [None] * len(layout)
     for column, text in pairs:
         index = _column_index(row.sheet, column)
@@ -399,7 +346,8 @@ def _add(sheets: dict[str, Rows], row: ScenarioRow) -> list[Problem]:
                 _problem(
                     row,
                     "value",
-                    _columns_message(column, row.sheet, layout),
+                    f"{column!r} is not a column of {row.sheet}{suggest(column, layout)}; "
+                    f"the columns are {', '.join(layout)}",
                 )
             ]
         cells[index] = None if is_blank(text) else text
@@ -443,7 +391,7 @@ def with_shortcuts(
             try:
                 name, patch = make(data, text)
             except ValueError as exc:  # CellError included: the parsers say what to type
-                raise ShortcutError(f"{option} {text}: {exc}") from None  # exc says it
+                raise ShortcutError(f"{option} {text}: {exc}") from None
             name = _unique(name, taken)
             rows += [ScenarioRow(name, r.sheet, r.key, r.column, r.value, r.action) for r in patch]
     return data.replace(scenarios=tuple(rows))
@@ -472,11 +420,11 @@ def add_room_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]
     internet seats (``computer_lab:10:6``)."""
     parts = [p.strip() for p in text.split(":")]
     if len(parts) not in (2, 3) or not all(parts):
-        raise ValueError(_("write it as KIND:SEATS, e.g. classroom:12"))
+        raise ValueError("write it as KIND:SEATS, e.g. classroom:12")
     kind, seats = _read(ROOM_KIND, parts[0]), _read(INT, parts[1])
     internet = _read(INT, parts[2]) if len(parts) == 3 else 0
     if seats < 1 or internet < 0 or internet > seats:
-        raise ValueError(_("seats must be at least 1, internet seats between 0 and the seats"))
+        raise ValueError("seats must be at least 1, internet seats between 0 and the seats")
     room = _new_room_id(data, kind)
     value = (
         f"room={room}; name=Extra {kind.replace('_', ' ')} (what-if); kind={kind}; "
@@ -506,13 +454,11 @@ def close_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]:
     teaching day of the range inside the term (reason ``other``, the whole prison)."""
     first_text, dots, last_text = text.strip().partition("..")
     if dots and not last_text.strip():
-        raise ValueError(_("write it as DATE or DATE..DATE, e.g. 2027-03-15..2027-03-19"))
+        raise ValueError("write it as DATE or DATE..DATE, e.g. 2027-03-15..2027-03-19")
     first = _read(DATE, first_text)
     last = _read(DATE, last_text) if dots else first
     if last < first:
-        raise ValueError(
-            _("the range ends ({last}) before it starts ({first})", last=last, first=first)
-        )
+        raise ValueError(f"the range ends ({last}) before it starts ({first})")
     s = data.settings
     closed = {c.date for c in data.closed_days if not c.sections}
     dates = [
@@ -523,11 +469,7 @@ def close_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]:
     dates = [d for d in dates if weekday(d) in data.teaching_days and d not in closed]
     if not dates:
         raise ValueError(
-            _(
-                "no open teaching day of the term ({start} to {end}) lies in it",
-                start=s.term_start,
-                end=s.term_end,
-            )
+            f"no open teaching day of the term ({s.term_start} to {s.term_end}) lies in it"
         )
     name = f"close-{first}" + (f"-to-{last}" if last != first else "")
     return name, [
@@ -539,21 +481,17 @@ def close_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]:
 def staff_day_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]:
     """``T02:Fri`` -> scenario ``staff-day-T02-Fri``: Fri is added to T02's days, and when T02
     has StaffAvailability windows, a window over the whole teaching day is added for Fri."""
-    staff_id, _colon, day_text = (part.strip() for part in text.partition(":"))
+    staff_id, _, day_text = (part.strip() for part in text.partition(":"))
     if not staff_id or not day_text:
-        raise ValueError(_("write it as STAFF:DAY, e.g. T02:Fri"))
+        raise ValueError("write it as STAFF:DAY, e.g. T02:Fri")
     member = data.staff_by_id.get(staff_id)
     if member is None:
         raise ValueError(
-            _(
-                "no staff member {staff} on Staff{suggestion}",
-                staff=repr(staff_id),
-                suggestion=suggest(staff_id, data.staff_by_id),
-            )
+            f"no staff member {staff_id!r} on Staff{suggest(staff_id, data.staff_by_id)}"
         )
     day = _read(DAY, day_text)
     if day not in data.teaching_days:
-        raise ValueError(_not_teaching(day, data))
+        raise ValueError(f"{day} is not a teaching day ({','.join(data.teaching_days)})")
     name = f"staff-day-{staff_id}-{day}"
     rows = []
     if member.days and day not in member.days:
@@ -565,9 +503,7 @@ def staff_day_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]
         value = f"staff={staff_id}; day={day}; start={start}; end={end}"
         rows.append(ScenarioRow(name, "StaffAvailability", "", "", value, "add"))
     if not rows:
-        raise ValueError(
-            _("{staff} can already teach on {day}; nothing would change", staff=staff_id, day=day)
-        )
+        raise ValueError(f"{staff_id} can already teach on {day}; nothing would change")
     return name, rows
 
 
@@ -580,20 +516,14 @@ def internet_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]
     16:00 on Tuesday; the Tuesday windows this one overlaps or touches are replaced by it."""
     parts = _WINDOW.match(text)
     if parts is None:
-        raise ValueError(_("write it as DAY:START-END, e.g. Tue:12:00-16:00"))
+        raise ValueError("write it as DAY:START-END, e.g. Tue:12:00-16:00")
     day, start, end = _read(DAY, parts[1]), _read(TIME, parts[2]), _read(TIME, parts[3])
     if start >= end:
-        raise ValueError(
-            _(
-                "the window ends ({end}) before it starts ({start})",
-                end=fmt_time(end),
-                start=fmt_time(start),
-            )
-        )
+        raise ValueError(f"the window ends ({fmt_time(end)}) before it starts ({fmt_time(start)})")
     if day not in data.teaching_days:
-        raise ValueError(_not_teaching(day, data))
+        raise ValueError(f"{day} is not a teaching day ({','.join(data.teaching_days)})")
     if any(w.day == day and (w.start, w.end) == (start, end) for w in data.internet_windows):
-        raise ValueError(_("that window is already on InternetWindows; nothing would change"))
+        raise ValueError("that window is already on InternetWindows; nothing would change")
     name = f"internet-{day}-{fmt_time(start).replace(':', '')}-{fmt_time(end).replace(':', '')}"
     replaced = [
         w for w in data.internet_windows if w.day == day and w.start <= end and w.end >= start
