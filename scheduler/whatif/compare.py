@@ -9,10 +9,13 @@ A job carries everything it needs and returns a plain ``Result``, so it can run 
 machine; verifying and writing happen here, where the files are to be written.
 
 A timetable workbook is written for each solve whose timetable the verifier finds without
-violations. ``write_comparison`` then writes one workbook: a Summary sheet (one row per
-scenario, learners placed, sessions moved, a link to each timetable and a chart of learners
-placed) and one sheet per term with every key figure in one column per scenario, each followed
-by its difference to base. A scenario without a timetable is a column that says why.
+violations. ``write_comparison`` then writes one workbook in the coordinator's language: a
+Summary sheet that first says, per scenario, which key figures changed most against base (in
+words, largest first, each flagged when it lies within the search noise that base-again
+measures; see ``effects``), then one row per scenario (learners placed, sessions moved, a link
+to each timetable) and a chart of learners placed; and one sheet per term with every key figure
+in one column per scenario, each followed by its difference to base. A scenario without a
+timetable is a column that says why.
 """
 
 from __future__ import annotations
