@@ -578,8 +578,7 @@ def within_noise(outcomes: Sequence[Outcome], label: str) -> set[tuple[str, str]
         measured, base = noise.get(o.term), bases.get(o.term)
         if measured is None or base is None or _is_control(o):
             continue
-        diff = _delta(o.figure(label), base.figure(label))
-        if diff and abs(diff) <= measured.get(label, 0):
+        if _within(_delta(o.figure(label), base.figure(label)), measured, label):
             out.add((o.term, o.scenario))
     return out
 
@@ -757,7 +756,9 @@ def _summary(
     _header(ws, header_row, [_heading(h) for h in SUMMARY_HEADER], SUMMARY_WIDTHS)
     first = header_row + 1
     for r, o in enumerate(outcomes, start=first):
-        _scenario_row(ws, r, o, {b.term: b for b in outcomes if b.scenario == BASE}, here)
+        bases = {b.term: b for b in outcomes if b.scenario == BASE}
+        noise = None if _is_control(o) else effects.noise.get(o.term)
+        _scenario_row(ws, r, o, bases.get(o.term), noise, here)
     _placed_chart(ws, outcomes, header_row)
     print_setup(ws)
     # Paper gets what a coordinator reads: the first columns (changes in words, status,
@@ -766,16 +767,26 @@ def _summary(
     ws.print_area = f"A1:{get_column_letter(len(CHANGES_HEADER))}{chart_end}"
 
 
-def _scenario_row(ws: Worksheet, r: int, o: Outcome, bases: dict[str, Outcome], here: Path) -> None:
-    """One row of the table of all scenarios."""
+def _scenario_row(
+    ws: Worksheet,
+    r: int,
+    o: Outcome,
+    base: Outcome | None,
+    noise: dict[str, float | int] | None,
+    here: Path,
+) -> None:
+    """One row of the table of all scenarios; a difference within ``noise`` is greyed."""
     col = {name: c for c, name in enumerate(SUMMARY_HEADER, start=1)}
     set_cell(ws, r, col["term"], o.term)
     set_cell(ws, r, col["scenario"], o.scenario)
     set_cell(ws, r, col["changes"], _changes_text(o)).alignment = WRAP
-    for c, value in enumerate(_summary_numbers(o, bases.get(o.term)), start=col["status"]):
-        cell = _value_cell(ws, r, c, value, signed=SUMMARY_HEADER[c - 1].endswith(DELTA))
+    for c, value in enumerate(_summary_numbers(o, base), start=col["status"]):
+        key = SUMMARY_HEADER[c - 1]
+        cell = _value_cell(ws, r, c, value, signed=key.endswith(DELTA))
         if isinstance(value, str):
             cell.alignment = WRAP
+        if key.endswith(DELTA) and _within(value, noise, key[: -len(DELTA)]):
+            cell.font = NOISE_FONT
     ws.cell(row=r, column=col["gap"]).number_format = "0.00%"
     _link(ws, r, col["timetable"], o.timetable, here)
     set_cell(ws, r, col["note"], o.note or None).alignment = WRAP
@@ -785,6 +796,13 @@ def _scenario_row(ws: Worksheet, r: int, o: Outcome, bases: dict[str, Outcome], 
         cell = ws.cell(row=r, column=c)
         if not cell.alignment.wrap_text:
             cell.alignment = TOP
+
+
+def _within(diff: object, noise: dict[str, float | int] | None, label: str) -> bool:
+    """A non-zero difference no larger than the measured noise of ``label``."""
+    if noise is None or isinstance(diff, bool) or not isinstance(diff, int | float) or not diff:
+        return False
+    return abs(diff) <= noise.get(label, 0) + 1e-9
 
 
 def _pages_wide(ws: Worksheet, width: float) -> None:
@@ -948,7 +966,7 @@ def _term_column(
             if base is not None:
                 diff = _delta(figures.get(label), base_figures.get(label))
                 cell = _value_cell(ws, r, col + 1, diff, signed=True)
-                if diff and noise is not None and abs(diff) <= noise.get(label, 0) + 1e-9:
+                if _within(diff, noise, label):
                     cell.font = NOISE_FONT
 
 

@@ -148,6 +148,8 @@ def test_the_summary_keeps_the_table_of_all_scenarios_under_the_changes(written)
         "impossible",
     ]
     assert [r["learners placed vs base"] for r in table] == [None, 2, 1, 1, None]
+    fonts = [r[5].font.i for r in ws.iter_rows(min_row=start + 2, max_row=start + 6)]
+    assert fonts == [False, False, True, True, False]  # +1 is within base-again's +2
     assert table[1]["changes"] == CONTROL_CHANGES[0]
     assert table[4]["status"] == "impossible"
     assert len(ws._charts) == 1
