@@ -14,6 +14,7 @@ import click
 
 from scheduler.console import EXIT_BAD_INPUT, EXIT_NO_TIMETABLE, out_option, workers_option
 from scheduler.errors import WorkbookError
+from scheduler.i18n import _, _n
 
 if TYPE_CHECKING:
     from scheduler.data import ProblemData
@@ -29,7 +30,9 @@ def load_timetable(path: Path, data: ProblemData | None = None) -> Timetable:
     from scheduler.report.read import read_timetable, same_term
 
     if not path.exists():
-        bad_input(f"{path} does not exist; give a timetable written by scheduler solve")
+        bad_input(
+            _("{path} does not exist; give a timetable written by scheduler solve", path=path)
+        )
     try:
         timetable = read_timetable(path)
     except WorkbookError as exc:
@@ -56,17 +59,23 @@ def check(term: Path, timetable: Path) -> None:
     """
     from scheduler.console import load_or_exit
     from scheduler.report.check import check_timetable
-    from scheduler.rules import plural
 
     data = load_or_exit(term)
     tt = load_timetable(timetable, data)
     findings = check_timetable(data, tt)
     if not findings:
-        click.echo(f"{timetable.name}: every rule holds.")
+        click.echo(_("{name}: every rule holds.", name=timetable.name))
         return
     total = sum(f.violations for f in findings)
+    rules = _n("{n} rule", "{n} rules", len(findings))
     click.echo(
-        f"{timetable.name}: {plural(total, 'violation')} of {plural(len(findings), 'rule')}:"
+        _n(
+            "{name}: {n} violation of {rules}:",
+            "{name}: {n} violations of {rules}:",
+            total,
+            name=timetable.name,
+            rules=rules,
+        )
     )
     for f in findings:
         click.echo(f"- {f.description} ({f.rule}: {f.violations})")
@@ -78,16 +87,26 @@ def check(term: Path, timetable: Path) -> None:
 def run_export(timetable: Path, ics_dir: Path) -> None:
     """``scheduler export``: one calendar per staff member; no calendar at all is exit 3."""
     from scheduler.report.ics import export_ics
-    from scheduler.rules import plural
 
     tt = load_timetable(timetable)  # unreadable cells named, warnings shown
     written = export_ics(timetable, ics_dir, tt)
     if not written:
         click.echo(
-            f"No calendar written: {timetable.name} has no session or intake to export.", err=True
+            _(
+                "No calendar written: {name} has no session or intake to export.",
+                name=timetable.name,
+            ),
+            err=True,
         )
         raise click.exceptions.Exit(EXIT_BROKEN)
-    click.echo(f"Wrote {plural(len(written), 'calendar')} to {ics_dir}")
+    click.echo(
+        _n(
+            "Wrote {n} calendar to {path}",
+            "Wrote {n} calendars to {path}",
+            len(written),
+            path=ics_dir,
+        )
+    )
     for path in written:
         click.echo(f"  {path.name}")
 
@@ -143,15 +162,32 @@ def explain(
     data = load_or_exit(term)
     tt = load_timetable(timetable, data)
     if learner not in data.learner_by_id:
-        bad_input(f"{term.name} has no learner {learner} on its Learners sheet")
+        bad_input(
+            _(
+                "{name} has no learner {learner} on its Learners sheet",
+                name=term.name,
+                learner=learner,
+            )
+        )
     if out is not None:
         _refuse_output(out, (term, timetable))
     requests = [wants] if wants else waiting_requests(data, tt.solution, learner)
     if not requests:
-        click.echo(f"{learner} waits for nothing: the timetable gives them all they asked.")
+        click.echo(
+            _(
+                "{learner} waits for nothing: the timetable gives them all they asked.",
+                learner=learner,
+            )
+        )
         return
     if out is not None and len(requests) > 1:
-        bad_input(f"{learner} waits for {', '.join(requests)}; say which one to write with --wants")
+        bad_input(
+            _(
+                "{learner} waits for {requests}; say which one to write with --wants",
+                learner=learner,
+                requests=", ".join(requests),
+            )
+        )
     unknown = False
     for i, kind in enumerate(requests):
         share = (time_limit - (time.perf_counter() - start)) / (len(requests) - i)
@@ -170,32 +206,51 @@ def _refuse_output(out: Path, inputs: tuple[Path, ...]) -> None:
     from scheduler.outputs import check_folder, check_output
 
     if out.suffix.lower() != ".xlsx":
-        raise click.UsageError(f"{out}: the timetable is an Excel workbook; end the name in .xlsx")
+        raise click.UsageError(
+            _("{path}: the timetable is an Excel workbook; end the name in .xlsx", path=out)
+        )
     check_output(out, inputs=inputs)
     check_folder(out.parent)
 
 
 def _print_answer(found) -> None:
+    """The answer in the coordinator's language (request kinds are the contract's codes)."""
     who, kind = found.learner, found.kind
     if found.verdict == "has it":
-        click.echo(f"{who} already has {kind} in this timetable.")
+        click.echo(_("{who} already has {kind} in this timetable.", who=who, kind=kind))
     elif found.verdict == "possible":
         click.echo(
-            f"{who} can get {kind}. The closest valid timetable ({found.summary}) changes this:"
+            _(
+                "{who} can get {kind}. The closest valid timetable ({summary}) changes this:",
+                who=who,
+                kind=kind,
+                summary=found.summary,
+            )
         )
-        for line in found.changes or ["nothing else"]:
+        for line in found.changes or [_("nothing else")]:
             click.echo(f"  {line}")
     elif found.verdict == "impossible":
         if found.keys:
-            click.echo(f"{who} cannot get {kind} in any valid timetable. These input rows "
-                       "together make it impossible, and each of them is needed for "
-                       "that:")  # fmt: skip
+            click.echo(
+                _(
+                    "{who} cannot get {kind} in any valid timetable. These input rows together"
+                    " make it impossible, and each of them is needed for that:",
+                    who=who,
+                    kind=kind,
+                )
+            )
         else:
-            click.echo(f"{who} cannot get {kind} in any valid timetable:")
+            click.echo(_("{who} cannot get {kind} in any valid timetable:", who=who, kind=kind))
         for line in found.rows:
             click.echo(f"  {line}")
     else:
-        click.echo(f"{who}, {kind}: no answer within the time limit; try a longer --time-limit.")
+        click.echo(
+            _(
+                "{who}, {kind}: no answer within the time limit; try a longer --time-limit.",
+                who=who,
+                kind=kind,
+            )
+        )
     if found.note:
         click.echo(f"  ({found.note})")
 
@@ -208,4 +263,4 @@ def _write_repair(data: ProblemData, found, out: Path) -> None:
     verified = verify_result(data, Result(status=SolveStatus.FEASIBLE, solution=found.solution))
     assert verified is not None
     write(verified, out)
-    click.echo(f"Wrote the timetable to {out}")
+    click.echo(_("Wrote the timetable to {path}", path=out))

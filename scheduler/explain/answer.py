@@ -17,8 +17,9 @@ from scheduler.data import COURSE_KINDS, ProblemData
 from scheduler.explain import core
 from scheduler.explain.closest import closest
 from scheduler.explain.relax import RowKey, label, relevant_rows
+from scheduler.i18n import N_, _, _n
 from scheduler.report.changes import Change, changes, count
-from scheduler.rules import needs_intake, plural
+from scheduler.rules import needs_intake
 from scheduler.solution import Solution
 
 KINDS = ("NT2", "MO", "intake", "internet")
@@ -98,7 +99,7 @@ def answer(
             return _impossible(data, learner_id, kind, budget, seed)
     except core.OutOfTime:
         pass
-    return Answer(learner_id, kind, "unknown", note="no answer within the time limit")
+    return Answer(learner_id, kind, "unknown", note=_("no answer within the time limit"))
 
 
 def _repair(data, current, learner_id, kind, budget: core.Budget, workers, seed) -> Answer:
@@ -106,11 +107,13 @@ def _repair(data, current, learner_id, kind, budget: core.Budget, workers, seed)
 
     found = closest(data, current, learner_id, kind, max(0.1, budget.left()), workers, seed)
     if found.solution is None:
-        return Answer(learner_id, kind, "unknown", note="a timetable exists, but none close to "
-                      "the current one was found within the time limit")  # fmt: skip
+        note = _(
+            "a timetable exists, but none close to the current one was found within the time limit"
+        )
+        return Answer(learner_id, kind, "unknown", note=note)
     bad = total_violations(verify(data, found.solution))
     lines = describe_changes(data, current, found.solution, learner_id)
-    note = "" if found.status == "optimal" else "closest found within the time limit"
+    note = "" if found.status == "optimal" else _("closest found within the time limit")
     short = summary(data, current, found.solution)
     return Answer(
         learner_id, kind, "possible", found.solution, lines, violations=bad, note=note,
@@ -128,7 +131,7 @@ def _impossible(data, learner_id, kind, budget: core.Budget, seed) -> Answer:
     minimal = check.impossible(keys) and all(
         check.status([k for k in keys if k != r]) == core.POSSIBLE for r in keys
     )
-    note = "" if minimal else "not every row could be confirmed as needed within the time limit"
+    note = "" if minimal else _("not every row could be confirmed as needed within the time limit")
     labels = [label(data, k) for k in keys]
     return Answer(
         learner_id, kind, "impossible", rows=labels, keys=keys, minimal=minimal, note=note
@@ -149,24 +152,34 @@ def describe_changes(data: ProblemData, before: Solution, after: Solution, learn
     return lines + [_words(data, c) for c in found if c.who != learner_id]
 
 
+# One sentence per kind of change (report/changes.py), with the change's fields named.
+_WORDS = {
+    "learner joined": N_("{who} joins {group}"),
+    "learner moved": N_("{who} moves from {before} to {after}"),
+    "new group": N_("new group {who} (taught by {after})"),
+    "group closed": N_("group {who} closes"),
+    "session moved": N_("{group}: session {before} -> {after}"),
+    "room changed": N_("{group}: session {before} -> room {after}"),
+    "staff changed": N_("{group}: taught by {after} instead of {before}"),
+    "intake added": N_("{who} gets an intake: {after}"),
+    "intake moved": N_("{who}'s intake moves: {before} -> {after}"),
+    "intake dropped": N_("{who} loses their intake ({before})"),
+    "internet added": N_("{who} gets internet {after}"),
+    "internet dropped": N_("{who} loses internet {before}"),
+}
+
+
 def _words(data: ProblemData, c: Change) -> str:
+    """One change in the coordinator's language."""
     if c.kind == "learner left":
         lr = data.learner_by_id.get(c.who)
-        return f"{c.who} loses their place in {c.group} (priority {lr.priority if lr else '?'})"
-    return {
-        "learner joined": f"{c.who} joins {c.group}",
-        "learner moved": f"{c.who} moves from {c.before} to {c.after}",
-        "new group": f"new group {c.who} (taught by {c.after})",
-        "group closed": f"group {c.who} closes",
-        "session moved": f"{c.group}: session {c.before} -> {c.after}",
-        "room changed": f"{c.group}: session {c.before} -> room {c.after}",
-        "staff changed": f"{c.group}: taught by {c.after} instead of {c.before}",
-        "intake added": f"{c.who} gets an intake: {c.after}",
-        "intake moved": f"{c.who}'s intake moves: {c.before} -> {c.after}",
-        "intake dropped": f"{c.who} loses their intake ({c.before})",
-        "internet added": f"{c.who} gets internet {c.after}",
-        "internet dropped": f"{c.who} loses internet {c.before}",
-    }[c.kind]
+        return _(
+            "{who} loses their place in {group} (priority {priority})",
+            who=c.who,
+            group=c.group,
+            priority=lr.priority if lr else "?",
+        )
+    return _(_WORDS[c.kind], who=c.who, group=c.group, before=c.before, after=c.after)
 
 
 def summary(data: ProblemData, before: Solution, after: Solution) -> str:
@@ -175,7 +188,11 @@ def summary(data: ProblemData, before: Solution, after: Solution) -> str:
     lost = counts.get("learner left", 0) + counts.get("intake dropped", 0)
     lost += counts.get("internet dropped", 0)
     moved = counts.get("session moved", 0)
-    return f"{plural(lost, 'place')} lost, {plural(moved, 'session')} moved"
+    return (
+        _n("{n} place lost", "{n} places lost", lost)
+        + ", "
+        + _n("{n} session moved", "{n} sessions moved", moved)
+    )
 
 
 def deadline_in(seconds: float) -> float:

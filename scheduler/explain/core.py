@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 from scheduler import interrupt
 from scheduler.data import COURSE_KINDS, ProblemData
 from scheduler.explain.relax import RowKey, apply, courses_for, fitting, mates
+from scheduler.i18n import _
 from scheduler.model.cp_model import TimetableModel
 from scheduler.model.instance import present
 from scheduler.rules import needs_intake, parse_group_id, role_for
@@ -233,24 +234,30 @@ def absence(data: ProblemData, learner_id: str, kind: str) -> list[str]:
     """What is missing from the input, when no droppable row is to blame: sentences such as
     ``no Courses row for NT2 2.2``."""
     lr = data.learner_by_id[learner_id]
-    where = f"Learners, row {lr.row}" if lr.row else "Learners"
+    where = _("{sheet}, row {row}", sheet="Learners", row=lr.row) if lr.row else "Learners"
+    said = {"where": where, "learner": learner_id}
     if not present(data, learner_id):
-        return [f"{where}: {learner_id} is not in prison during the term (arrival/release)"]
+        return [_("{where}: {learner} is not in prison during the term (arrival/release)", **said)]
     if kind == "NT2" and not lr.nt2_level:
-        return [f"{where}: {learner_id} has no nt2_level; an intake must place them first"]
+        return [_("{where}: {learner} has no nt2_level; an intake must place them first", **said)]
     if kind in ("NT2", "MO") and kind not in lr.wants:
-        return [f"{where}: {learner_id} did not ask for {kind}"]
+        return [_("{where}: {learner} did not ask for {kind}", kind=kind, **said)]
     if kind in ("NT2", "MO"):
         return _course_absence(data, learner_id, kind)
     if kind == "intake":
         if not needs_intake(lr):
-            return [f"{where}: {learner_id} needs no intake (intake is not yes, nt2_level is set)"]
+            return [
+                _(
+                    "{where}: {learner} needs no intake (intake is not yes, nt2_level is set)",
+                    **said,
+                )
+            ]
         return _intake_absence(data, learner_id)
     if lr.internet_periods <= 0:
-        return [f"{where}: {learner_id} asked for no internet periods"]
+        return [_("{where}: {learner} asked for no internet periods", **said)]
     if not any(r.kind == "computer_lab" for r in data.rooms):
-        return ["no Rooms row for a computer_lab"]
-    return [f"{where}: no period of the week is free for {learner_id} and a lab together"]
+        return [_("no Rooms row for a computer_lab")]
+    return [_("{where}: no period of the week is free for {learner} and a lab together", **said)]
 
 
 def _course_absence(data: ProblemData, learner_id: str, kind: str) -> list[str]:
@@ -258,29 +265,38 @@ def _course_absence(data: ProblemData, learner_id: str, kind: str) -> list[str]:
     courses = courses_for(data, learner_id, kind)
     if not courses:
         if kind == "NT2":
-            return [f"no Courses row for NT2 {lr.nt2_level}"]
-        return [f"no Courses row for MO in {', '.join(lr.languages) or 'their languages'}"]
+            return [_("no Courses row for NT2 {level}", level=lr.nt2_level)]
+        languages = ", ".join(lr.languages) or _("their languages")
+        return [_("no Courses row for MO in {languages}", languages=languages)]
     role = role_for(kind)
     names = ", ".join(c.course for c in courses)
     if not any(s.role == role for s in data.staff):
-        return [f"no Staff row with role {role} to teach {names}"]
+        return [_("no Staff row with role {role} to teach {courses}", role=role, courses=names)]
     return [
-        f"the rules no row can relax (Periods, teaching_days, the sections of {learner_id} and "
-        f"their group mates, room kinds and sections) leave no week for {names}"
+        _(
+            "the rules no row can relax (Periods, teaching_days, the sections of {learner} and"
+            " their group mates, room kinds and sections) leave no week for {courses}",
+            learner=learner_id,
+            courses=names,
+        )
     ]
 
 
 def _intake_absence(data: ProblemData, learner_id: str) -> list[str]:
     lr = data.learner_by_id[learner_id]
     if not any(s.role == "counsellor" for s in data.staff):
-        return ["no Staff row with role counsellor"]
+        return [_("no Staff row with role counsellor")]
     if not any(s.role == "counsellor" and set(s.languages) & set(lr.languages) for s in data.staff):
-        return [f"no Staff row of a counsellor who speaks {', '.join(lr.languages) or '-'}"]
+        languages = ", ".join(lr.languages) or "-"
+        return [_("no Staff row of a counsellor who speaks {languages}", languages=languages)]
     if not any(r.kind == "interview" for r in data.rooms):
-        return ["no Rooms row for an interview room"]
+        return [_("no Rooms row for an interview room")]
     return [
-        f"no date in {learner_id}'s intake weeks (Settings intake_weeks, their arrival) has a "
-        "period free for them, a counsellor who speaks their language and an interview room"
+        _(
+            "no date in {learner}'s intake weeks (Settings intake_weeks, their arrival) has a"
+            " period free for them, a counsellor who speaks their language and an interview room",
+            learner=learner_id,
+        )
     ]
 
 

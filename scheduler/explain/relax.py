@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scheduler.data import Course, InternetWindow, ProblemData, fmt_time
+from scheduler.i18n import _
 from scheduler.model.instance import separation_partners
 from scheduler.rules import fits, may_teach
 
@@ -33,7 +34,8 @@ class RowKey:
 
 
 def _where(sheet: str, row: int | None) -> str:
-    return f"{sheet}, row {row}" if row else sheet
+    """``Regimes, row 7`` (sheet names are the contract's), or the sheet alone."""
+    return _("{sheet}, row {row}", sheet=sheet, row=row) if row else sheet
 
 
 def _span(start: int, end: int) -> str:
@@ -50,8 +52,10 @@ def label(data: ProblemData, key: RowKey) -> str:
         )
     if w == "separation":
         s = data.separations[int(ref)]
-        why = f" ({s.reason})" if s.reason else ""
-        return f"{_where('Separations', s.row)}: {s.a} and {s.b} kept apart{why}"
+        text = _(
+            "{where}: {a} and {b} kept apart", where=_where("Separations", s.row), a=s.a, b=s.b
+        )
+        return f"{text} ({s.reason})" if s.reason else text
     if w == "learner_unavailability":
         u = data.learner_unavailability[int(ref)]
         why = f" ({u.reason})" if u.reason else ""
@@ -63,8 +67,16 @@ def label(data: ProblemData, key: RowKey) -> str:
         return f"{where}: {ru.room} {ru.day} {_span(ru.start, ru.end)}{why}"
     if w == "closed":
         c = data.closed_days[int(ref)]
-        secs = f" for {', '.join(c.sections)}" if c.sections else ""
-        return f"{_where('ClosedDays', c.row)}: {c.date.isoformat()} closed{secs} ({c.reason})"
+        where, date = _where("ClosedDays", c.row), c.date.isoformat()
+        if c.sections:
+            return _(
+                "{where}: {date} closed for {sections} ({reason})",
+                where=where,
+                date=date,
+                sections=", ".join(c.sections),
+                reason=c.reason,
+            )
+        return _("{where}: {date} closed ({reason})", where=where, date=date, reason=c.reason)
     if w == "lock":
         lock = data.locks[int(ref)]
         parts = [
@@ -86,16 +98,30 @@ def _setting_label(data: ProblemData, key: RowKey) -> str:
         return f"{_where('Staff', s.row)}: {ref} max_periods_per_week {s.max_periods_per_week}"
     if w == "staff_days":
         s = data.staff_by_id[ref]
-        return f"{_where('Staff', s.row)}: {ref} on site only {','.join(s.days)}"
+        return _(
+            "{where}: {staff} on site only {days}",
+            where=_where("Staff", s.row),
+            staff=ref,
+            days=",".join(s.days),
+        )
     if w == "staff_availability":
         rows = [a for a in data.staff_availability if a.staff == ref]
         where = ", ".join(str(a.row) for a in rows if a.row)
         spans = "; ".join(f"{a.day} {_span(a.start, a.end)}" for a in rows)
-        return f"StaffAvailability, rows {where}: {ref} available only {spans}"
+        return _(
+            "StaffAvailability, rows {rows}: {staff} available only {spans}",
+            rows=where,
+            staff=ref,
+            spans=spans,
+        )
     if w == "internet_windows":
         where = ", ".join(str(x.row) for x in data.internet_windows if x.row)
         spans = "; ".join(f"{x.day} {_span(x.start, x.end)}" for x in data.internet_windows)
-        return f"InternetWindows, rows {where}: internet only {spans or 'never'}"
+        return _(
+            "InternetWindows, rows {rows}: internet only {spans}",
+            rows=where,
+            spans=spans or _("never"),
+        )
     if w in ("seats", "internet_seats"):
         r = data.room_by_id[ref]
         return f"{_where('Rooms', r.row)}: {ref} {w} {getattr(r, w)}"

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from scheduler.data import ProblemData
 from scheduler.explain import core
 from scheduler.explain.relax import apply, label, relevant_rows
+from scheduler.i18n import N_, _
 from scheduler.pipeline import Verified
 from scheduler.report.reasons import WaitingRow
 
@@ -34,7 +35,7 @@ WALL_FACTOR = 3.0  # wall-clock cap of the deterministic budgets, as in a solve
 SHARE = 0.2  # of the time limit, for all requests together
 MAX_REQUESTS = 20
 NOT_CHECKED = "not checked"
-RUN_EXPLAIN = "not checked: run scheduler explain"
+RUN_EXPLAIN = N_("not checked: run scheduler explain")  # words, translated where shown
 
 
 def order(data: ProblemData, rows: Sequence[WaitingRow]) -> list[int]:
@@ -93,8 +94,10 @@ def check_one(data: ProblemData, row: WaitingRow, budget: core.Budget) -> Waitin
         if _verified(data, who, kind, budget):
             return dataclasses.replace(
                 row,
-                unblock="no input change needed: a valid timetable gives it if others give way "
-                "(scheduler explain shows the closest)",
+                unblock=_(
+                    "no input change needed: a valid timetable gives it if others give way"
+                    " (scheduler explain shows the closest)"
+                ),
                 unblock_check="checked",
             )
         rows = relevant_rows(data, who, kind)
@@ -105,14 +108,18 @@ def check_one(data: ProblemData, row: WaitingRow, budget: core.Budget) -> Waitin
         for key in keys:
             if _verified(apply(data, [key]), who, kind, budget):
                 return dataclasses.replace(
-                    row, unblock=f"drop or relax {label(data, key)}", unblock_check="checked"
+                    row,
+                    unblock=_("drop or relax {row}", row=label(data, key)),
+                    unblock_check="checked",
                 )
         words = "; ".join(label(data, k) for k in keys)
         return dataclasses.replace(
-            row, unblock=f"relax these rows together: {words}", unblock_check="refuted"
+            row,
+            unblock=_("relax these rows together: {rows}", rows=words),
+            unblock_check="refuted",
         )
     except core.OutOfTime:
-        return dataclasses.replace(row, unblock=f"{row.unblock} ({RUN_EXPLAIN})",
+        return dataclasses.replace(row, unblock=f"{row.unblock} ({_(RUN_EXPLAIN)})",
                                    unblock_check=NOT_CHECKED)  # fmt: skip
 
 

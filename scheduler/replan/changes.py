@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from scheduler.data import ProblemData
+from scheduler.i18n import N_, _
 from scheduler.replan.current import Current, live_on
 from scheduler.replan.update import Update
 from scheduler.report.timetable import Dates, Revision
@@ -73,15 +74,16 @@ class Builder:
         intakes = self._intakes()
         internet = self._internet()
         self.changes.sort(key=lambda r: (ORDER.index(r[0]), r[1], r[2], r[3]))
+        # The labels are keys (the web page maps them); the Overview translates them.
         counts = (
-            ("places kept in their group", self.counts["kept"]),
-            ("places moved to another group", self.counts["moved"]),
-            ("places joined", self.counts["joined"]),
-            ("places left", self.counts["left"]),
-            ("sessions kept", self.counts["sessions kept"]),
-            ("sessions moved or changed", self.counts["sessions moved"]),
-            ("new groups", len(self.p.new_groups)),
-            ("groups closed", len(self.update.closed)),
+            (N_("places kept in their group"), self.counts["kept"]),
+            (N_("places moved to another group"), self.counts["moved"]),
+            (N_("places joined"), self.counts["joined"]),
+            (N_("places left"), self.counts["left"]),
+            (N_("sessions kept"), self.counts["sessions kept"]),
+            (N_("sessions moved or changed"), self.counts["sessions moved"]),
+            (N_("new groups"), len(self.p.new_groups)),
+            (N_("groups closed"), len(self.update.closed)),
         )
         return Revision(
             self.date, tuple(sessions), tuple(memberships), tuple(intakes), tuple(internet),
@@ -121,7 +123,7 @@ class Builder:
     def _session_change(self, old: Session, new: Session, why: str) -> None:
         self.changed.add((new.group, new.day, new.period))
         self.counts["sessions moved"] += 1
-        why = why or "places more learners (--allow-moves)"
+        why = why or _("places more learners (--allow-moves)")
         if old.staff != new.staff:
             return  # one "staff changed" row per group (see _group_changes)
         if (old.day, old.period) != (new.day, new.period):
@@ -138,12 +140,15 @@ class Builder:
             g = groups[gid]
             times = "; ".join(_slot_words(s) for s in self.p.extra.get(gid, []))
             self.change("new group", gid, gid, "", f"{g.staff}: {times}",
-                        f"{len(g.members)} learners placed")  # fmt: skip
+                        _("{n} learners placed", n=len(g.members)))  # fmt: skip
         for gid in sorted(self.update.continuing):
             old = self.current.groups[gid].staff
             new = groups[gid].staff if gid in groups else ""
             if new and new != old:
-                why = self.update.staff_why.get(gid, "makes room for the sessions that must move")
+                if gid in self.update.staff_why:
+                    why = self.update.staff_why[gid]
+                else:
+                    why = _("makes room for the sessions that must move")
                 self.change("staff changed", new, gid, old, new, why)
 
     # --- memberships --------------------------------------------------------------------
@@ -178,12 +183,12 @@ class Builder:
                     if after:
                         self.counts["moved"] += 1
                         self.change("learner moved", m, after, gid, after,
-                                    "places more learners (--allow-moves)")  # fmt: skip
+                                    _("places more learners (--allow-moves)"))  # fmt: skip
                     else:  # a later arrival whose seat went to someone who is there now
                         self.counts["left"] += 1
                         self.change("learner left", m, gid, gid, "",
-                                    f"arrival {self._arrival(m)}: seat given to a learner present "
-                                    "now")  # fmt: skip
+                                    _("arrival {date}: seat given to a learner present now",
+                                      date=self._arrival(m)))  # fmt: skip
         for g in self.p.solution.groups:
             for m in g.members:
                 if (g.group, m) not in covered:
@@ -214,13 +219,13 @@ class Builder:
 
     def _arrival(self, m: str) -> str:
         arrival = self.update.original_arrival.get(m)
-        return arrival.isoformat() if arrival else "unknown"
+        return arrival.isoformat() if arrival else _("unknown")
 
     def _why_join(self, m: str) -> str:
         arrival = self.update.original_arrival.get(m)
         if arrival is not None and arrival > self.current.timetable.term.valid_from:
-            return f"arrival {arrival.isoformat()}"
-        return "was waiting"
+            return _("arrival {date}", date=arrival.isoformat())
+        return _("was waiting")
 
     # --- intakes and internet -----------------------------------------------------------
     def _intakes(self) -> list[tuple[Intake, Dates]]:
@@ -243,7 +248,10 @@ class Builder:
             if ended is not None:
                 out.append((x, ended))
             if x.learner in new:
-                why = self.p.intake_why.get(x.learner, "makes room for the update")
+                if x.learner in self.p.intake_why:
+                    why = self.p.intake_why[x.learner]
+                else:
+                    why = _("makes room for the update")
                 self.change("intake moved", x.learner, "", _intake_words(x),
                             _intake_words(new[x.learner]), why)  # fmt: skip
                 out.append((new[x.learner], (self.date, None)))
@@ -282,16 +290,22 @@ class Builder:
         learner = b.learner
         taken = self._taken_by(b)
         if taken:
-            return f"{b.room} {b.day} {b.period} now taken by {taken}"
+            return _(
+                "{room} {day} {period} now taken by {group}",
+                room=b.room,
+                day=b.day,
+                period=b.period,
+                group=taken,
+            )
         for x in self.update.left:
             if x.learner == learner:
                 return x.why
         lr = self.data.learner_by_id.get(learner)
         if lr is None:
-            return "removed from Learners"
+            return _("removed from Learners")
         if lr.release is not None and lr.release <= self.date:
-            return f"released {lr.release.isoformat()}"
-        return "makes room for the update"
+            return _("released {date}", date=lr.release.isoformat())
+        return _("makes room for the update")
 
     def _taken_by(self, b: InternetBooking) -> str:
         """The group whose new session now holds the booking's lab and period ("" if none)."""

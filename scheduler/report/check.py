@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scheduler.data import ProblemData, RegimeBlock, fmt_time
+from scheduler.i18n import _
 from scheduler.report.read import Timetable
+from scheduler.report.rule_words import rule_sentence
 from scheduler.solution import Solution
 
 
@@ -26,7 +28,8 @@ class Finding:
 
 
 def check_timetable(data: ProblemData, timetable: Timetable) -> list[Finding]:
-    """Every rule ``timetable`` breaks under the term ``data`` (empty when all hold)."""
+    """Every rule ``timetable`` breaks under the term ``data`` (empty when all hold); the
+    sentences in the coordinator's language (the verifier's details stay as it words them)."""
     from scheduler.report.read import kept_groups
     from scheduler.verify import verify
 
@@ -36,7 +39,7 @@ def check_timetable(data: ProblemData, timetable: Timetable) -> list[Finding]:
             details = tuple(c.details)
             if c.rule == "learner_regime":
                 details += tuple(blocking_rows(data, timetable.solution))
-            out.append(Finding(c.rule, c.description, c.violations, details))
+            out.append(Finding(c.rule, rule_sentence(c.description), c.violations, details))
     return out
 
 
@@ -70,12 +73,12 @@ def _doings(solution: Solution) -> list[_Doing]:
         for s in solution.sessions
     ]
     out += [
-        _Doing(f"the intake of {i.learner} (week {i.week})", i.day, i.period, i.periods,
-               (i.learner,))
+        _Doing(_("the intake of {learner} (week {week})", learner=i.learner, week=i.week),
+               i.day, i.period, i.periods, (i.learner,))
         for i in solution.intakes
     ]  # fmt: skip
     out += [
-        _Doing(f"internet of {b.learner}", b.day, b.period, 1, (b.learner,))
+        _Doing(_("internet of {learner}", learner=b.learner), b.day, b.period, 1, (b.learner,))
         for b in solution.internet
     ]
     return out
@@ -108,10 +111,18 @@ def _regime_lines(data: ProblemData, d: _Doing, span: tuple[int, int]) -> list[s
             continue
         for r in data.regimes:
             if r.regime == section.regime and r.day in (d.day, "all") and _overlap(r, span):
-                where = f"Regimes, row {r.row}" if r.row else "Regimes"
                 out.append(
-                    f"{where} ({_regime_words(r)}) blocks {d.what} on {d.day} {d.period} "
-                    f"for section {section_id} ({', '.join(sorted(who))})"
+                    _(
+                        "{where} ({row}) blocks {what} on {day} {period} for section {section}"
+                        " ({learners})",
+                        where=_where("Regimes", r.row),
+                        row=_regime_words(r),
+                        what=d.what,
+                        day=d.day,
+                        period=d.period,
+                        section=section_id,
+                        learners=", ".join(sorted(who)),
+                    )
                 )
     return out
 
@@ -120,12 +131,25 @@ def _unavailability_lines(data: ProblemData, d: _Doing, span: tuple[int, int]) -
     out = []
     for u in data.learner_unavailability:
         if u.learner in d.members and u.day == d.day and _overlap(u, span):
-            where = f"LearnerUnavailability, row {u.row}" if u.row else "LearnerUnavailability"
+            row = f"{u.learner} {u.day} {fmt_time(u.start)}-{fmt_time(u.end)}"
+            if u.reason:
+                row += " " + u.reason
             out.append(
-                f"{where} ({u.learner} {u.day} {fmt_time(u.start)}-{fmt_time(u.end)}"
-                f"{' ' + u.reason if u.reason else ''}) blocks {d.what} on {d.day} {d.period}"
+                _(
+                    "{where} ({row}) blocks {what} on {day} {period}",
+                    where=_where("LearnerUnavailability", u.row),
+                    row=row,
+                    what=d.what,
+                    day=d.day,
+                    period=d.period,
+                )
             )
     return out
+
+
+def _where(sheet: str, row: int | None) -> str:
+    """``Regimes, row 7`` (the sheet name is the contract's), or the sheet alone."""
+    return _("{sheet}, row {row}", sheet=sheet, row=row) if row else sheet
 
 
 def _overlap(row, span: tuple[int, int]) -> bool:

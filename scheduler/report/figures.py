@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from scheduler.data import COURSE_KINDS, ProblemData
+from scheduler.i18n import N_, _
 from scheduler.rules import needs_intake
 from scheduler.solution import Group, Session, Solution
 from scheduler.term import closed_for, learner_window, session_hours, term_dates, weekday
@@ -188,7 +189,7 @@ class KeyFigures:
 
     def rows(self) -> list[tuple[str, float | int]]:
         """Every figure as a (label, value) pair; labels are stable across scenarios."""
-        return [pair for _, pairs in self.blocks() for pair in pairs]
+        return [pair for _title, pairs in self.blocks() for pair in pairs]
 
     def _hours_rows(self) -> list[tuple[str, float | int]]:
         rows: list[tuple[str, float | int]] = [
@@ -221,6 +222,62 @@ class KeyFigures:
                 (f"agency {lang} expected hours", a.hours),
             ]
         return rows
+
+
+# Labels are keys (the comparison lines scenarios up by them); these are their words, shown
+# where a person reads them (the Overview sheet). Fixed labels and block titles first, then
+# labels around one id, ``{x}``, the most specific first.
+_FIXED = frozenset(
+    (
+        N_("intakes asked"),
+        N_("intakes held"),
+        N_("internet periods asked"),
+        N_("internet periods booked"),
+        N_("hours per placed learner (average)"),
+        N_("placed learner-courses completing before release"),
+        N_("placed learner-courses not completing before release"),
+        N_("classroom use %"),
+        N_("computer lab use %"),
+        N_("interview room use % (intake weeks)"),
+        N_("Placed out of asked (learner-courses)"),
+        N_("Per section"),
+        N_("Per first language"),
+        N_("Hours delivered over the term"),
+        N_("Rooms and staff"),
+        N_("Integration agency, per first language"),
+        N_("Waiting, by reason"),
+    )
+)
+_AROUND = (
+    N_("section {x} asked"),
+    N_("section {x} placed"),
+    N_("language {x} asked"),
+    N_("language {x} placed"),
+    N_("hours course {x}"),
+    N_("hours group {x}"),
+    N_("room use % {x}"),
+    N_("staff periods/week {x}"),
+    N_("agency {x} reached (intake held)"),
+    N_("agency {x} placed"),
+    N_("agency {x} expected hours"),
+    N_("waiting {x}"),
+    N_("{x} asked"),
+    N_("{x} placed"),
+)
+
+
+def figure_words(label: str) -> str:
+    """A figure's label (or block title) in the coordinator's language; unknown labels as
+    they are. Ids inside a label (sections, courses, reason codes) are not translated."""
+    if label in _FIXED:
+        return _(label)
+    for msgid in _AROUND:
+        before, after = msgid.split("{x}")
+        if label.startswith(before) and label.endswith(after):
+            x = label[len(before) : len(label) - len(after)]
+            if x and (before or " " not in x):  # "{x} asked": x is a course kind
+                return _(msgid, x=x)
+    return label
 
 
 def _pairs(what: str, counts: dict[str, tuple[int, int]]) -> list[tuple[str, float | int]]:
@@ -388,7 +445,7 @@ def staff_periods(data: ProblemData, solution: Solution) -> dict[str, int]:
     per_week: Counter[tuple[str, int]] = Counter()
     for i in solution.intakes:
         per_week[(i.staff, i.week)] += i.periods
-    for (staff, _), n in per_week.items():
+    for (staff, _week), n in per_week.items():
         out[staff] = max(out.get(staff, 0), n)
     return out
 

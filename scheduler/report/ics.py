@@ -32,6 +32,7 @@ from icalendar import Calendar, Event, vText
 
 from scheduler.data import fmt_time
 from scheduler.errors import Problem, SchedulerError, WorkbookError
+from scheduler.i18n import _, _n
 from scheduler.report.read import (
     IntakeRow,
     SessionRow,
@@ -88,10 +89,15 @@ def export_ics(
 def _out_folder(out: Path) -> Path:
     """The calendars' folder: it may be new, but its parent must exist and it is no file."""
     if out.exists() and not out.is_dir():
-        raise SchedulerError(f"{out} is a file; give a folder for the calendars (--ics DIR)")
+        raise SchedulerError(
+            _("{path} is a file; give a folder for the calendars (--ics DIR)", path=out)
+        )
     if not out.exists() and not out.parent.is_dir():
         raise SchedulerError(
-            f"the folder {out.parent} does not exist; create it first or give another --ics folder"
+            _(
+                "the folder {path} does not exist; create it first or give another --ics folder",
+                path=out.parent,
+            )
         )
     return out
 
@@ -125,9 +131,9 @@ def planned_events(timetable: Timetable) -> list[Planned]:
     out: list[Planned] = []
     for row in timetable.sessions:
         if row.session.day not in term.teaching_days:
-            problems.append(Problem("Sessions", row.dated.row, "day", f"{row.session.day} is not "
-                                    f"a teaching day of the term ({', '.join(term.teaching_days)})"
-                                    "; correct the day"))  # fmt: skip
+            problems.append(Problem("Sessions", row.dated.row, "day", _(
+                "{day} is not a teaching day of the term ({days}); correct the day",
+                day=row.session.day, days=", ".join(term.teaching_days))))  # fmt: skip
             continue
         ordinal = _ordinal(timetable.sessions, row)
         out += session_events(term, row, ordinal, sizes.get(row.session.group))
@@ -176,8 +182,11 @@ def session_events(
     times = term.times(s.period, s.periods)
     assert times is not None  # the reader refuses a session that does not fit in the day
     name = row.course_name or s.course
-    where = f"; sections {', '.join(sorted(row.sections))}" if row.sections else ""
-    learners = f", {size} learners" if size is not None else ""
+    description = _("group {group}", group=s.group)
+    if size is not None:
+        description += ", " + _n("{n} learner", "{n} learners", size)
+    if row.sections:
+        description += "; " + _("sections {sections}", sections=", ".join(sorted(row.sections)))
     return [
         Planned(
             uid=_uid(term, s.group, f"s{ordinal(date)}", f"w{week}"),
@@ -186,7 +195,7 @@ def session_events(
             end=_clock(date, times[1]),
             summary=f"{name} ({s.group})",
             location=s.room,
-            description=f"group {s.group}{learners}{where}",
+            description=description,
             category=row.kind or "session",
         )
         for date, week in session_dates(term, s.day, row.sections)
@@ -206,9 +215,15 @@ def intake_event(term: TermInfo, row: IntakeRow) -> Planned:
         staff=x.staff,
         start=_clock(date, times[0]),
         end=_clock(date, times[1]),
-        summary=f"Intake {x.learner}{language}",
+        summary=_("Intake {learner}", learner=x.learner) + language,
         location=x.room,
-        description=f"intake interview of {x.learner}, week {x.week}, {x.day} {fmt_time(times[0])}",
+        description=_(
+            "intake interview of {learner}, week {week}, {day} {time}",
+            learner=x.learner,
+            week=x.week,
+            day=x.day,
+            time=fmt_time(times[0]),
+        ),
         category="intake",
     )
 
@@ -378,8 +393,12 @@ def write_set(out: Path, files: dict[str, bytes]) -> list[Path]:
         return written
     except OSError as exc:
         raise SchedulerError(
-            f"the calendars could not be written to {out} ({exc.strerror or exc}); no calendar "
-            "was changed: free some space or choose another --ics folder"
+            _(
+                "the calendars could not be written to {path} ({problem}); no calendar was"
+                " changed: free some space or choose another --ics folder",
+                path=out,
+                problem=exc.strerror or exc,
+            )
         ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)

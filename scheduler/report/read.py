@@ -27,6 +27,7 @@ from typing import Any
 
 from scheduler.data import DAYS, Period, ProblemData, fmt_time
 from scheduler.errors import Problem, SchedulerError, UnreadableFileError, WorkbookError
+from scheduler.i18n import N_, _
 from scheduler.report.identity import digest
 from scheduler.solution import Group, Intake, InternetBooking, Session, Solution
 from scheduler.workbook.cells import (
@@ -45,7 +46,7 @@ from scheduler.workbook.cells import (
 )
 from scheduler.workbook.read import RawSheet, load_sheets
 
-WRITTEN_BY = "give a timetable written by scheduler solve"
+WRITTEN_BY = N_("give a timetable written by scheduler solve")  # translated where shown
 
 # Columns each sheet must have; the rest are optional (derived, or written by newer versions).
 REQUIRED = {
@@ -193,7 +194,7 @@ class _Sheet:
             try:
                 self.columns.setdefault(norm(as_text(cell)), i)
             except CellError as exc:  # a formula Excel never calculated, an error value
-                self.error(1, None, f"column {i + 1} of row 1 {exc}")
+                self.error(1, None, _("column {n} of row 1 {problem}", n=i + 1, problem=exc))
 
     def missing(self, required: Iterable[str]) -> list[str]:
         return [c for c in required if norm(c) not in self.columns]
@@ -220,7 +221,7 @@ class _Sheet:
         value = self.value(values, column)
         if is_blank(value):
             if required:
-                self.error(row, column, "is empty; fill it in as the timetable was written")
+                self.error(row, column, _("is empty; fill it in as the timetable was written"))
             return None
         try:
             return parse(value)
@@ -238,28 +239,28 @@ def parse_clock(value: Any) -> int:
     """A time of day strictly before midnight (``24:00`` is refused, as in workbook.md)."""
     minutes = parse_time(value)
     if minutes >= 24 * 60:
-        raise CellError("is not a time of day; a teaching day ends before midnight (23:59)")
+        raise CellError(_("is not a time of day; a teaching day ends before midnight (23:59)"))
     return minutes
 
 
 def _text(value: Any) -> str:
     text = as_text(value)
     if not text:
-        raise CellError("is empty")
+        raise CellError(_("is empty"))
     return text
 
 
 def _week(value: Any) -> int:
     week = parse_int(value)
     if week < 1:
-        raise CellError("is not a week of the term; weeks are numbered from 1")
+        raise CellError(_("is not a week of the term; weeks are numbered from 1"))
     return week
 
 
 def _positive(value: Any) -> int:
     n = parse_int(value)
     if n < 1:
-        raise CellError("is not a number of periods; type 1 or more")
+        raise CellError(_("is not a number of periods; type 1 or more"))
     return n
 
 
@@ -272,7 +273,15 @@ def _read_term(sheet: _Sheet) -> TermInfo | None:
     missing = sheet.missing(REQUIRED["Term"])
     if missing:
         for column in missing:
-            sheet.error(1, column, f"column {column} is missing from the Term sheet; {WRITTEN_BY}")
+            sheet.error(
+                1,
+                column,
+                _(
+                    "column {column} is missing from the Term sheet; {hint}",
+                    column=column,
+                    hint=_(WRITTEN_BY),
+                ),
+            )
         return None
     keys: dict[str, Any] = {}
     key_rows: dict[str, int] = {}
@@ -284,7 +293,7 @@ def _read_term(sheet: _Sheet) -> TermInfo | None:
             try:
                 name = as_text(key).casefold()
             except CellError as exc:
-                sheet.error(row, "key", f"the key {exc}")
+                sheet.error(row, "key", _("the key {problem}", problem=exc))
                 continue
             keys[name] = sheet.value(values, "value")
             key_rows[name] = row
@@ -306,7 +315,11 @@ def _term_period(sheet: _Sheet, row: int, values: tuple[Any, ...]) -> Period | N
     if name is None or start is None or end is None:
         return None
     if end <= start:
-        sheet.error(row, "end", f"{fmt_time(end)} is not after the start {fmt_time(start)}")
+        sheet.error(
+            row,
+            "end",
+            _("{end} is not after the start {start}", end=fmt_time(end), start=fmt_time(start)),
+        )
         return None
     return Period(name, start, end, row)
 
@@ -319,7 +332,9 @@ def _term_date(sheet: _Sheet, row: int, values: tuple[Any, ...]) -> TermDate | N
     if date is None or day is None or week is None:
         return None
     if DAYS[date.weekday()] != day:
-        sheet.error(row, "day", f"{day} is not the weekday of {date.isoformat()}")
+        sheet.error(
+            row, "day", _("{day} is not the weekday of {date}", day=day, date=date.isoformat())
+        )
         return None
     return TermDate(date, day, week, closed)
 
@@ -329,7 +344,9 @@ def _key(sheet: _Sheet, keys: dict, rows: dict, key: str, parse, default: Any = 
     value = keys.get(key)
     if is_blank(value):
         if default is None:
-            sheet.error(rows.get(key), "value", f"Term has no {key}; {WRITTEN_BY}")
+            sheet.error(
+                rows.get(key), "value", _("Term has no {key}; {hint}", key=key, hint=_(WRITTEN_BY))
+            )
         return default
     try:
         return parse(value)
@@ -347,13 +364,15 @@ def _term_info(
     days = _key(sheet, keys, rows, "teaching_days", parse_days)
     valid_from = _key(sheet, keys, rows, "valid_from", parse_date, default=start)
     if not periods:
-        sheet.error(None, "period", f"the Term sheet lists no periods; {WRITTEN_BY}")
+        sheet.error(
+            None, "period", _("the Term sheet lists no periods; {hint}", hint=_(WRITTEN_BY))
+        )
     if None in (prison, start, end, days, valid_from) or not periods:
         return None
     names = [p.period for p in periods]
     for p in periods:
         if names.count(p.period) > 1:
-            sheet.error(p.row, "period", f"period {p.period} is listed twice")
+            sheet.error(p.row, "period", _("period {period} is listed twice", period=p.period))
             return None
     return TermInfo(prison, start, end, days, tuple(periods), tuple(dates), valid_from, keys)
 
@@ -382,11 +401,16 @@ def _slot(sheet: _Sheet, term: TermInfo, row: int, values, length_column: str | 
         return None
     if period not in term.period_index:
         known = ", ".join(p.period for p in term.periods)
-        sheet.error(row, "period", f"{period!r} is not a period of the term ({known})")
+        sheet.error(
+            row,
+            "period",
+            _("{period} is not a period of the term ({known})", period=repr(period), known=known),
+        )
         return None
     if term.times(period, length) is None:
-        sheet.error(row, length_column or "period", f"{length} periods from {period} run past"
-                    " the last period of the day")  # fmt: skip
+        sheet.error(row, length_column or "period",
+                    _("{n} periods from {period} run past the last period of the day", n=length,
+                      period=period))  # fmt: skip
         return None
     _check_times(sheet, term, row, values, period, length)
     return day, period, length
@@ -400,9 +424,10 @@ def _check_times(sheet: _Sheet, term: TermInfo, row: int, values, period: str, l
     for column, want in zip(("start", "end"), expected, strict=True):
         got = sheet.cell(values, row, column, parse_clock, required=False)
         if got is not None and got != want:
-            sheet.warn(row, column, f"{fmt_time(got)} differs from period {period}, which runs "
-                       f"{fmt_time(expected[0])}-{fmt_time(expected[1])}; the period is "
-                       "used")  # fmt: skip
+            sheet.warn(row, column,
+                       _("{got} differs from period {period}, which runs {start}-{end}; the"
+                         " period is used", got=fmt_time(got), period=period,
+                         start=fmt_time(expected[0]), end=fmt_time(expected[1])))  # fmt: skip
 
 
 def _sessions(sheet: _Sheet, term: TermInfo) -> list[SessionRow]:
@@ -436,15 +461,19 @@ def _groups(sheet: _Sheet) -> dict[str, tuple[Group, int]]:
         if None in (gid, course, staff):
             continue
         if gid in out:
-            sheet.error(row, "group", f"group {gid} is listed twice (also row {out[gid][1]})")
+            sheet.error(
+                row,
+                "group",
+                _("group {group} is listed twice (also row {row})", group=gid, row=out[gid][1]),
+            )
             continue
         if len(set(members)) < len(members):
-            sheet.error(row, "members", f"a learner is listed twice in group {gid}")
+            sheet.error(row, "members", _("a learner is listed twice in group {group}", group=gid))
             continue
         size = sheet.cell(values, row, "size", parse_int, required=False)
         if size is not None and size != len(members):
-            sheet.warn(row, "size", f"{size} differs from the {len(members)} members listed;"
-                       " the members count")  # fmt: skip
+            sheet.warn(row, "size", _("{size} differs from the {n} members listed; the members"
+                                      " count", size=size, n=len(members)))  # fmt: skip
         out[gid] = (Group(gid, course, staff, members), row)
     return out
 
@@ -466,7 +495,11 @@ def _memberships(sheet: _Sheet | None, groups: dict, valid_from: dt.date) -> lis
         if group is None or learner is None:
             continue
         if start is not None and end is not None and end < start:
-            sheet.error(row, "to", f"{end.isoformat()} is before from {start.isoformat()}")
+            sheet.error(
+                row,
+                "to",
+                _("{end} is before from {start}", end=end.isoformat(), start=start.isoformat()),
+            )
             continue
         out.append(Membership(group, learner, start, end, row))
     return out
@@ -484,14 +517,16 @@ def _intakes(sheet: _Sheet, term: TermInfo) -> list[IntakeRow]:
         slot = _slot(sheet, term, row, values, "periods", default)
         dated = _dated(sheet, row, values)
         if week is not None and week > term.n_weeks:
-            sheet.error(row, "week", f"week {week} is outside the term, which has "
-                        f"{term.n_weeks} weeks")  # fmt: skip
+            sheet.error(row, "week", _("week {week} is outside the term, which has {n} weeks",
+                                       week=week, n=term.n_weeks))  # fmt: skip
             continue
         if None in (learner, week, room, staff) or slot is None:
             continue
         day, period, length = slot
         if term.date_of(week, day) is None:
-            sheet.error(row, "day", f"{day} of week {week} falls outside the term")
+            sheet.error(
+                row, "day", _("{day} of week {week} falls outside the term", day=day, week=week)
+            )
             continue
         intake = Intake(learner, week, day, period, length, room, staff, language)
         out.append(IntakeRow(intake, dated))
@@ -533,26 +568,36 @@ def read_timetable(path: str | os.PathLike) -> Timetable:
     try:
         raw = load_sheets(path)
     except UnreadableFileError as exc:
-        raise UnreadableFileError(f"{exc}; {WRITTEN_BY}") from None
+        raise UnreadableFileError(f"{exc}; {_(WRITTEN_BY)}") from None
     problems: list[Problem] = []
     sheets = {_canonical_name(r.title): _Sheet(r, problems) for r in reversed(raw)}
     absent = [name for name in ESSENTIAL if name not in sheets]
     if absent:
         raise SchedulerError(
-            f"{path.name} is not a timetable workbook (it has no {', '.join(absent)} sheet); "
-            f"{WRITTEN_BY}"
+            _(
+                "{name} is not a timetable workbook (it has no {sheets} sheet); {hint}",
+                name=path.name,
+                sheets=", ".join(absent),
+                hint=_(WRITTEN_BY),
+            )
         )
     for name, sheet in sheets.items():
         if name in REQUIRED and name != "Term":
             for column in sheet.missing(REQUIRED[name]):
-                sheet.error(1, column, f"column {column} is missing; {WRITTEN_BY}")
+                sheet.error(
+                    1,
+                    column,
+                    _("column {column} is missing; {hint}", column=column, hint=_(WRITTEN_BY)),
+                )
     try:
         term = _read_term(sheets["Term"])
         if term is None or _errors(problems):
             raise WorkbookError(problems)
         timetable = _assemble(path, term, sheets, problems)
     except CellError as exc:  # a cell read where no row and column are at hand
-        raise SchedulerError(f"{path.name}: a cell {exc}; {WRITTEN_BY}") from None
+        raise SchedulerError(
+            _("{name}: a cell {problem}; {hint}", name=path.name, problem=exc, hint=_(WRITTEN_BY))
+        ) from None
     if _errors(problems):
         raise WorkbookError(problems)
     return timetable
@@ -572,9 +617,14 @@ def _assemble(path: Path, term: TermInfo, sheets: dict[str, _Sheet], problems) -
     for s in sessions:
         # A history row may name a group closed since (it is no longer on the Groups sheet).
         if s.session.group not in groups and not s.dated.history(live):
-            sheets["Sessions"].error(s.dated.row, "group", f"group {s.session.group} is not on "
-                                     "the Groups sheet; add it there or remove the "
-                                     "session")  # fmt: skip
+            sheets["Sessions"].error(
+                s.dated.row,
+                "group",
+                _(
+                    "group {group} is not on the Groups sheet; add it there or remove the session",
+                    group=s.session.group,
+                ),
+            )
     _check_memberships(sheets, groups, memberships, term.valid_from)
     _check_sizes(sheets["Sessions"], [s for s in sessions if s.dated.holds(live)], groups)
     sessions = _group_staff(sheets["Sessions"], sessions, groups, term.valid_from)
@@ -605,8 +655,15 @@ def _check_memberships(sheets, groups: dict, memberships: list[Membership], live
     for gid, (group, row) in groups.items():
         listed = set(group.members)
         if in_force.get(gid, set()) != listed:
-            sheets["Groups"].warn(row, "members", f"the members of {gid} differ from its rows on"
-                                  " the Memberships sheet; the Groups sheet is used")  # fmt: skip
+            sheets["Groups"].warn(
+                row,
+                "members",
+                _(
+                    "the members of {group} differ from its rows on the Memberships sheet; the"
+                    " Groups sheet is used",
+                    group=gid,
+                ),
+            )
 
 
 def _check_sizes(sheet: _Sheet, sessions: list[SessionRow], groups: dict) -> None:
@@ -617,8 +674,9 @@ def _check_sizes(sheet: _Sheet, sessions: list[SessionRow], groups: dict) -> Non
         size = sheet.cell(values, s.dated.row, "size", parse_int, required=False)
         group = groups.get(s.session.group)
         if size is not None and group is not None and size != group[0].size:
-            sheet.warn(s.dated.row, "size", f"{size} differs from the {group[0].size} members of"
-                       f" {s.session.group}; the members count")  # fmt: skip
+            sheet.warn(s.dated.row, "size",
+                       _("{size} differs from the {n} members of {group}; the members count",
+                         size=size, n=group[0].size, group=s.session.group))  # fmt: skip
 
 
 def _group_staff(sheet: _Sheet, sessions: list[SessionRow], groups: dict, live: dt.date):
@@ -635,8 +693,10 @@ def _group_staff(sheet: _Sheet, sessions: list[SessionRow], groups: dict, live: 
         for column, have, want in (("staff", row.session.staff, g.staff),
                                    ("course", row.session.course, g.course)):  # fmt: skip
             if have != want:
-                sheet.warn(row.dated.row, column, f"{have} differs from {want} of group "
-                           f"{g.group} on the Groups sheet; the Groups sheet is used")  # fmt: skip
+                sheet.warn(row.dated.row, column,
+                           _("{have} differs from {want} of group {group} on the Groups sheet;"
+                             " the Groups sheet is used", have=have, want=want,
+                             group=g.group))  # fmt: skip
         session = dataclasses.replace(row.session, staff=g.staff, course=g.course)
         out.append(dataclasses.replace(row, session=session))
     return out
@@ -653,8 +713,8 @@ def _digest_note(sheets: dict[str, _Sheet], term: TermInfo, problems: list[Probl
     if found == as_text(written):
         return False
     problems.append(
-        Problem("Term", None, "digest", "the timetable was edited by hand after it was written;"
-                " the edits are taken as they are", "warning")
+        Problem("Term", None, "digest", _("the timetable was edited by hand after it was"
+                " written; the edits are taken as they are"), "warning")
     )  # fmt: skip
     return True
 
@@ -675,7 +735,13 @@ def same_term(timetable: Timetable, data: ProblemData) -> None:
     if t.prison.strip() == s.prison.strip() and t.term_start == s.term_start:
         return
     raise SchedulerError(
-        f"{timetable.path.name} is a timetable of {t.prison} from {t.term_start.isoformat()}, "
-        f"not of this term ({s.prison} from {s.term_start.isoformat()}); give the timetable "
-        "written for this term"
+        _(
+            "{name} is a timetable of {prison} from {start}, not of this term ({term_prison}"
+            " from {term_start}); give the timetable written for this term",
+            name=timetable.path.name,
+            prison=t.prison,
+            start=t.term_start.isoformat(),
+            term_prison=s.prison,
+            term_start=s.term_start.isoformat(),
+        )
     )

@@ -15,6 +15,10 @@ A reason is only given when it holds; when none of them does, the row says so ho
 ``other``), and the unblock lists everything that would have to change.
 
 Weekly slots are numbered as in ``scheduler.model.instance``: ``t = day_index * P + period``.
+
+Every sentence is a catalogue message in the coordinator's language (``scheduler.i18n``), its
+fields named; the typed ``claims`` beside it stay language-free so that a test can re-derive them.
+Reason codes stay as the contract spells them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scheduler.data import COURSE_KINDS, Course, Learner, ProblemData, fmt_time
+from scheduler.i18n import N_, _, _n
 from scheduler.model.instance import Instance, build_instance, section_cliques
 from scheduler.report.figures import group_hours, placed_kinds, sessions_by_group
 from scheduler.rules import (
@@ -31,7 +36,6 @@ from scheduler.rules import (
     intake_window,
     listing,
     needs_intake,
-    plural,
     role_for,
 )
 from scheduler.solution import Group, Session, Solution
@@ -127,13 +131,13 @@ def _context(data: ProblemData, solution: Solution) -> _Context:
         for s in ctx.sessions.get(g.group, []):
             for t in ctx.covered(s.day, s.period, s.periods):
                 for m in g.members:
-                    ctx.busy.setdefault(m, {})[t] = f"in {g.group}"
+                    ctx.busy.setdefault(m, {})[t] = _("in {group}", group=g.group)
     for b in solution.internet:
         for t in ctx.covered(b.day, b.period, 1):
-            ctx.busy.setdefault(b.learner, {})[t] = "an internet booking"
+            ctx.busy.setdefault(b.learner, {})[t] = _("an internet booking")
     for i in solution.intakes:
         for t in ctx.covered(i.day, i.period, i.periods):
-            ctx.busy.setdefault(i.learner, {})[t] = "their intake"
+            ctx.busy.setdefault(i.learner, {})[t] = _("their intake")
     return ctx
 
 
@@ -188,10 +192,13 @@ def _group_never_meets(ctx: _Context, lr: Learner, kind: str) -> Verdict | None:
         if course is None or course.kind != kind or lr.learner not in g.members:
             continue
         return Verdict(
-            f"{g.group} never meets: every date of its sessions is closed (ClosedDays) for the "
-            "prison or for a section of its members",
+            _(
+                "{group} never meets: every date of its sessions is closed (ClosedDays) for the"
+                " prison or for a section of its members",
+                group=g.group,
+            ),
             "other",
-            "fewer closed days in the term, or a term with open dates",
+            _("fewer closed days in the term, or a term with open dates"),
         )
     return None
 
@@ -202,14 +209,18 @@ def _absent(ctx: _Context, lr: Learner, _kind: str = "") -> Verdict | None:
         return None
     if lr.release is not None and lr.release <= ctx.data.settings.term_start:
         return Verdict(
-            f"released {lr.release}, before the term starts",
+            _("released {release}, before the term starts", release=lr.release),
             "released_before_completion",
-            "nothing this term; correct the release date if it has changed",
+            _("nothing this term; correct the release date if it has changed"),
         )
     return Verdict(
-        f"not present during the term (arrival {lr.arrival}, release {lr.release})",
+        _(
+            "not present during the term (arrival {arrival}, release {release})",
+            arrival=lr.arrival,
+            release=lr.release,
+        ),
         "other",
-        "plan them in a later term, or correct arrival/release",
+        _("plan them in a later term, or correct arrival/release"),
     )
 
 
@@ -218,14 +229,20 @@ def _level_unknown(ctx: _Context, lr: Learner, kind: str) -> Verdict | None:
         return None
     intake = next((i for i in ctx.solution.intakes if i.learner == lr.learner), None)
     when = (
-        f"intake booked in week {intake.week}, {intake.day} {intake.period} with {intake.staff}"
+        _(
+            "intake booked in week {week}, {day} {period} with {staff}",
+            week=intake.week,
+            day=intake.day,
+            period=intake.period,
+            staff=intake.staff,
+        )
         if intake
-        else "no intake booked yet"
+        else _("no intake booked yet")
     )
     return Verdict(
-        f"needs an intake before a level can be set ({when})",
+        _("needs an intake before a level can be set ({when})", when=when),
         "needs_intake",
-        "hold the intake, enter nt2_level on Learners and solve again",
+        _("hold the intake, enter nt2_level on Learners and solve again"),
     )
 
 
@@ -247,25 +264,31 @@ def _no_course(ctx: _Context, lr: Learner, kind: str) -> Verdict | None:
         return None
     if kind == "NT2":
         return Verdict(
-            f"no NT2 {lr.nt2_level} course is offered",
+            _("no NT2 {level} course is offered", level=lr.nt2_level),
             "no_group_at_level",
-            f"add an NT2 {lr.nt2_level} course on Courses",
+            _("add an NT2 {level} course on Courses", level=lr.nt2_level),
         )
-    langs = ", ".join(lr.languages) or "(no language recorded)"
+    langs = ", ".join(lr.languages) or _("(no language recorded)")
     return Verdict(
-        f"no MO course is offered in {langs}",
+        _("no MO course is offered in {languages}", languages=langs),
         "no_group_at_level",
-        f"add an MO course in {lr.languages[0] if lr.languages else 'a language they speak'}"
-        " with a trainer who speaks it",
+        _(
+            "add an MO course in {language} with a trainer who speaks it",
+            language=lr.languages[0] if lr.languages else _("a language they speak"),
+        ),
     )
 
 
 def _blockers(ctx: _Context, lr: Learner) -> str:
     """Words for what blocks the learner's week: their section's regime and own rows."""
     section = ctx.data.section_by_id.get(lr.section)
-    text = f"regime {section.regime} (section {lr.section})" if section else "their regime"
+    text = (
+        _("regime {regime} (section {section})", regime=section.regime, section=lr.section)
+        if section
+        else _("their regime")
+    )
     if any(u.learner == lr.learner for u in ctx.data.learner_unavailability):
-        text += " and their own unavailability"
+        text = _("{blockers} and their own unavailability", blockers=text)
     return text
 
 
@@ -273,9 +296,9 @@ def _fully_blocked(ctx: _Context, lr: Learner, _kind: str = "") -> Verdict | Non
     if ctx.free(lr.learner, with_own=False):
         return None
     return Verdict(
-        f"{_blockers(ctx, lr)} leaves no free period in the week",
+        _("{blockers} leaves no free period in the week", blockers=_blockers(ctx, lr)),
         "no_common_time",
-        "free some periods in the regime or in LearnerUnavailability",
+        _("free some periods in the regime or in LearnerUnavailability"),
     )
 
 
@@ -299,9 +322,9 @@ def _course_obstacle(ctx: _Context, lr: Learner, course: Course) -> tuple[int, V
     """(stage, verdict) of the first thing that stops any group of ``course`` with ``lr``."""
     if course.max_groups == 0:
         return 0, Verdict(
-            f"{course.name} allows no group (max_groups 0)",
+            _("{name} allows no group (max_groups 0)", name=course.name),
             "no_group_at_level",
-            f"raise max_groups of {course.course}",
+            _("raise max_groups of {course}", course=course.course),
         )
     staff = ctx.inst.course_staff.get(course.course, [])
     if not staff:
@@ -318,25 +341,63 @@ def _course_obstacle(ctx: _Context, lr: Learner, course: Course) -> tuple[int, V
         for s in staff
         for pool in pools
     ):
+        fewer = _n(
+            "fewer than {n} learner who may join {name}",
+            "fewer than {n} learners who may join {name}",
+            course.min_size,
+            name=course.name,
+        )
+        said = {"learner": lr.learner, "staff": _a_staff(course), "fewer": fewer}
+        if any(r.sections for r in ctx.data.rooms):  # rooms restrict sections: say so
+            reason = _n(
+                "at the times {learner} and {staff} are both free, {fewer} are free with a room"
+                " open to them often enough for its {n} session a week",
+                "at the times {learner} and {staff} are both free, {fewer} are free with a room"
+                " open to them often enough for its {n} sessions a week",
+                course.sessions_per_week,
+                **said,
+            )
+        else:
+            reason = _n(
+                "at the times {learner} and {staff} are both free, {fewer} are free often enough"
+                " for its {n} session a week",
+                "at the times {learner} and {staff} are both free, {fewer} are free often enough"
+                " for its {n} sessions a week",
+                course.sessions_per_week,
+                **said,
+            )
         return 4, Verdict(
-            f"at the times {lr.learner} and {_a(course.name)} {_role_word(course)} are both free,"
-            f" fewer than {course.min_size} learners who may join {course.name} are free"
-            f"{_in_a_room(ctx)} often enough for its"
-            f" {plural(course.sessions_per_week, 'session')} a week",
+            reason,
             "no_common_time",
-            f"a time when {course.min_size} of them and a {_role_word(course)} are free"
-            " (regimes, staff days)",
+            _(
+                "a time when {size} of them and a {role} are free (regimes, staff days)",
+                size=course.min_size,
+                role=_role_word(course),
+            ),
         )
     return None
 
 
-def _in_a_room(ctx: _Context) -> str:
-    """Words for the room condition of a count of free learners, when rooms restrict sections."""
-    return " with a room open to them" if any(r.sections for r in ctx.data.rooms) else ""
+# The role words of rules.ROLE_WORD, for the catalogues.
+_ROLE_WORDS = (N_("teacher"), N_("trainer"), N_("counsellor"))
 
 
 def _role_word(course: Course) -> str:
-    return ROLE_WORD[role_for(course.kind) or "nt2_teacher"]
+    """``teacher`` or ``trainer`` in the coordinator's language."""
+    return _(ROLE_WORD[role_for(course.kind) or "nt2_teacher"])
+
+
+def _an(name: str) -> bool:
+    """English writes ``an`` before this name: ``an NT2 1.1``, ``an MO``, ``an intake``."""
+    spelled = name[:2].isupper() and name[:1] in "AEFHILMNORSX"
+    return spelled or name[:1].lower() in "aeiou"
+
+
+def _a_staff(course: Course) -> str:
+    """``an NT2 1.1 teacher``, ``a Dutch MO trainer``: one who may teach the course."""
+    if _an(course.name):
+        return _("an {name} {role}", name=course.name, role=_role_word(course))
+    return _("a {name} {role}", name=course.name, role=_role_word(course))
 
 
 def _no_staff(ctx: _Context, course: Course) -> Verdict:
@@ -344,27 +405,34 @@ def _no_staff(ctx: _Context, course: Course) -> Verdict:
     role = role_for(course.kind) or "nt2_teacher"
     weekly = course.sessions_per_week * course.session_periods
     people = [s for s in ctx.data.staff if s.role == role]
-    why = f"no {role} on Staff"
+    why = _("no {role} on Staff", role=role)
     if people:
         people = [s for s in people if not s.teaches or course.course in s.teaches]
-        why = f"no {role} teaches {course.course}"
+        why = _("no {role} teaches {course}", role=role, course=course.course)
     if people and course.kind == "MO":
         people = [s for s in people if course.language in s.languages]
-        why = f"no {role} who may teach it speaks {course.language}"
+        why = _("no {role} who may teach it speaks {language}", role=role, language=course.language)
     if people:
         people = [
             s for s in people if s.max_periods_per_week is None or s.max_periods_per_week >= weekly
         ]
-        why = (
-            f"every {role} who could teach it has max_periods_per_week below the {weekly}"
-            " a group needs"
+        why = _(
+            "every {role} who could teach it has max_periods_per_week below the {weekly}"
+            " a group needs",
+            role=role,
+            weekly=weekly,
         )
     if people:
-        why = f"every {role} who could teach it has no available period"
+        why = _("every {role} who could teach it has no available period", role=role)
     return Verdict(
-        f"no staff member can teach {course.name}: {why}",
+        _("no staff member can teach {name}: {why}", name=course.name, why=why),
         "no_group_at_level",
-        f"{_a(role)} for {course.course} (Staff: role, teaches, languages, days)",
+        # every role code begins with a consonant: "a"
+        _(
+            "a {role} for {course} (Staff: role, teaches, languages, days)",
+            role=role,
+            course=course.course,
+        ),
     )
 
 
@@ -386,39 +454,67 @@ def _pools(ctx: _Context, lr: Learner, course: Course) -> list[list[str]]:
     return pools
 
 
-def _a(name: str) -> str:
-    """``a`` or ``an`` before a name: ``an NT2 1.1``, ``an MO``, ``a mo_trainer``."""
-    spelled = name[:2].isupper() and name[:1] in "AEFHILMNORSX"
-    return f"{'an' if spelled or name[:1].lower() in 'aeiou' else 'a'} {name}"
-
-
 def _weeks(n: int) -> str:
-    return "week 1" if n == 1 else f"weeks 1–{n}"
+    """``week 1`` or ``weeks 1–3``: the intake weeks."""
+    return _("week 1") if n == 1 else _("weeks 1–{n}", n=n)
 
 
 def _too_few(ctx: _Context, lr: Learner, course: Course, size: int) -> Verdict:
     data = ctx.data
     eligible = ctx.inst.eligible.get(course.course, ())
-    what = f"at level {course.level}" if course.kind == "NT2" else f"for {course.name}"
+    what = (
+        _("at level {level}", level=course.level)
+        if course.kind == "NT2"
+        else _("for {name}", name=course.name)
+    )
     if len(eligible) >= course.min_size:
         pooled = {m for pool in _pools(ctx, lr, course) for m in pool}
         apart = sorted({data.learner_by_id[m].section for m in eligible if m not in pooled})
         return Verdict(
-            f"a group of {course.name} needs {course.min_size}; counting {lr.learner}, only"
-            f" {plural(size, 'learner')} {what} may share a group with them (Separations keep"
-            f" them apart from the others, in sections {', '.join(apart)})",
+            _n(
+                "a group of {name} needs {size}; counting {learner}, only {n} learner {what} may"
+                " share a group with them (Separations keep them apart from the others, in"
+                " sections {sections})",
+                "a group of {name} needs {size}; counting {learner}, only {n} learners {what} may"
+                " share a group with them (Separations keep them apart from the others, in"
+                " sections {sections})",
+                size,
+                name=course.name,
+                size=course.min_size,
+                learner=lr.learner,
+                what=what,
+                sections=", ".join(apart),
+            ),
             "separation",
-            f"{plural(course.min_size - size, 'more learner')} {what} who may meet {lr.learner},"
-            f" or min_size {size} for {course.course}",
+            _n(
+                "{n} more learner {what} who may meet {learner}, or min_size {size} for {course}",
+                "{n} more learners {what} who may meet {learner}, or min_size {size} for {course}",
+                course.min_size - size,
+                what=what,
+                learner=lr.learner,
+                size=size,
+                course=course.course,
+            ),
             (Claim("too_few_compatible", (course.course, size, course.min_size)),),
         )
     return Verdict(
-        f"a group of {course.name} needs {course.min_size}; only"
-        f" {plural(len(eligible), 'learner')} {what} {'is' if len(eligible) == 1 else 'are'}"
-        " present this term",
+        _n(
+            "a group of {name} needs {size}; only {n} learner {what} is present this term",
+            "a group of {name} needs {size}; only {n} learners {what} are present this term",
+            len(eligible),
+            name=course.name,
+            size=course.min_size,
+            what=what,
+        ),
         "no_group_at_level",
-        f"{plural(course.min_size - len(eligible), 'more learner')} {what}, or min_size"
-        f" {max(len(eligible), 1)} for {course.course}",
+        _n(
+            "{n} more learner {what}, or min_size {size} for {course}",
+            "{n} more learners {what}, or min_size {size} for {course}",
+            course.min_size - len(eligible),
+            what=what,
+            size=max(len(eligible), 1),
+            course=course.course,
+        ),
     )
 
 
@@ -521,8 +617,8 @@ def _session_kinds(course: Course) -> list[tuple[bool, int]]:
 def _sessions_word(course: Course, internet: bool) -> str:
     """``weekly sessions``, or which of them when the course mixes internet and regular ones."""
     if not course.internet_sessions:
-        return "weekly sessions"
-    return "internet sessions a week" if internet else "regular sessions a week"
+        return _("weekly sessions")
+    return _("internet sessions a week") if internet else _("regular sessions a week")
 
 
 def _week_gap(ctx: _Context, who: _Who, rooms: bool = False) -> tuple[bool, int, int] | None:
@@ -539,9 +635,10 @@ def _week_gap(ctx: _Context, who: _Who, rooms: bool = False) -> tuple[bool, int,
 
 def _staff_days(ctx: _Context, staff_id: str) -> str:
     s = ctx.data.staff_by_id[staff_id]
-    days = ",".join(s.days) if s.days else "all days"
-    limited = any(a.staff == staff_id for a in ctx.data.staff_availability)
-    return f"{staff_id} {days}{' (limited hours)' if limited else ''}"
+    days = ",".join(s.days) if s.days else _("all days")
+    if any(a.staff == staff_id for a in ctx.data.staff_availability):
+        return _("{staff} {days} (limited hours)", staff=staff_id, days=days)
+    return f"{staff_id} {days}"
 
 
 def _no_time_with_staff(
@@ -550,7 +647,7 @@ def _no_time_with_staff(
     """No staff member of ``course`` and the learner share enough free time for its week."""
     role = _role_word(course)
     days = "; ".join(_staff_days(ctx, s) for s in staff)
-    if all(internet for internet, _, _ in gaps):
+    if all(internet for internet, _fit, _want in gaps):
         labs = [
             r
             for r in _session_rooms(ctx, course, internet=True)
@@ -558,38 +655,85 @@ def _no_time_with_staff(
         ]
         if not labs:
             return Verdict(
-                f"{course.name} has {plural(course.internet_sessions, 'internet session')} a"
-                f" week, and no computer lab with {course.min_size} internet seats is open to"
-                f" section {lr.section}",
+                _n(
+                    "{name} has {n} internet session a week, and no computer lab with {seats}"
+                    " internet seats is open to section {section}",
+                    "{name} has {n} internet sessions a week, and no computer lab with {seats}"
+                    " internet seats is open to section {section}",
+                    course.internet_sessions,
+                    name=course.name,
+                    seats=course.min_size,
+                    section=lr.section,
+                ),
                 "other",
-                f"a computer lab with internet seats that section {lr.section} may use, or no"
-                f" internet_sessions for {course.course}",
+                _(
+                    "a computer lab with internet seats that section {section} may use, or no"
+                    " internet_sessions for {course}",
+                    section=lr.section,
+                    course=course.course,
+                ),
             )
         return Verdict(
-            f"no common free time between {_blockers(ctx, lr)}, the internet windows and the"
-            f" days of any {course.name} {role} ({days}) for its"
-            f" {plural(course.internet_sessions, 'internet session')} a week",
+            _n(
+                "no common free time between {blockers}, the internet windows and the days of"
+                " any {name} {role} ({days}) for its {n} internet session a week",
+                "no common free time between {blockers}, the internet windows and the days of"
+                " any {name} {role} ({days}) for its {n} internet sessions a week",
+                course.internet_sessions,
+                blockers=_blockers(ctx, lr),
+                name=course.name,
+                role=role,
+                days=days,
+            ),
             "no_common_time",
-            f"an internet window when {_a(course.name)} {role} and {lr.learner} are free, or"
-            f" fewer internet_sessions for {course.course}",
+            _(
+                "an internet window when {staff} and {learner} are free, or fewer"
+                " internet_sessions for {course}",
+                staff=_a_staff(course),
+                learner=lr.learner,
+                course=course.course,
+            ),
         )
-    fit = max(f for internet, f, _ in gaps if not internet)
+    fit = max(f for internet, f, _w in gaps if not internet)
     free = sorted(ctx.free(lr.learner, with_own=False))
-    example = f" (e.g. {ctx.name(free[0])})" if free else ""
     unblock = (
-        f"{_a(course.name)} {role} at a time {lr.learner} is free{example}, or a change of regime"
+        _(
+            "{staff} at a time {learner} is free (e.g. {slot}), or a change of regime",
+            staff=_a_staff(course),
+            learner=lr.learner,
+            slot=ctx.name(free[0]),
+        )
+        if free
+        else _(
+            "{staff} at a time {learner} is free, or a change of regime",
+            staff=_a_staff(course),
+            learner=lr.learner,
+        )
     )
     if fit == 0:
         return Verdict(
-            f"no common free time between {_blockers(ctx, lr)} and the days of any {course.name}"
-            f" {role} ({days})",
+            _(
+                "no common free time between {blockers} and the days of any {name} {role} ({days})",
+                blockers=_blockers(ctx, lr),
+                name=course.name,
+                role=role,
+                days=days,
+            ),
             "no_common_time",
             unblock,
         )
-    wanted = max(w for internet, _, w in gaps if not internet)
+    wanted = max(w for internet, _f, w in gaps if not internet)
     return Verdict(
-        f"the common free time of {_blockers(ctx, lr)} and any {course.name} {role} ({days})"
-        f" holds only {fit} of the {wanted} weekly sessions",
+        _(
+            "the common free time of {blockers} and any {name} {role} ({days}) holds only {fit}"
+            " of the {wanted} weekly sessions",
+            blockers=_blockers(ctx, lr),
+            name=course.name,
+            role=role,
+            days=days,
+            fit=fit,
+            wanted=wanted,
+        ),
         "no_common_time",
         unblock,
     )
@@ -600,32 +744,43 @@ def _no_time_with_staff(
 
 def group_capacity(ctx: _Context, group: Group) -> tuple[int, str]:
     """Most members the group can hold, and what limits it (course, room seats, lab seats)."""
+    cap, room, internet = _capacity_limit(ctx, group)
+    if room is None:
+        return cap, f"max_size {cap}"
+    if internet:
+        return cap, _("{n} internet seats in {room}", n=cap, room=room)
+    return cap, _("{n} seats in {room}", n=cap, room=room)
+
+
+def _capacity_limit(ctx: _Context, group: Group) -> tuple[int, str | None, bool]:
+    """(most members, the room that limits them or None for the course's max_size, whether
+    that room's internet seats do)."""
     course = ctx.data.course_by_id[group.course]
-    cap, why = course.max_size, f"max_size {course.max_size}"
+    cap, limit, internet = course.max_size, None, False
     for s in ctx.sessions.get(group.group, []):
         room = ctx.data.room_by_id.get(s.room)
         if room is None:
             continue
         seats = min(room.seats, room.internet_seats) if s.internet else room.seats
         if seats < cap:
-            cap, why = seats, f"{seats} {'internet ' if s.internet else ''}seats in {room.room}"
-    return cap, why
+            cap, limit, internet = seats, room.room, s.internet
+    return cap, limit, internet
 
 
 def _cause(ctx: _Context, lr: Learner, t: int) -> str:
     """What takes slot ``t`` from the learner: a regime row, their own row, or a booking."""
-    day, _ = ctx.inst.slot_name(t)
+    day, _period = ctx.inst.slot_name(t)
     period = ctx.data.periods[t % ctx.inst.n_periods]
     section = ctx.data.section_by_id.get(lr.section)
     for r in ctx.data.regimes:
         if section and r.regime == section.regime and r.day in (day, "all"):
             if r.start < period.end and r.end > period.start:
-                return f"regime {r.regime}: {r.activity}"
+                return _("regime {regime}: {activity}", regime=r.regime, activity=r.activity)
     for u in ctx.data.learner_unavailability:
         if u.learner == lr.learner and u.day == day:
             if u.start < period.end and u.end > period.start:
-                return f"their own unavailability: {u.reason or 'unavailable'}"
-    return ctx.busy.get(lr.learner, {}).get(t, "not free")
+                return _("their own unavailability: {reason}", reason=u.reason or _("unavailable"))
+    return ctx.busy.get(lr.learner, {}).get(t) or _("not free")
 
 
 def _group_blocker(ctx: _Context, lr: Learner, group: Group) -> tuple[str, str]:
@@ -638,24 +793,41 @@ def _group_blocker(ctx: _Context, lr: Learner, group: Group) -> tuple[str, str]:
         return "separation", _apart_words(ctx, lr, apart)  # the caller names the groups
     cap, why = group_capacity(ctx, group)
     if group.size >= cap:
-        return "full", f"{group.group} full ({group.size} of {cap}: {why})"
+        return "full", _(
+            "{group} full ({size} of {cap}: {why})",
+            group=group.group,
+            size=group.size,
+            cap=cap,
+            why=why,
+        )
     for s in ctx.sessions.get(group.group, []):
         room = ctx.data.room_by_id.get(s.room)
         if room and room.sections and lr.section not in room.sections:
-            return (
-                "room",
-                f"{group.group} meets in {room.room}, reserved for {', '.join(room.sections)}",
+            return "room", _(
+                "{group} meets in {room}, reserved for {sections}",
+                group=group.group,
+                room=room.room,
+                sections=", ".join(room.sections),
             )
     free = ctx.free(lr.learner)
     for s in ctx.sessions.get(group.group, []):
         taken = [t for t in ctx.covered(s.day, s.period, s.periods) if t not in free]
         if taken:
-            return "time", f"{group.group} meets {ctx.name(taken[0])} ({_cause(ctx, lr, taken[0])})"
+            return "time", _(
+                "{group} meets {slot} ({cause})",
+                group=group.group,
+                slot=ctx.name(taken[0]),
+                cause=_cause(ctx, lr, taken[0]),
+            )
     course = ctx.data.course_by_id[group.course]
     hours = group_hours(ctx.data, group, ctx.sessions.get(group.group, []), learner=lr.learner)
     if hours + 1e-9 < course.total_hours:
-        return "release", f"{group.group} gives {hours:g} h before then"
-    return "open", f"{group.group} has a free seat at times {lr.learner} is free"
+        return "release", _(
+            "{group} gives {hours} h before then", group=group.group, hours=format(hours, "g")
+        )
+    return "open", _(
+        "{group} has a free seat at times {learner} is free", group=group.group, learner=lr.learner
+    )
 
 
 def _apart_words(ctx: _Context, lr: Learner, apart: list[str]) -> str:
@@ -668,13 +840,18 @@ def _apart_words(ctx: _Context, lr: Learner, apart: list[str]) -> str:
             other = (sides - {lr.learner, lr.section}) or sides
             hit = [m for m in apart if m in other or ctx.data.learner_by_id[m].section in other]
             if hit:
-                why = f": {sep.reason}" if sep.reason else ""
                 if other <= set(sections):
-                    who = f"learners of section {', '.join(sorted(other))}"
+                    who = _("learners of section {sections}", sections=", ".join(sorted(other)))
+                elif len(hit) > 3:
+                    who = _("{ids} and {n} more", ids=", ".join(hit[:3]), n=len(hit) - 3)
                 else:
-                    more = f" and {len(hit) - 3} more" if len(hit) > 3 else ""
-                    who = f"{', '.join(hit[:3])}{more}"
-                return f"{who} (Separations {sep.a} – {sep.b}{why})"
+                    who = ", ".join(hit)
+                row = (
+                    f"Separations {sep.a} – {sep.b}: {sep.reason}"
+                    if sep.reason
+                    else (f"Separations {sep.a} – {sep.b}")
+                )
+                return f"{who} ({row})"
     return ", ".join(apart[:3])
 
 
@@ -690,8 +867,16 @@ def _existing_groups(ctx: _Context, lr: Learner, kind: str) -> Verdict | None:
     for g, k, who in found:
         if k == "separation":
             by_who.setdefault(who, []).append(g.group)
+    and_word = _("and")
     apart = "; ".join(
-        f"{listing(gs)} {'has' if len(gs) == 1 else 'have'} {who}" for who, gs in by_who.items()
+        _n(
+            "{groups} has {who}",
+            "{groups} have {who}",
+            len(gs),
+            groups=listing(gs, and_word),
+            who=who,
+        )
+        for who, gs in by_who.items()
     )
     joinable = [(g, k, words) for g, k, words in found if k != "separation"]
     if not joinable:
@@ -704,22 +889,26 @@ def _joinable_verdict(
 ) -> Verdict:
     """The verdict from the groups the learner could in principle join (full, at the wrong
     times, ending too late, or with a free seat); ``apart`` names the others."""
-    groups = [g for g, _, _ in joinable]
-    kinds = {k for _, k, _ in joinable}
-    detail = "; ".join(words for _, _, words in joinable)
+    groups = [g for g, _k, _w in joinable]
+    kinds = {k for _g, k, _w in joinable}
+    detail = "; ".join(words for _g, _k, words in joinable)
     tail = f"; {apart}" if apart else ""
     if "open" in kinds:
         return Verdict(
-            f"{detail}{tail}; the solver did not place {lr.learner} there within its time limit",
+            _(
+                "{detail}; the solver did not place {learner} there within its time limit",
+                detail=detail + tail,
+                learner=lr.learner,
+            ),
             "other",
-            "solve again with a longer time limit",
+            _("solve again with a longer time limit"),
         )
     if "release" in kinds:
         return _release_verdict(ctx, lr, courses[groups[0].course], detail)
     if kinds <= {"full", "time"}:
         return _blocked_verdict(ctx, lr, list(courses.values()), groups, kinds, detail, tail)
     return Verdict(
-        f"{detail}{tail}", "other", "a room the learner's section may use, or another group"
+        f"{detail}{tail}", "other", _("a room the learner's section may use, or another group")
     )
 
 
@@ -738,37 +927,78 @@ def _blocked_verdict(
     names = " / ".join(
         dict.fromkeys(c.name for c in courses if any(g.course == c.course for g in groups))
     )
-    caps = {group_capacity(ctx, g) for g in groups}
+    caps = {_capacity_limit(ctx, g) for g in groups}
     if kinds == {"full"} and len(caps) == 1:
-        cap, why = next(iter(caps))
-        limit = "" if why.startswith("max_size") else f", {why}"
+        cap, room, _internet = next(iter(caps))
+        limit = "" if room is None else f", {group_capacity(ctx, groups[0])[1]}"
+        size = f"{len(groups)} × {cap}{limit}"
         # With groups they are kept apart from, "all" would count those too.
-        which = f"all {names} groups"
-        if tail:
-            which = f"the {names} group{'s' if len(groups) > 1 else ''} they may join"
-            which += " are" if len(groups) > 1 else " is"
-        reason = f"{which} full ({len(groups)} × {cap}{limit})"
+        if not tail:
+            reason = _("all {names} groups full ({size})", names=names, size=size)
+        else:
+            reason = _n(
+                "the {names} group they may join is full ({size})",
+                "the {names} groups they may join are full ({size})",
+                len(groups),
+                names=names,
+                size=size,
+            )
     elif kinds == {"full"}:
-        reason = f"all {names} groups full: {detail}"
+        reason = _("all {names} groups full: {detail}", names=names, detail=detail)
     elif "full" in kinds:
-        reason = f"every {names} group is full or meets when {lr.learner} is not free: {detail}"
+        reason = _(
+            "every {names} group is full or meets when {learner} is not free: {detail}",
+            names=names,
+            learner=lr.learner,
+            detail=detail,
+        )
     else:
-        reason = f"the {names} groups meet when {lr.learner} is not free: {detail}"
+        reason = _(
+            "the {names} groups meet when {learner} is not free: {detail}",
+            names=names,
+            learner=lr.learner,
+            detail=detail,
+        )
     reason += tail
     fixes = list(dict.fromkeys(_seat_fix(ctx, g) for g in groups if _is_full(ctx, g)))
     if "time" in kinds:
-        fixes.append(f"{_a(names)} session moved to a time {lr.learner} is free")
+        moved = (
+            N_("an {names} session moved to a time {learner} is free")
+            if _an(names)
+            else N_("a {names} session moved to a time {learner} is free")
+        )
+        fixes.append(_(moved, names=names, learner=lr.learner))
     # One more group may be of any fitting course that some timetable could give them.
     formable = [c for c in courses if _course_obstacle(ctx, lr, c) is None]
     found = [_new_group_obstacle(ctx, lr, c) for c in formable]
     obstacles = [o for o in found if o is not None]
     if formable and len(obstacles) == len(found):
-        reason += "; no other group can be formed: " + "; ".join(o.reason for o in obstacles)
-        fixes.append(" or ".join(dict.fromkeys(o.unblock for o in obstacles)))
+        reason = _(
+            "{reason}; no other group can be formed: {obstacles}",
+            reason=reason,
+            obstacles="; ".join(o.reason for o in obstacles),
+        )
+        fixes.append(_or().join(dict.fromkeys(o.unblock for o in obstacles)))
     else:
-        fixes.append(f"another {names} group (a {_role_word(courses[0])} with free periods)")
+        fixes.append(
+            _(
+                "another {names} group (a {role} with free periods)",
+                names=names,
+                role=_role_word(courses[0]),
+            )
+        )
     code = "capacity" if "full" in kinds else "no_common_time"
-    return Verdict(reason, code, ", or ".join(fixes))
+    return Verdict(reason, code, _comma_or().join(fixes))
+
+
+def _or() -> str:
+    """`` or `` between alternatives, in the coordinator's language."""
+    return " " + _("or") + " "
+
+
+def _comma_or() -> str:
+    """``, or `` between alternative fixes."""
+    return _(", or ")
 
 
 def _is_full(ctx: _Context, group: Group) -> bool:
@@ -777,13 +1007,12 @@ def _is_full(ctx: _Context, group: Group) -> bool:
 
 def _seat_fix(ctx: _Context, group: Group) -> str:
     """What would give a full group more seats: max_size, a bigger room, more internet seats."""
-    _, why = group_capacity(ctx, group)
-    room = why.rsplit(" ", 1)[-1]
-    if why.startswith("max_size"):
-        return f"a larger max_size for {group.course}"
-    if "internet" in why:
-        return f"more internet seats in {room}"
-    return f"a room with more seats than {room} for {group.group}"
+    _cap, room, internet = _capacity_limit(ctx, group)
+    if room is None:
+        return _("a larger max_size for {course}", course=group.course)
+    if internet:
+        return _("more internet seats in {room}", room=room)
+    return _("a room with more seats than {room} for {group}", room=room, group=group.group)
 
 
 def _release_verdict(ctx: _Context, lr: Learner, course: Course, detail: str) -> Verdict:
@@ -791,15 +1020,25 @@ def _release_verdict(ctx: _Context, lr: Learner, course: Course, detail: str) ->
     served = data.weight("served") * lr.priority
     cost = data.weight("release_risk")
     why = (
-        f"placing them costs more (release_risk {cost:g}) than it earns (served {served:g})"
+        _(
+            "placing them costs more (release_risk {cost}) than it earns (served {served})",
+            cost=format(cost, "g"),
+            served=format(served, "g"),
+        )
         if cost >= served
-        else "placing them is allowed but was not chosen"
+        else _("placing them is allowed but was not chosen")
     )
     return Verdict(
-        f"released {lr.release}, before {course.total_hours:g} h of {course.name} can be"
-        f" delivered ({detail}); {why}",
+        _(
+            "released {release}, before {hours} h of {name} can be delivered ({detail}); {why}",
+            release=lr.release,
+            hours=format(course.total_hours, "g"),
+            name=course.name,
+            detail=detail,
+            why=why,
+        ),
         "released_before_completion",
-        "a later release date, a shorter course, or a lock that places them anyway",
+        _("a later release date, a shorter course, or a lock that places them anyway"),
     )
 
 
@@ -844,16 +1083,16 @@ def _waiting_pools(ctx: _Context, lr: Learner, course: Course) -> list[list[str]
     ]
 
 
-def _spare_staff(ctx: _Context, course: Course) -> tuple[list[str], list[str]]:
+def _spare_staff(ctx: _Context, course: Course) -> tuple[list[str], list[tuple[str, int, int]]]:
     """Staff who may teach ``course`` and have the weekly periods of one more group left, and
-    words (``T02 16 of 16``) for those who have not."""
+    (staff, load, limit) of those who have not."""
     weekly = course.sessions_per_week * course.session_periods
     spare, busy = [], []
     for s in ctx.inst.course_staff.get(course.course, []):
-        _, load = _staff_taken(ctx, s)
+        _taken, load = _staff_taken(ctx, s)
         limit = ctx.data.staff_by_id[s].max_periods_per_week
         if limit is not None and limit - load < weekly:
-            busy.append(f"{s} {load} of {limit}")
+            busy.append((s, load, limit))
         else:
             spare.append(s)
     return spare, busy
@@ -868,9 +1107,14 @@ def _new_group_obstacle(ctx: _Context, lr: Learner, course: Course) -> Verdict |
     if course.max_groups is not None and formed >= course.max_groups:
         found.append(
             Verdict(
-                f"{course.name} allows at most {plural(course.max_groups, 'group')} (max_groups)",
+                _n(
+                    "{name} allows at most {n} group (max_groups)",
+                    "{name} allows at most {n} groups (max_groups)",
+                    course.max_groups,
+                    name=course.name,
+                ),
                 "capacity",
-                f"a higher max_groups for {course.course}",
+                _("a higher max_groups for {course}", course=course.course),
                 (Claim("max_groups_reached", (course.course, formed, course.max_groups)),),
             )
         )
@@ -878,38 +1122,57 @@ def _new_group_obstacle(ctx: _Context, lr: Learner, course: Course) -> Verdict |
     if size < course.min_size:
         found.append(
             Verdict(
-                f"a new {course.name} group needs {course.min_size}; counting {lr.learner}, only"
-                f" {plural(size, 'learner')} who may share it {'is' if size == 1 else 'are'}"
-                f" not in {_a(course.kind)} group yet",
+                _n(
+                    "a new {name} group needs {size}; counting {learner}, only {n} learner who"
+                    " may share it is not in an {kind} group yet",
+                    "a new {name} group needs {size}; counting {learner}, only {n} learners who"
+                    " may share it are not in an {kind} group yet",
+                    size,
+                    name=course.name,
+                    size=course.min_size,
+                    learner=lr.learner,
+                    kind=course.kind,  # NT2 or MO: "an" in English
+                ),
                 "capacity",
-                f"min_size {max(size, 1)} for {course.course}",
+                _("min_size {size} for {course}", size=max(size, 1), course=course.course),
                 (Claim("too_few_compatible", (course.course, size, course.min_size)),),
             )
         )
     spare, busy = _spare_staff(ctx, course)
     if not spare:
-        role = _role_word(course)
-        weekly = course.sessions_per_week * course.session_periods
-        found.append(
-            Verdict(
-                f"every {course.name} {role} is at max_periods_per_week ({', '.join(busy)};"
-                f" a group needs {weekly} a week)",
-                "capacity",
-                f"more max_periods_per_week for {listing([b.split()[0] for b in busy], 'or')}"
-                f" (or another {course.name} {role})",
-                tuple(
-                    Claim("staff_at_max", (b.split()[0], course.course, int(b.split()[1])))
-                    for b in busy
-                ),
-            )
-        )
+        found.append(_staff_at_max(course, busy))
     if not found:
         return None
     return Verdict(
         "; ".join(v.reason for v in found),
         "capacity",
-        " and ".join(v.unblock for v in found),
+        (" " + _("and") + " ").join(v.unblock for v in found),
         tuple(c for v in found for c in v.claims),
+    )
+
+
+def _staff_at_max(course: Course, busy: list[tuple[str, int, int]]) -> Verdict:
+    """Every staff member who may teach ``course`` lacks the periods of one more group."""
+    role = _role_word(course)
+    weekly = course.sessions_per_week * course.session_periods
+    loads = ", ".join(_("{staff} {load} of {limit}", staff=s, load=n, limit=m) for s, n, m in busy)
+    return Verdict(
+        _(
+            "every {name} {role} is at max_periods_per_week ({loads}; a group needs {weekly} a"
+            " week)",
+            name=course.name,
+            role=role,
+            loads=loads,
+            weekly=weekly,
+        ),
+        "capacity",
+        _(
+            "more max_periods_per_week for {staff} (or another {name} {role})",
+            staff=listing([s for s, _load, _limit in busy], _("or")),
+            name=course.name,
+            role=role,
+        ),
+        tuple(Claim("staff_at_max", (s, course.course, n)) for s, n, _limit in busy),
     )
 
 
@@ -918,16 +1181,21 @@ def _new_group_verdict(
 ) -> Verdict:
     """Why no (other) group of ``courses`` holds ``lr``; ``apart`` says why the existing groups
     cannot take them (empty when no group of these courses exists)."""
-    lead, other = (f"{apart}; ", "other ") if apart else ("", "")
+    lead = f"{apart}; " if apart else ""
     names = " / ".join(c.name for c in courses)
     found = [_new_group_obstacle(ctx, lr, c) for c in courses]
     obstacles = [o for o in found if o is not None]
     if len(obstacles) == len(found):
+        because = "; ".join(o.reason for o in obstacles)
         return Verdict(
-            f"{lead}no {other}{names} group can be formed: "
-            + "; ".join(o.reason for o in obstacles),
+            lead
+            + (
+                _("no other {names} group can be formed: {because}", names=names, because=because)
+                if apart
+                else _("no {names} group can be formed: {because}", names=names, because=because)
+            ),
             "capacity",
-            " or ".join(dict.fromkeys(o.unblock for o in obstacles)),
+            _or().join(dict.fromkeys(o.unblock for o in obstacles)),
             tuple(c for o in obstacles for c in o.claims),
         )
     courses = [c for c, o in zip(courses, found, strict=True) if o is None]
@@ -936,12 +1204,24 @@ def _new_group_verdict(
         # The release decides whatever group they could be in: the groups' words would
         # only hide it.
         return _release_verdict(
-            ctx, lr, c, f"at most {_best_hours(ctx, lr, c):g} h fit before then"
+            ctx,
+            lr,
+            c,
+            _("at most {hours} h fit before then", hours=format(_best_hours(ctx, lr, c), "g")),
         )
-    return _open_verdict(ctx, lr, courses, f"{lead}no {other}")
+    return _open_verdict(ctx, lr, courses, lead, other=bool(apart))
 
 
-def _open_verdict(ctx: _Context, lr: Learner, courses: list[Course], lead: str) -> Verdict:
+def _no_group(names: str, other: bool) -> str:
+    """``no NT2 1.1 group was formed`` (``no other ...`` beside groups they may not join)."""
+    if other:
+        return _("no other {names} group was formed", names=names)
+    return _("no {names} group was formed", names=names)
+
+
+def _open_verdict(
+    ctx: _Context, lr: Learner, courses: list[Course], lead: str, other: bool
+) -> Verdict:
     """One more group is possible on paper: is there a week of times when a staff member with
     periods left, the learner, enough others and a room are all free?"""
     names = " / ".join(c.name for c in courses)
@@ -949,25 +1229,49 @@ def _open_verdict(ctx: _Context, lr: Learner, courses: list[Course], lead: str) 
     found = [(c, _opening(ctx, lr, c)) for c in courses]
     for c, o in found:
         if o.start is not None:
+            lock = (
+                N_("solve again with a longer time limit, or lock an {course} session there")
+                if _an(c.course)
+                else N_("solve again with a longer time limit, or lock a {course} session there")
+            )
             return Verdict(
-                f"{lead}{c.name} group was formed, although {o.staff}, {lr.learner} and enough"
-                f" others are free at {ctx.name(o.start)} with a room (and at enough other times"
-                " for its week); the solver chose other groups or ran out of time",
+                lead
+                + _(
+                    "{none}, although {staff}, {learner} and enough others are free at {slot} with"
+                    " a room (and at enough other times for its week); the solver chose other"
+                    " groups or ran out of time",
+                    none=_no_group(c.name, other),
+                    staff=o.staff,
+                    learner=lr.learner,
+                    slot=ctx.name(o.start),
+                ),
                 "other",
-                f"solve again with a longer time limit, or lock {_a(c.course)} session there",
+                _(lock, course=c.course),
             )
     course, o = next(((c, o) for c, o in found if o.room or o.busy or o.escorts), found[0])
     spare = sorted({s for c in courses for s in _spare_staff(ctx, c)[0]})
     if not (o.room or o.busy or o.escorts):
-        return _never_together(ctx, lr, courses, lead, o, spare)
+        return _never_together(ctx, lr, courses, lead + _no_group(names, other), o, spare)
     parts, fixes = _obstacle_words(ctx, course, o)
-    rest = f"{o.fit} of its {o.wanted}" if o.fit else f"none of its {o.wanted}"
-    rest += f" {o.what}"
+    what = o.what or _("weekly sessions")
+    rest = (
+        _("{fit} of its {wanted} {what}", fit=o.fit, wanted=o.wanted, what=what)
+        if o.fit
+        else _("none of its {wanted} {what}", wanted=o.wanted, what=what)
+    )
     return Verdict(
-        f"{lead}{names} group was formed: at the times {lr.learner}, enough others and a {role}"
-        f" with periods left are free, {'; '.join(parts)}; the rest holds {rest}",
+        lead
+        + _(
+            "{none}: at the times {learner}, enough others and a {role} with periods left are"
+            " free, {obstacles}; the rest holds {rest}",
+            none=_no_group(names, other),
+            learner=lr.learner,
+            role=role,
+            obstacles="; ".join(parts),
+            rest=rest,
+        ),
         "capacity",
-        ", or ".join(fixes),
+        _comma_or().join(fixes),
         tuple(o.claims) + _escort_claims(ctx, o.escorts),
     )
 
@@ -977,23 +1281,38 @@ def _obstacle_words(ctx: _Context, course: Course, o: _Opening) -> tuple[list[st
     Only staff who teach another group at those very times are named."""
     parts, fixes = [], []
     if o.room:
-        parts.append(f"every suitable room is taken at {_slots(ctx, o.room)}")
-        fixes.append("a free room at those times")
+        parts.append(_("every suitable room is taken at {slots}", slots=_slots(ctx, o.room)))
+        fixes.append(_("a free room at those times"))
     if o.busy:
         busy = sorted({str(c.args[0]) for c in o.claims if c.kind == "staff_busy"})
-        verb = "teaches" if len(busy) == 1 else "teach"
-        parts.append(f"{listing(busy)} {verb} other groups at {_slots(ctx, o.busy)}")
+        who = listing(busy, _("and"))
+        parts.append(
+            _n(
+                "{staff} teaches other groups at {slots}",
+                "{staff} teach other groups at {slots}",
+                len(busy),
+                staff=who,
+                slots=_slots(ctx, o.busy),
+            )
+        )
         fixes.append(
-            f"another {course.name} {_role_word(course)}, or a session of"
-            f" {listing(busy, 'or')} moved"
+            _(
+                "another {name} {role}, or a session of {staff} moved",
+                name=course.name,
+                role=_role_word(course),
+                staff=listing(busy, _("or")),
+            )
         )
     if o.escorts:
-        limit = ctx.data.settings.max_groups_moving
         parts.append(
-            f"escorts are full at {_slots(ctx, o.escorts)} ({limit} group sessions start then;"
-            " max_groups_moving)"
+            _(
+                "escorts are full at {slots} ({limit} group sessions start then;"
+                " max_groups_moving)",
+                slots=_slots(ctx, o.escorts),
+                limit=ctx.data.settings.max_groups_moving,
+            )
         )
-        fixes.append("a higher max_groups_moving, or a session moved to another start")
+        fixes.append(_("a higher max_groups_moving, or a session moved to another start"))
     return parts, fixes
 
 
@@ -1004,33 +1323,49 @@ def _escort_claims(ctx: _Context, starts: list[int]) -> tuple[Claim, ...]:
 
 def _slots(ctx: _Context, starts: list[int]) -> str:
     """Up to three slot names: ``Tue P1 (08:30), Thu P2 (09:30)``."""
-    more = f" and {len(starts) - 3} more" if len(starts) > 3 else ""
-    return ", ".join(ctx.name(t) for t in starts[:3]) + more
+    shown = ", ".join(ctx.name(t) for t in starts[:3])
+    return _("{ids} and {n} more", ids=shown, n=len(starts) - 3) if len(starts) > 3 else shown
 
 
 def _never_together(ctx, lr: Learner, courses: list[Course], lead: str, o, spare) -> Verdict:
     """Nothing of the timetable is in the way: the learner, enough others and a staff member
     with periods left are free together too rarely for a week of the course."""
-    names = " / ".join(c.name for c in courses)
     role = _role_word(courses[0])
     others = courses[0].min_size - 1
+    if o.fit:
+        often = _(
+            N_("are free together often enough for only {fit} of its {wanted} {what}")
+            if others > 0
+            else N_("is free together often enough for only {fit} of its {wanted} {what}"),
+            fit=o.fit,
+            wanted=o.wanted,
+            what=o.what or _("weekly sessions"),
+        )
+    else:
+        often = _("are never free together") if others > 0 else _("is never free together")
     who = (
-        f"{lr.learner} and {plural(others, 'other')} who may join (not in"
-        f" {_a(courses[0].kind)} group yet) are"
+        _n(
+            "{learner} and {n} other who may join (not in an {kind} group yet)",
+            "{learner} and {n} others who may join (not in an {kind} group yet)",
+            others,
+            learner=lr.learner,
+            kind=courses[0].kind,  # NT2 or MO: "an" in English
+        )
         if others > 0
-        else f"{lr.learner} is"
-    )
-    often = (
-        f"free together often enough for only {o.fit} of its {o.wanted} {o.what}"
-        if o.fit
-        else "never free together"
+        else lr.learner
     )
     return Verdict(
-        f"{lead}{names} group was formed: when a {role} with periods left is on site"
-        f" ({'; '.join(_staff_days(ctx, s) for s in spare)}), {who} {often} outside their"
-        " other classes",
+        _(
+            "{none}: when a {role} with periods left is on site ({days}), {who} {often} outside"
+            " their other classes",
+            none=lead,
+            role=role,
+            days="; ".join(_staff_days(ctx, s) for s in spare),
+            who=who,
+            often=often,
+        ),
         "no_common_time",
-        f"a {role} on other days or times",
+        _("a {role} on other days or times", role=role),
     )
 
 
@@ -1057,7 +1392,7 @@ class _Opening:
     busy: list[int] = field(default_factory=list)
     fit: int = 0
     wanted: int = 0
-    what: str = "weekly sessions"  # which sessions fall short: all, regular or internet
+    what: str = ""  # which sessions fall short: "" (all, weekly sessions), regular or internet
     escorts: list[int] = field(default_factory=list)  # starts where the escorts are full
     claims: list[Claim] = field(default_factory=list)  # who is busy, which room is taken
 
@@ -1068,7 +1403,7 @@ def _opening(ctx: _Context, lr: Learner, course: Course) -> _Opening:
     out = _Opening(wanted=course.sessions_per_week)
     used = _rooms_used(ctx)
     for s in _spare_staff(ctx, course)[0]:
-        taken, _ = _staff_taken(ctx, s)
+        taken, _load = _staff_taken(ctx, s)
         for pool in _waiting_pools(ctx, lr, course):
             short, first = None, None
             for internet, wanted in _session_kinds(course):
@@ -1150,7 +1485,7 @@ def _rooms_used(ctx: _Context) -> set[tuple[str, int]]:
 
 
 def _langs(lr: Learner) -> str:
-    return " or ".join(lr.languages) or "(no language recorded)"
+    return _or().join(lr.languages) or _("(no language recorded)")
 
 
 def _intake_verdict(ctx: _Context, lr: Learner) -> Verdict:
@@ -1166,9 +1501,12 @@ def _intake_verdict(ctx: _Context, lr: Learner) -> Verdict:
     ]
     if not counsellors:
         return Verdict(
-            f"no counsellor speaks {_langs(lr)}",
+            _("no counsellor speaks {languages}", languages=_langs(lr)),
             "other",
-            f"a counsellor or an interpreter for {lr.languages[0] if lr.languages else 'them'}",
+            _(
+                "a counsellor or an interpreter for {language}",
+                language=lr.languages[0] if lr.languages else _("them"),
+            ),
         )
     rooms = [
         r.room
@@ -1177,9 +1515,9 @@ def _intake_verdict(ctx: _Context, lr: Learner) -> Verdict:
     ]
     if not rooms:
         return Verdict(
-            f"no interview room is open to section {lr.section}",
+            _("no interview room is open to section {section}", section=lr.section),
             "other",
-            f"an interview room that section {lr.section} may use",
+            _("an interview room that section {section} may use", section=lr.section),
         )
     return _intake_time_verdict(ctx, lr, dates, counsellors, rooms)
 
@@ -1192,12 +1530,23 @@ def _no_intake_date(ctx: _Context, lr: Learner) -> Verdict:
     end = min(intake_window(data, lr.learner)[1], data.settings.term_end)
     first, last = learner_window(data, lr.learner)
     if first > end:
-        why = f"arrives {lr.arrival}, after the intake {_weeks(weeks)} (until {end})"
+        why = _(
+            "arrives {arrival}, after the intake {weeks} (until {end})",
+            arrival=lr.arrival,
+            weeks=_weeks(weeks),
+            end=end,
+        )
     elif lr.release is not None and last <= end:
-        why = f"released {lr.release}, before an open day of the intake {_weeks(weeks)}"
+        why = _(
+            "released {release}, before an open day of the intake {weeks}",
+            release=lr.release,
+            weeks=_weeks(weeks),
+        )
     else:
-        why = f"the days they are present in the intake {_weeks(weeks)} are all closed"
-    return Verdict(why, "other", "raise intake_weeks, or hold the intake outside the plan")
+        why = _(
+            "the days they are present in the intake {weeks} are all closed", weeks=_weeks(weeks)
+        )
+    return Verdict(why, "other", _("raise intake_weeks, or hold the intake outside the plan"))
 
 
 def _intake_time_verdict(ctx, lr, dates, counsellors, rooms) -> Verdict:
@@ -1205,32 +1554,48 @@ def _intake_time_verdict(ctx, lr, dates, counsellors, rooms) -> Verdict:
     weeks = ctx.data.settings.intake_weeks
     options = _intake_options(ctx, lr, dates, counsellors, rooms, booked=False)
     if not options:
-        own = (
-            " and their classes"
-            if _intake_options(ctx, lr, dates, counsellors, rooms, False, False)
-            else ""
-        )
+        blockers = _blockers(ctx, lr)
+        if _intake_options(ctx, lr, dates, counsellors, rooms, False, False):
+            blockers = _("{blockers} and their classes", blockers=blockers)
         days = "; ".join(_staff_days(ctx, s) for s in counsellors)
         return Verdict(
-            f"no common free time between {_blockers(ctx, lr)}{own} and the days of a counsellor"
-            f" who speaks {_langs(lr)} ({days}) in {_weeks(weeks)}",
+            _(
+                "no common free time between {blockers} and the days of a counsellor who speaks"
+                " {languages} ({days}) in {weeks}",
+                blockers=blockers,
+                languages=_langs(lr),
+                days=days,
+                weeks=_weeks(weeks),
+            ),
             "no_common_time",
-            "a counsellor day when the section is free, or more intake_weeks",
+            _("a counsellor day when the section is free, or more intake_weeks"),
         )
     free = _intake_options(ctx, lr, dates, counsellors, rooms, booked=True)
     if not free:
         return Verdict(
-            f"every counsellor who speaks {_langs(lr)} or every interview room is booked at the"
-            f" times {lr.learner} is free in {_weeks(weeks)}",
+            _(
+                "every counsellor who speaks {languages} or every interview room is booked at the"
+                " times {learner} is free in {weeks}",
+                languages=_langs(lr),
+                learner=lr.learner,
+                weeks=_weeks(weeks),
+            ),
             "capacity",
-            "another counsellor day, more max_periods_per_week, or more intake_weeks",
+            _("another counsellor day, more max_periods_per_week, or more intake_weeks"),
         )
     week, t, staff, room = free[0]
     return Verdict(
-        f"{staff} and {room} are free in week {week}, {ctx.name(t)}, when {lr.learner} is free;"
-        " the solver did not book it within its time limit",
+        _(
+            "{staff} and {room} are free in week {week}, {slot}, when {learner} is free; the"
+            " solver did not book it within its time limit",
+            staff=staff,
+            room=room,
+            week=week,
+            slot=ctx.name(t),
+            learner=lr.learner,
+        ),
         "other",
-        "solve again with a longer time limit",
+        _("solve again with a longer time limit"),
     )
 
 
@@ -1247,7 +1612,7 @@ def _intake_options(ctx, lr, dates, counsellors, rooms, booked: bool, with_own: 
             taken.update({(i.staff, i.week, t), (i.room, i.week, t)})
         load[(i.staff, i.week)] = load.get((i.staff, i.week), 0) + i.periods
     out = []
-    for week, day, _ in dates:
+    for week, day, _date in dates:
         d = ctx.inst.days.index(day)
         for p in range(ctx.inst.n_periods - length + 1):
             t0 = d * ctx.inst.n_periods + p
@@ -1287,9 +1652,12 @@ def _internet_verdict(ctx: _Context, lr: Learner, booked: int) -> Verdict:
     ]
     if not labs:
         return Verdict(
-            f"no computer lab with internet seats is open to section {lr.section}",
+            _(
+                "no computer lab with internet seats is open to section {section}",
+                section=lr.section,
+            ),
             "other",
-            f"internet seats in a lab that section {lr.section} may use",
+            _("internet seats in a lab that section {section} may use", section=lr.section),
         )
     asked = lr.internet_periods
     usable = {
@@ -1303,12 +1671,22 @@ def _internet_verdict(ctx: _Context, lr: Learner, booked: int) -> Verdict:
     )
     if len(free_days) < asked:
         return Verdict(
-            f"{booked} of {asked} booked; the internet windows leave {len(free_days)} day(s) on"
-            f" which {lr.learner} is free"
-            f" ({', '.join(free_days) or 'none'}, against {_blockers(ctx, lr)}); {asked} asked,"
-            " at most one a day",
+            _(
+                "{booked} of {asked} booked; the internet windows leave {days} day(s) on which"
+                " {learner} is free ({free}, against {blockers}); {asked} asked, at most one a day",
+                booked=booked,
+                asked=asked,
+                days=len(free_days),
+                learner=lr.learner,
+                free=", ".join(free_days) or _("none"),
+                blockers=_blockers(ctx, lr),
+            ),
             "no_common_time",
-            f"internet periods {lr.internet_periods} → {len(free_days)}, or more InternetWindows",
+            _(
+                "internet periods {asked} → {days}, or more InternetWindows",
+                asked=lr.internet_periods,
+                days=len(free_days),
+            ),
         )
     return _internet_seat_verdict(ctx, lr, labs, usable, booked)
 
@@ -1330,11 +1708,16 @@ def _internet_seat_verdict(ctx: _Context, lr: Learner, labs, usable: set[int], b
         ]
         causes = ", ".join(f"{ctx.name(t)}: {_cause(ctx, lr, t)}" for t in taken[:3])
         return Verdict(
-            f"{booked} of {lr.internet_periods} booked; the internet periods {lr.learner} is free"
-            f" from the regime, on days without a booking, are taken by their own timetable"
-            f" ({causes})",
+            _(
+                "{booked} of {asked} booked; the internet periods {learner} is free from the"
+                " regime, on days without a booking, are taken by their own timetable ({causes})",
+                booked=booked,
+                asked=lr.internet_periods,
+                learner=lr.learner,
+                causes=causes,
+            ),
             "no_common_time",
-            "move a class out of the internet window, or more InternetWindows",
+            _("move a class out of the internet window, or more InternetWindows"),
         )
     seats = [(t, lab) for t in slots for lab in labs if _lab_state(ctx, lab, t) is None]
     if not seats:
@@ -1345,17 +1728,31 @@ def _internet_seat_verdict(ctx: _Context, lr: Learner, labs, usable: set[int], b
         t, lab = seats[0]
         who = _apart_words(ctx, lr, sorted(_present(ctx, lab.room, t) & apart))
         return Verdict(
-            f"{booked} of {lr.internet_periods} booked; every free internet seat is beside"
-            f" someone {lr.learner} is kept apart from (e.g. {ctx.name(t)} in {lab.room}: {who})",
+            _(
+                "{booked} of {asked} booked; every free internet seat is beside someone"
+                " {learner} is kept apart from (e.g. {slot} in {room}: {who})",
+                booked=booked,
+                asked=lr.internet_periods,
+                learner=lr.learner,
+                slot=ctx.name(t),
+                room=lab.room,
+                who=who,
+            ),
             "separation",
-            "another internet window or lab",
+            _("another internet window or lab"),
         )
     t, lab = clear[0]
     return Verdict(
-        f"{booked} of {lr.internet_periods} booked; a seat in {lab.room} is free at {ctx.name(t)}"
-        " when they are free; the solver did not book it within its time limit",
+        _(
+            "{booked} of {asked} booked; a seat in {room} is free at {slot} when they are free;"
+            " the solver did not book it within its time limit",
+            booked=booked,
+            asked=lr.internet_periods,
+            room=lab.room,
+            slot=ctx.name(t),
+        ),
         "other",
-        "solve again with a longer time limit",
+        _("solve again with a longer time limit"),
     )
 
 
@@ -1368,33 +1765,44 @@ def _present(ctx: _Context, room: str, t: int) -> set[str]:
     }
 
 
-def _lab_state(ctx: _Context, lab, t: int) -> str | None:
-    """Why ``lab`` has no internet seat for one more learner at slot ``t`` (None: it has one)."""
+def _lab_state(ctx: _Context, lab, t: int) -> tuple[str, str] | None:
+    """Why ``lab`` has no internet seat for one more learner at slot ``t``: (``closed``,
+    ``holds`` or ``full``, words); None when it has one."""
     if t in ctx.inst.room_blocked.get(lab.room, frozenset()):
-        return f"{lab.room} not available"
+        return "closed", _("{room} not available", room=lab.room)
     for s in ctx.solution.sessions:
         if s.room == lab.room and t in ctx.covered(s.day, s.period, s.periods):
-            return f"{lab.room} holds {s.group}"
+            return "holds", _("{room} holds {group}", room=lab.room, group=s.group)
     used = len(_present(ctx, lab.room, t))
-    return (
-        f"{lab.room} full ({used} of {lab.internet_seats})" if used >= lab.internet_seats else None
+    if used < lab.internet_seats:
+        return None
+    return "full", _(
+        "{room} full ({used} of {seats})", room=lab.room, used=used, seats=lab.internet_seats
     )
 
 
 def _labs_taken_verdict(ctx: _Context, lr: Learner, labs, slots: list[int], booked: int):
     """At every internet period the learner is free, each lab is full, holds a class or is
     closed: say which, and what would free a seat."""
-    states = {t: [_lab_state(ctx, lab, t) or "" for lab in labs] for t in slots}
-    shown = "; ".join(f"{ctx.name(t)}: {', '.join(states[t])}" for t in slots[:4])
-    words = " ".join(w for ws in states.values() for w in ws)
-    fixes = (["more internet seats"] if " full " in words else []) + (
-        ["a class moved out of the lab during an internet window"] if " holds " in words else []
+    states = {t: [_lab_state(ctx, lab, t) or ("", "") for lab in labs] for t in slots}
+    shown = "; ".join(
+        f"{ctx.name(t)}: {', '.join(words for _kind, words in states[t])}" for t in slots[:4]
+    )
+    kinds = {kind for found in states.values() for kind, _words in found}
+    fixes = ([_("more internet seats")] if "full" in kinds else []) + (
+        [_("a class moved out of the lab during an internet window")] if "holds" in kinds else []
     )
     return Verdict(
-        f"{booked} of {lr.internet_periods} booked; at every internet period {lr.learner} is free"
-        f" the labs are full or hold a class ({shown})",
+        _(
+            "{booked} of {asked} booked; at every internet period {learner} is free the labs are"
+            " full or hold a class ({shown})",
+            booked=booked,
+            asked=lr.internet_periods,
+            learner=lr.learner,
+            shown=shown,
+        ),
         "capacity",
-        ", or ".join(fixes or ["another lab, or more InternetWindows"]),
+        _comma_or().join(fixes or [_("another lab, or more InternetWindows")]),
         _lab_claims(ctx, labs, slots[:4]),
     )
 

@@ -41,10 +41,11 @@ from scheduler.excel import (
     sheet_title,
     write_table,
 )
-from scheduler.i18n import N_, _, _n
+from scheduler.i18n import N_, _, _n, language
 from scheduler.outputs import mark
 from scheduler.report.figures import (
     KeyFigures,
+    figure_words,
     group_sections,
     key_figures,
     placed_kinds,
@@ -53,6 +54,7 @@ from scheduler.report.figures import (
 )
 from scheduler.report.identity import DIGEST_SHEETS, GENERATOR, digest
 from scheduler.report.reasons import WaitingRow, waiting
+from scheduler.report.rule_words import rule_sentence
 from scheduler.rules import needs_intake
 from scheduler.solution import Intake, InternetBooking, Result, Session, Solution
 from scheduler.term import closed_for, date_of, n_weeks, term_dates, week_of, weekday
@@ -337,12 +339,19 @@ def _fill(kind: str) -> PatternFill:
     return PatternFill("solid", fgColor=KIND_FILLS[kind])
 
 
+def day_word(day: str) -> str:
+    """A grid's day heading in the coordinator's language: ``dinsdag``, ``mardi``; English
+    keeps the contract's code (``Tue``)."""
+    index = {"nl": 0, "fr": 1}.get(language())
+    return DAY_NAMES[day][index] if index is not None and day in DAY_NAMES else day
+
+
 @dataclass(frozen=True)
 class GridStyle:
     """How one kind of grid looks: headings, the word for a free cell, text size."""
 
     period_header: str = N_("period")  # translated where shown
-    day_header: Callable[[str], str] = str
+    day_header: Callable[[str], str] = day_word
     free_text: str = N_("free")
     font_size: float = 10
     header_height: float | None = None
@@ -466,7 +475,8 @@ def _grid_cell(ws, row: int, col: int, entries: list[tuple[str, str]], blocked, 
     elif blocked:
         kind, value = "blocked", blocked
     else:
-        kind, value = "free", _(style.free_text)
+        # _("") would be the catalogue's header: a board's free cell stays empty
+        kind, value = "free", _(style.free_text) if style.free_text else ""
     cell = set_cell(ws, row, col, value or None)
     grey = "999999" if kind == "free" else None
     _style(cell, _fill(kind), Font(size=style.font_size, color=grey, italic=kind == "free"))
@@ -567,7 +577,7 @@ def _rooms(book: _Book, wb: Workbook) -> None:
             "Room {room} — {name} ({kind}, {seats})",
             room=room.room,
             name=room.name,
-            kind=room.kind,
+            kind=code_word(room.kind),
             seats=seats,
         )
         row = _grid(book, ws, row, title, items, partial(item_text, room=False), blocked)
@@ -594,7 +604,7 @@ def _staff(book: _Book, wb: Workbook) -> None:
     row = _legend(ws, len(book.data.teaching_days))
     for person in book.data.staff:
         items = [it for it in book.items if it.staff == person.staff and it.kind != "internet"]
-        title = f"{person.staff} — {person.name} ({person.role}"
+        title = f"{person.staff} — {person.name} ({code_word(person.role)}"
         title += f", {person.organisation})" if person.organisation else ")"
         blocked = _staff_absent(book, person.staff)
         row = _grid(book, ws, row, title, items, partial(item_text, staff=False), blocked)
@@ -852,7 +862,12 @@ def _waiting(book: _Book, wb: Workbook) -> None:
 
 def _diagnostics(book: _Book, wb: Workbook) -> None:
     rows = [
-        [c.rule, int(c.violations), c.description, "; ".join(str(d) for d in list(c.details)[:20])]
+        [
+            c.rule,
+            int(c.violations),
+            rule_sentence(c.description),
+            "; ".join(str(d) for d in list(c.details)[:20]),
+        ]  # fmt: skip
         for c in book.checks or []
     ]
     ws = _table(book, wb, "Diagnostics", DIAGNOSTICS_COLUMNS, rows)
@@ -935,23 +950,26 @@ def _overview(book: _Book, wb: Workbook) -> None:
     for c, name in enumerate((_("figure"), _("value"), _("of asked")), start=1):
         cell = set_cell(ws, 2, c, name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    first_found = res.first_solution_time
     solve = [
-        ("status", res.status), ("objective", res.objective), ("bound", res.bound),
-        ("gap", res.gap), ("solve time (s)", round(res.wall_time, 2)),
-        ("first timetable found after "
-         "(s)", round(res.first_solution_time, 2) if res.first_solution_time is not None else None),
+        (N_("status"), _(str(res.status))), (N_("objective"), res.objective),
+        (N_("bound"), res.bound),
+        (N_("gap"), res.gap), (N_("solve time (s)"), round(res.wall_time, 2)),
+        (N_("first timetable found after (s)"),
+         round(first_found, 2) if first_found is not None else None),
     ]  # fmt: skip
     row = 3
     if book.revision is not None:
-        title = f"Re-plan from {book.revision.valid_from.isoformat()}"
-        row = _overview_block(ws, row, title, list(book.revision.counts))
+        title = _("Re-plan from {date}", date=book.revision.valid_from.isoformat())
+        counts = [(_(label), n) for label, n in book.revision.counts]  # marked in replan/changes
+        row = _overview_block(ws, row, title, counts)
     first = row
-    row = _overview_block(ws, row, "Solve", solve)
+    row = _overview_block(ws, row, _("Solve"), [(_(label), v) for label, v in solve])
     ws.cell(
-        row=first + 1 + [label for label, _ in solve].index("gap"), column=2
+        row=first + 1 + [label for label, _v in solve].index("gap"), column=2
     ).number_format = "0.00%"
     for title, pairs in book.figures.blocks():
-        row = _overview_block(ws, row, title, pairs)
+        row = _overview_block(ws, row, figure_words(title), pairs, figure_words)
     _overview_warnings(book, ws, row)
     ws.column_dimensions["A"].width = 56
     ws.column_dimensions["B"].width = 14
@@ -959,6 +977,24 @@ def _overview(book: _Book, wb: Workbook) -> None:
     ws.freeze_panes = "A3"
     _section_chart(book, ws)
     print_setup(ws, landscape=False)
+
+
+# The solve statuses a written timetable can have (SolveStatus), and the room kinds and staff
+# roles the grid titles name, for the catalogues: the codes are English's words for them.
+_STATUS_WORDS = (N_("optimal"), N_("feasible"))
+_CODE_WORDS = (
+    N_("classroom"),
+    N_("computer_lab"),
+    N_("interview"),
+    N_("nt2_teacher"),
+    N_("mo_trainer"),
+    N_("counsellor"),
+)
+
+
+def code_word(code: str) -> str:
+    """A room kind or staff role as the coordinator reads it (``_("")`` would be the header)."""
+    return _(code) if code else code
 
 
 def _overview_warnings(book: _Book, ws: Worksheet, row: int) -> None:
@@ -975,14 +1011,15 @@ def _overview_warnings(book: _Book, ws: Worksheet, row: int) -> None:
         ws.row_dimensions[r].height = 15 * max(1, -(-len(text) // 66))
 
 
-def _overview_block(ws: Worksheet, row: int, title: str, pairs) -> int:
-    """A titled block of (label, value) rows; a count placed, held or booked right after its
+def _overview_block(ws: Worksheet, row: int, title: str, pairs, words=None) -> int:
+    """A titled block of (label, value) rows, each label shown through ``words`` when given
+    (the figures' labels are English keys); a count placed, held or booked right after its
     count asked gets its share of it in column C."""
     cell = set_cell(ws, row, 1, title)
     cell.font = Font(bold=True, color="1F4E79")
     previous: tuple[str, Any] = ("", None)
     for r, (label, value) in enumerate(pairs, start=row + 1):
-        set_cell(ws, r, 1, label)
+        set_cell(ws, r, 1, words(label) if words else label)
         set_cell(ws, r, 2, value)
         asked_label, asked = previous
         if label.endswith((" placed", " held", " booked")) and asked_label.endswith(" asked"):
@@ -994,7 +1031,7 @@ def _overview_block(ws: Worksheet, row: int, title: str, pairs) -> int:
 
 def _section_chart(book: _Book, ws: Worksheet) -> None:
     """A small table of asked/placed per section at D:F and a native bar chart beside it."""
-    head = ["section", "asked", "placed"]
+    head = [_("section"), _("asked"), _("placed")]
     for c, name in enumerate(head, start=4):
         cell = set_cell(ws, 2, c, name)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL

@@ -93,8 +93,8 @@ def section_warnings(data: ProblemData, solution: Solution) -> list[CoordinatorW
                         section=section,
                         placed=got,
                         asked=wanted,
-                        share=f"{share:.0%}",
-                        prison=f"{prison:.0%}",
+                        share=format(share, ".0%"),
+                        prison=format(prison, ".0%"),
                         learners=learners,
                     ),
                 )

@@ -51,19 +51,19 @@ from scheduler.excel import (
 )
 from scheduler.i18n import N_, _
 from scheduler.outputs import mark, short_name
-from scheduler.report.figures import placed_kinds
+from scheduler.report.figures import figure_words, placed_kinds
 from scheduler.solution import Result, Solution
 from scheduler.whatif.effects import (
     COURSES_PLACED,
     HOURS_DELIVERED,
     INTAKE_DAYS,
     LEARNERS_PLACED,
+    OWN_LABELS,
     STAFF_DAYS,
     Change,
     effect_size,
     figure_label,
     key_changes,
-    label_message,
     noise_of,
     sentence,
 )
@@ -498,7 +498,7 @@ def _heading(key: str) -> str:
     """A column heading in the coordinator's language; ``<figure> vs base`` keys included."""
     if key.endswith(DELTA):
         return _("{figure} vs base", figure=figure_label(key[: -len(DELTA)]))
-    return figure_label(key) if label_message(key) else _(key)
+    return figure_label(key) if key in OWN_LABELS else _(key)
 
 
 def _status(status: str) -> str:
@@ -867,7 +867,8 @@ def _term_sheet(
     first = TERM_HEADER_ROW + 1
     for r, label in enumerate(rows, start=first):
         if isinstance(label, _Block):
-            set_cell(ws, r, 1, _(label.title) if label.title in BLOCKS else label.title)
+            own = label.title == HEADLINE_BLOCK
+            set_cell(ws, r, 1, _(HEADLINE_BLOCK) if own else figure_words(label.title))
             ws.cell(row=r, column=1).font = HEADER_FONT
             for c in range(1, len(widths) + 1):
                 ws.cell(row=r, column=c).border = SCENARIO_RULE
@@ -892,17 +893,6 @@ class _Block:
 
 
 HEADLINE_BLOCK = N_("Key figures")  # the compare's own figures, before Overview's blocks
-# Overview's block titles (scheduler.report.figures.KeyFigures.blocks), in words.
-BLOCKS = {
-    HEADLINE_BLOCK,
-    N_("Placed out of asked (learner-courses)"),
-    N_("Per section"),
-    N_("Per first language"),
-    N_("Hours delivered over the term"),
-    N_("Rooms and staff"),
-    N_("Integration agency, per first language"),
-    N_("Waiting, by reason"),
-}
 
 
 def _term_rows(outcomes: Sequence[Outcome]) -> list[str | _Block]:

@@ -6,16 +6,17 @@ difference to base no larger than base-again's difference for the same figure ma
 search alone, not from the scenario's change, and is marked *within noise*.
 
 Figure labels are the stable keys of ``scheduler.report.figures`` (English, the same in every
-scenario); ``figure_label`` shows one in the coordinator's language.
+scenario); ``figure_label`` shows one in the coordinator's language, through the figures' own
+words (``figure_words``) for Overview's figures.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scheduler.i18n import N_, _, language
+from scheduler.report.figures import figure_words
 
 Number = int | float
 
@@ -44,69 +45,25 @@ KEY_FIGURES: tuple[str, ...] = (
     "computer lab use %",
 )
 
-# Every label the figures write, as a pattern over the stable key and the message it shows;
-# a field of the pattern fills the same field of the message (an id, a code: never translated).
-_LABELS: tuple[tuple[str, str], ...] = (
-    (LEARNERS_PLACED, N_("learners placed")),
-    (COURSES_PLACED, N_("learner-courses placed")),
-    (HOURS_DELIVERED, N_("hours delivered over the term")),
-    (STAFF_DAYS, N_("staff days a week")),
-    (INTAKE_DAYS, N_("counsellor days for intakes")),
-    ("groups formed", N_("groups formed")),
-    ("weekly sessions", N_("weekly sessions")),
-    ("objective", N_("objective")),
-    ("intakes asked", N_("intakes asked")),
-    ("intakes held", N_("intakes held")),
-    ("internet periods asked", N_("internet periods asked")),
-    ("internet periods booked", N_("internet periods booked")),
-    ("hours per placed learner (average)", N_("hours per placed learner (average)")),
-    (COMPLETING, N_("placed learner-courses completing before release")),
-    (
-        "placed learner-courses not completing before release",
-        N_("placed learner-courses not completing before release"),
-    ),
-    ("classroom use %", N_("classroom use %")),
-    ("computer lab use %", N_("computer lab use %")),
-    ("interview room use % (intake weeks)", N_("interview room use % (intake weeks)")),
-    ("section (?P<section>.+) asked", N_("section {section} asked")),
-    ("section (?P<section>.+) placed", N_("section {section} placed")),
-    ("language (?P<language>.+) asked", N_("first language {language} asked")),
-    ("language (?P<language>.+) placed", N_("first language {language} placed")),
-    ("hours course (?P<course>.+)", N_("hours of course {course}")),
-    ("hours group (?P<group>.+)", N_("hours of group {group}")),
-    ("room use % (?P<room>.+)", N_("use of room {room} %")),
-    ("staff periods/week (?P<staff>.+)", N_("periods a week of {staff}")),
-    ("agency (?P<language>.+) reached \\(intake held\\)", N_("agency {language}: intake held")),
-    ("agency (?P<language>.+) placed", N_("agency {language}: placed")),
-    ("agency (?P<language>.+) expected hours", N_("agency {language}: expected hours")),
-    ("waiting (?P<code>[a-z_]+)", N_("waiting, reason {code}")),
-    # last: a course kind is a code (NT2, MO), so these must not catch the labels above
-    ("(?P<kind>\\S+) asked", N_("{kind} asked")),
-    ("(?P<kind>\\S+) placed", N_("{kind} placed")),
-)
-# A label without a field is matched as it is written (its brackets and % are not regex).
-_COMPILED = tuple(
-    (re.compile(pattern if "(?P<" in pattern else re.escape(pattern)), message)
-    for pattern, message in _LABELS
-)
-
-
-def label_message(label: str) -> tuple[str, dict[str, str]] | None:
-    """The message (untranslated) and fields that show ``label``; None for an unknown one."""
-    for pattern, message in _COMPILED:
-        match = pattern.fullmatch(label)
-        if match:
-            return message, match.groupdict()
-    return None
+# The words of the figures the compare adds; Overview's own figures have theirs in
+# scheduler.report.figures.figure_words.
+OWN_LABELS = {
+    LEARNERS_PLACED: N_("learners placed"),
+    COURSES_PLACED: N_("learner-courses placed"),
+    HOURS_DELIVERED: N_("hours delivered over the term"),
+    STAFF_DAYS: N_("staff days a week"),
+    INTAKE_DAYS: N_("counsellor days for intakes"),
+    "groups formed": N_("groups formed"),
+    "weekly sessions": N_("weekly sessions"),
+    "objective": N_("objective"),
+}
 
 
 def figure_label(label: str) -> str:
     """``label`` in the coordinator's language (an unknown label is shown as it is)."""
-    found = label_message(label)
-    if found is None:
-        return label
-    message, fields = found
-    return _(message, **fields)
+    if label in OWN_LABELS:
+        return _(OWN_LABELS[label])
+    return figure_words(label)
 
 
 @dataclass(frozen=True)
