@@ -52,7 +52,9 @@ def union(base: Catalog, ours: Catalog, theirs: Catalog) -> Catalog:
         we_changed = own.string != before.get(key)
         if (they_changed and not we_changed) or (message.string and not own.string):
             own.string = message.string
-            own.fuzzy = message.fuzzy
+            # Message.fuzzy is read-only: it is the "fuzzy" flag
+            own.flags.discard("fuzzy")
+            own.flags |= {"fuzzy"} & set(message.flags)
     return ours
 
 
