@@ -370,8 +370,14 @@ def test_compare_several_workbooks_into_one_comparison(tmp_path, workbook):
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
     assert wb.sheetnames == ["Summary", "term", "term-2"]
-    scenarios = [r[1] for r in wb["Summary"].iter_rows(min_row=4, values_only=True) if r[1]]
+    rows = list(wb["Summary"].iter_rows(values_only=True))
+    table = rows[[r[0] for r in rows].index("All scenarios") + 2 :]
+    scenarios = [r[1] for r in table if r[1]]
     assert scenarios == ["base", "bigger", "add-classroom-10", "base", "add-classroom-10"]
+    # the changes are listed per term, in the order of the workbooks
+    changes = rows[[r[2] for r in rows].index("what changed") + 1 :]
+    terms = [r[0] for r in changes[: changes.index(next(r for r in changes if r[0] is None))]]
+    assert terms == sorted(terms, key=["term", "term-2"].index) and set(terms) == {"term", "term-2"}
     assert (out.parent / "term-2-add-classroom-10-timetable.xlsx").is_file()
 
 
