@@ -264,9 +264,13 @@ def date_problem(name: str, value: dt.date | None, years: tuple[int, int]) -> st
     """A message when ``value`` lies outside ``years``, else None."""
     if value is None or years[0] <= value.year <= years[1]:
         return None
-    return (
-        f"{name} {value.isoformat()} must lie in the years {years[0]} to {years[1]}; "
-        f"for example {years[0] + 27}-01-11"
+    return _(
+        "{name} {value} must lie in the years {first} to {last}; for example {example}",
+        name=name,
+        value=value.isoformat(),
+        first=years[0],
+        last=years[1],
+        example=str(years[0] + 27) + "-01-11",
     )
 
 
@@ -274,9 +278,14 @@ def term_length_problem(start: dt.date | None, end: dt.date | None) -> str | Non
     """A message when the term lasts more than TERM_MAX_DAYS, else None."""
     if start is None or end is None or (end - start).days < TERM_MAX_DAYS:
         return None
-    return (
-        f"the term from {start} to {end} lasts {(end - start).days + 1} days; a term lasts at "
-        f"most {TERM_MAX_DAYS} days (two years); for example term_end {start.year}-06-30"
+    return _(
+        "the term from {start} to {end} lasts {days} days; a term lasts at most {most} days (two "
+        "years); for example term_end {example}",
+        start=start,
+        end=end,
+        days=(end - start).days + 1,
+        most=TERM_MAX_DAYS,
+        example=str(start.year) + "-06-30",
     )
 
 

@@ -108,9 +108,12 @@ def build_scenarios(data: ProblemData, names: Iterable[str] | None = None) -> li
 
 def _unknown_scenario(name: str, known: Sequence[str]) -> str:
     if not known:
-        return f"there is no scenario {name!r}: the workbook has no Scenarios rows"
-    return (
-        f"there is no scenario {name!r}{suggest(name, known)}; the scenarios are {', '.join(known)}"
+        return _("there is no scenario {name}: the workbook has no Scenarios rows", name=repr(name))
+    return _(
+        "there is no scenario {name}{hint}; the scenarios are {names}",
+        name=repr(name),
+        hint=suggest(name, known),
+        names=", ".join(known),
     )
 
 
@@ -149,21 +152,25 @@ def _named(name: str, problem: Problem) -> Problem:
     """``problem`` prefixed with the scenario's name; a problem of a row the scenario added
     (a negative row, see _add) is moved to that Scenarios row, naming the sheet and column."""
     if problem.row is not None and problem.row < 0:
-        where = ", ".join(
-            x for x in (problem.sheet, problem.column and f"column {problem.column}") if x
-        )
+        column = problem.column and _("column {column}", column=problem.column)
+        where = ", ".join(x for x in (problem.sheet, column) if x)
         return Problem(
             "Scenarios",
             -problem.row,
             "value",
-            f"in scenario {name}: the row it adds to {where}: {problem.message}",
+            _(
+                "in scenario {name}: the row it adds to {where}: {message}",
+                name=name,
+                where=where,
+                message=problem.message,
+            ),
             problem.severity,
         )
     return Problem(
         problem.sheet,
         problem.row,
         problem.column,
-        f"in scenario {name}: {problem.message}",
+        _("in scenario {name}: {message}", name=name, message=problem.message),
         problem.severity,
     )
 
@@ -241,7 +248,11 @@ def _apply(sheets: dict[str, Rows], row: ScenarioRow) -> list[Problem]:
             _problem(
                 row,
                 "sheet",
-                f"{row.sheet!r} is not a sheet a scenario can change{suggest(row.sheet, options)}",
+                _(
+                    "{sheet} is not a sheet a scenario can change{hint}",
+                    sheet=repr(row.sheet),
+                    hint=suggest(row.sheet, options),
+                ),
             )
         ]
     if row.action == "add":
@@ -254,7 +265,9 @@ def _apply(sheets: dict[str, Rows], row: ScenarioRow) -> list[Problem]:
         return []
     if row.action == "set":
         return _set(sheets[row.sheet], row, picked)
-    return [_problem(row, "action", f"{row.action!r} is not set, add or remove")]
+    return [
+        _problem(row, "action", _("{action} is not set, add or remove", action=repr(row.action)))
+    ]
 
 
 def _column_index(sheet: str, name: str) -> int | None:
@@ -280,11 +293,20 @@ def _picked(rows: Rows, row: ScenarioRow) -> set[int] | Problem:
     """Indexes of the rows ``row.key`` picks, or the Problem saying why it picks none."""
     if is_blank(row.key):
         return _problem(
-            row, "key", f"{row.action} needs a key: the first column's value, or col=value pairs"
+            row,
+            "key",
+            _(
+                "{action} needs a key: the first column's value, or col=value pairs",
+                action=row.action,
+            ),
         )
     pairs = key_pairs(row.key) if "=" in row.key else [(LAYOUT[row.sheet][0], row.key)]
     if pairs is None:
-        return _problem(row, "key", f"{row.key!r} is neither an id nor col=value; col=value pairs")
+        return _problem(
+            row,
+            "key",
+            _("{key} is neither an id nor col=value; col=value pairs", key=repr(row.key)),
+        )
     wanted = []
     for column, text in pairs:
         index = _column_index(row.sheet, column)
@@ -292,7 +314,12 @@ def _picked(rows: Rows, row: ScenarioRow) -> set[int] | Problem:
             return _problem(
                 row,
                 "key",
-                f"{column!r} is not a column of {row.sheet}{suggest(column, LAYOUT[row.sheet])}",
+                _(
+                    "{column} is not a column of {sheet}{hint}",
+                    column=repr(column),
+                    sheet=row.sheet,
+                    hint=suggest(column, LAYOUT[row.sheet]),
+                ),
             )
         wanted.append((index, text))
     picked = {
@@ -304,9 +331,23 @@ def _picked(rows: Rows, row: ScenarioRow) -> set[int] | Problem:
         return _problem(
             row,
             "key",
-            f"no row of {row.sheet} matches {row.key!r}; check the key against the sheet",
+            _(
+                "no row of {sheet} matches {key}; check the key against the sheet",
+                sheet=row.sheet,
+                key=repr(row.key),
+            ),
         )
     return picked
+
+
+def _not_a_column(column: str, sheet: str, layout: Sequence[str]) -> str:
+    return _(
+        "{column} is not a column of {sheet}{hint}; the columns are {columns}",
+        column=repr(column),
+        sheet=sheet,
+        hint=suggest(column, layout),
+        columns=", ".join(layout),
+    )
 
 
 def _set(rows: Rows, row: ScenarioRow, picked: set[int]) -> list[Problem]:
@@ -319,8 +360,7 @@ def _set(rows: Rows, row: ScenarioRow, picked: set[int]) -> list[Problem]:
             _problem(
                 row,
                 "column",
-                f"{row.column!r} is not a column of {row.sheet}{suggest(row.column, layout)}; "
-                f"the columns are {', '.join(layout)}",
+                _not_a_column(row.column, row.sheet, layout),
             )
         ]
     value = None if is_blank(row.value) else row.value
@@ -337,7 +377,7 @@ def _add(sheets: dict[str, Rows], row: ScenarioRow) -> list[Problem]:
     layout = LAYOUT[row.sheet]
     pairs = key_pairs(row.value)
     if pairs is None:
-        return [_problem(row, "value", "add needs the new row as column=value; column=value")]
+        return [_problem(row, "value", _("add needs the new row as column=value; column=value"))]
     cells: list[Any] = [None] * len(layout)
     for column, text in pairs:
         index = _column_index(row.sheet, column)
@@ -346,8 +386,7 @@ def _add(sheets: dict[str, Rows], row: ScenarioRow) -> list[Problem]:
                 _problem(
                     row,
                     "value",
-                    f"{column!r} is not a column of {row.sheet}{suggest(column, layout)}; "
-                    f"the columns are {', '.join(layout)}",
+                    _not_a_column(column, row.sheet, layout),
                 )
             ]
         cells[index] = None if is_blank(text) else text
@@ -420,11 +459,11 @@ def add_room_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]
     internet seats (``computer_lab:10:6``)."""
     parts = [p.strip() for p in text.split(":")]
     if len(parts) not in (2, 3) or not all(parts):
-        raise ValueError("write it as KIND:SEATS, e.g. classroom:12")
+        raise ValueError(_("write it as KIND:SEATS, e.g. classroom:12"))
     kind, seats = _read(ROOM_KIND, parts[0]), _read(INT, parts[1])
     internet = _read(INT, parts[2]) if len(parts) == 3 else 0
     if seats < 1 or internet < 0 or internet > seats:
-        raise ValueError("seats must be at least 1, internet seats between 0 and the seats")
+        raise ValueError(_("seats must be at least 1, internet seats between 0 and the seats"))
     room = _new_room_id(data, kind)
     value = (
         f"room={room}; name=Extra {kind.replace('_', ' ')} (what-if); kind={kind}; "
@@ -454,11 +493,13 @@ def close_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]:
     teaching day of the range inside the term (reason ``other``, the whole prison)."""
     first_text, dots, last_text = text.strip().partition("..")
     if dots and not last_text.strip():
-        raise ValueError("write it as DATE or DATE..DATE, e.g. 2027-03-15..2027-03-19")
+        raise ValueError(_("write it as DATE or DATE..DATE, e.g. 2027-03-15..2027-03-19"))
     first = _read(DATE, first_text)
     last = _read(DATE, last_text) if dots else first
     if last < first:
-        raise ValueError(f"the range ends ({last}) before it starts ({first})")
+        raise ValueError(
+            _("the range ends ({last}) before it starts ({first})", last=last, first=first)
+        )
     s = data.settings
     closed = {c.date for c in data.closed_days if not c.sections}
     dates = [
@@ -469,7 +510,11 @@ def close_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]:
     dates = [d for d in dates if weekday(d) in data.teaching_days and d not in closed]
     if not dates:
         raise ValueError(
-            f"no open teaching day of the term ({s.term_start} to {s.term_end}) lies in it"
+            _(
+                "no open teaching day of the term ({start} to {end}) lies in it",
+                start=s.term_start,
+                end=s.term_end,
+            )
         )
     name = f"close-{first}" + (f"-to-{last}" if last != first else "")
     return name, [
@@ -478,20 +523,28 @@ def close_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]:
     ]
 
 
+def _not_teaching(data: ProblemData, day: str) -> str:
+    return _("{day} is not a teaching day ({days})", day=day, days=",".join(data.teaching_days))
+
+
 def staff_day_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]:
     """``T02:Fri`` -> scenario ``staff-day-T02-Fri``: Fri is added to T02's days, and when T02
     has StaffAvailability windows, a window over the whole teaching day is added for Fri."""
-    staff_id, _, day_text = (part.strip() for part in text.partition(":"))
+    staff_id, _colon, day_text = (part.strip() for part in text.partition(":"))
     if not staff_id or not day_text:
-        raise ValueError("write it as STAFF:DAY, e.g. T02:Fri")
+        raise ValueError(_("write it as STAFF:DAY, e.g. T02:Fri"))
     member = data.staff_by_id.get(staff_id)
     if member is None:
         raise ValueError(
-            f"no staff member {staff_id!r} on Staff{suggest(staff_id, data.staff_by_id)}"
+            _(
+                "no staff member {staff} on Staff{hint}",
+                staff=repr(staff_id),
+                hint=suggest(staff_id, data.staff_by_id),
+            )
         )
     day = _read(DAY, day_text)
     if day not in data.teaching_days:
-        raise ValueError(f"{day} is not a teaching day ({','.join(data.teaching_days)})")
+        raise ValueError(_not_teaching(data, day))
     name = f"staff-day-{staff_id}-{day}"
     rows = []
     if member.days and day not in member.days:
@@ -503,7 +556,9 @@ def staff_day_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]
         value = f"staff={staff_id}; day={day}; start={start}; end={end}"
         rows.append(ScenarioRow(name, "StaffAvailability", "", "", value, "add"))
     if not rows:
-        raise ValueError(f"{staff_id} can already teach on {day}; nothing would change")
+        raise ValueError(
+            _("{staff} can already teach on {day}; nothing would change", staff=staff_id, day=day)
+        )
     return name, rows
 
 
@@ -516,14 +571,20 @@ def internet_rows(data: ProblemData, text: str) -> tuple[str, list[ScenarioRow]]
     16:00 on Tuesday; the Tuesday windows this one overlaps or touches are replaced by it."""
     parts = _WINDOW.match(text)
     if parts is None:
-        raise ValueError("write it as DAY:START-END, e.g. Tue:12:00-16:00")
+        raise ValueError(_("write it as DAY:START-END, e.g. Tue:12:00-16:00"))
     day, start, end = _read(DAY, parts[1]), _read(TIME, parts[2]), _read(TIME, parts[3])
     if start >= end:
-        raise ValueError(f"the window ends ({fmt_time(end)}) before it starts ({fmt_time(start)})")
+        raise ValueError(
+            _(
+                "the window ends ({end}) before it starts ({start})",
+                end=fmt_time(end),
+                start=fmt_time(start),
+            )
+        )
     if day not in data.teaching_days:
-        raise ValueError(f"{day} is not a teaching day ({','.join(data.teaching_days)})")
+        raise ValueError(_not_teaching(data, day))
     if any(w.day == day and (w.start, w.end) == (start, end) for w in data.internet_windows):
-        raise ValueError("that window is already on InternetWindows; nothing would change")
+        raise ValueError(_("that window is already on InternetWindows; nothing would change"))
     name = f"internet-{day}-{fmt_time(start).replace(':', '')}-{fmt_time(end).replace(':', '')}"
     replaced = [
         w for w in data.internet_windows if w.day == day and w.start <= end and w.end >= start

@@ -66,7 +66,7 @@ def _midnight(value: dt.datetime) -> bool:
 def show(value: Any) -> str:
     """A cell value as a coordinator would recognise it in a message."""
     if isinstance(value, Uncalculated):
-        return "the cell"  # the CellError that follows names the formula
+        return _("the cell")  # the CellError that follows names the formula
     if isinstance(value, str):
         return repr(value.strip())
     if isinstance(value, dt.datetime):

@@ -22,7 +22,6 @@ of such rows are passed to ``validate`` so that references to them are not repor
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import os
 import zipfile
@@ -37,7 +36,7 @@ from scheduler.data import (
     Settings,
 )
 from scheduler.errors import Problem, UnreadableFileError
-from scheduler.i18n import _, explicit_language, use_workbook_language
+from scheduler.i18n import N_, _, explicit_language, use_workbook_language
 from scheduler.rules import RANGES, WEIGHT_RANGE
 from scheduler.workbook.cells import (
     EXCEL_ERRORS,
@@ -81,7 +80,7 @@ MAX_COLUMNS = 200  # columns read per sheet; the widest contract sheet has 12
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_SAVE_AS = "open it in Excel and save it as an Excel Workbook (.xlsx)"
+_SAVE_AS = N_("open it in Excel and save it as an Excel Workbook (.xlsx)")
 
 
 @dataclass(frozen=True)
@@ -99,16 +98,27 @@ def _check_ole(path: Path) -> None:
         content = fh.read(4 * 1024 * 1024)
     if _ENCRYPTED_STREAM in content:
         raise UnreadableFileError(
-            f"{path.name} is password-protected; remove the password in Excel "
-            "(File > Info > Protect Workbook) and save it again"
+            _(
+                "{name} is password-protected; remove the password in Excel (File > Info > "
+                "Protect Workbook) and save it again",
+                name=path.name,
+            )
         )
     if "Workbook".encode("utf-16-le") in content or path.suffix.lower() == ".xls":
         raise UnreadableFileError(
-            f"{path.name} is an old-style Excel 97-2003 (.xls) workbook; {_SAVE_AS}"
+            _(
+                "{name} is an old-style Excel 97-2003 (.xls) workbook; {fix}",
+                name=path.name,
+                fix=_(_SAVE_AS),
+            )
         )
     raise UnreadableFileError(
-        f"{path.name} is password-protected or an old-style .xls file; remove any password, "
-        f"then {_SAVE_AS}"
+        _(
+            "{name} is password-protected or an old-style .xls file; remove any password, then "
+            "{fix}",
+            name=path.name,
+            fix=_(_SAVE_AS),
+        )
     )
 
 
@@ -128,43 +138,75 @@ def _check_zip(path: Path) -> None:
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise UnreadableFileError(
-            f"{path.name} is damaged (not a valid zip archive: {exc}); {_SAVE_AS}"
+            _(
+                "{name} is damaged (not a valid zip archive); {fix}",
+                name=path.name,
+                fix=_(_SAVE_AS),
+            )
         ) from exc
     if b"opendocument" in mimetype:
-        raise UnreadableFileError(f"{path.name} is an OpenDocument spreadsheet; {_SAVE_AS}")
+        raise UnreadableFileError(
+            _("{name} is an OpenDocument spreadsheet; {fix}", name=path.name, fix=_(_SAVE_AS))
+        )
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise UnreadableFileError(
-            f"{path.name} is a zip archive but not an Excel workbook; {_SAVE_AS}"
+            _(
+                "{name} is a zip archive but not an Excel workbook; {fix}",
+                name=path.name,
+                fix=_(_SAVE_AS),
+            )
         )
 
 
 def check_file(path: Path) -> None:
     """Raise UnreadableFileError unless ``path`` looks like an .xlsx workbook of sane size."""
     if not path.exists():
-        raise UnreadableFileError(f"{path} does not exist; check the name and the folder")
+        raise UnreadableFileError(
+            _("{path} does not exist; check the name and the folder", path=path)
+        )
     if path.is_dir():
-        raise UnreadableFileError(f"{path} is a folder, not a workbook file")
+        raise UnreadableFileError(_("{path} is a folder, not a workbook file", path=path))
     size = path.stat().st_size
     if size == 0:
-        raise UnreadableFileError(f"{path.name} is empty (0 bytes); {_SAVE_AS}")
+        raise UnreadableFileError(
+            _("{name} is empty (0 bytes); {fix}", name=path.name, fix=_(_SAVE_AS))
+        )
     if size > MAX_FILE_BYTES:
         raise UnreadableFileError(
-            f"{path.name} is far too large for a term workbook ({size / 2**20:.0f} MB; the "
-            f"limit is {MAX_FILE_BYTES // 2**20} MB); remove pictures and unused sheets"
+            _(
+                "{name} is far too large for a term workbook ({size} MB; the limit is {limit} "
+                "MB); remove pictures and unused sheets",
+                name=path.name,
+                size=format(size / 2**20, ".0f"),
+                limit=MAX_FILE_BYTES // 2**20,
+            )
         )
     try:
         with path.open("rb") as fh:
             head = fh.read(512)
     except OSError as exc:
-        raise UnreadableFileError(f"{path} cannot be opened: {exc.strerror or exc}") from exc
+        raise UnreadableFileError(
+            _(
+                "{path} cannot be opened ({problem}); close it in Excel or any other program "
+                "that holds it, then try again",
+                path=path,
+                problem=exc.strerror or exc,
+            )
+        ) from exc
     if head.startswith(_OLE_MAGIC):
         _check_ole(path)
     if not head.startswith(b"PK"):
         if _looks_like_text(head):
             raise UnreadableFileError(
-                f"{path.name} is a text file (CSV or similar), not an Excel workbook; {_SAVE_AS}"
+                _(
+                    "{name} is a text file (CSV or similar), not an Excel workbook; {fix}",
+                    name=path.name,
+                    fix=_(_SAVE_AS),
+                )
             )
-        raise UnreadableFileError(f"{path.name} is not an Excel workbook; {_SAVE_AS}")
+        raise UnreadableFileError(
+            _("{name} is not an Excel workbook; {fix}", name=path.name, fix=_(_SAVE_AS))
+        )
     _check_zip(path)
 
 
@@ -181,8 +223,13 @@ def _read_sheet(archive: zipfile.ZipFile, sheet: SheetPart, book: Book, name: st
             rows.append((number, values))
             if len(rows) > MAX_ROWS:
                 raise UnreadableFileError(
-                    f"{name}: sheet {sheet.title} has more than {MAX_ROWS} rows of data, far "
-                    "more than a term needs"
+                    _(
+                        "{name}: sheet {sheet} has more than {rows} rows of data, far more than "
+                        "a term needs",
+                        name=name,
+                        sheet=sheet.title,
+                        rows=MAX_ROWS,
+                    )
                 )
     return RawSheet(sheet.title, header, tuple(rows))
 
@@ -205,12 +252,22 @@ def load_sheets(path: str | os.PathLike) -> list[RawSheet]:
         raise
     except ArchiveError as exc:
         raise UnreadableFileError(
-            f"{path.name} is refused: {exc}; {_SAVE_AS} again from a copy that holds only the term"
+            _(
+                "{name} is refused: {problem}; {fix} again from a copy that holds only the term",
+                name=path.name,
+                problem=exc,
+                fix=_(_SAVE_AS),
+            )
         ) from None
     except Exception as exc:  # a damaged archive or XML raises many kinds of exception
         raise UnreadableFileError(
-            f"{path.name} is damaged and cannot be read as a workbook "
-            f"({type(exc).__name__}: {exc}); {_SAVE_AS}"
+            # The kind of failure only: the library's own words are English and technical.
+            _(
+                "{name} is damaged and cannot be read as a workbook ({kind}); {fix}",
+                name=path.name,
+                kind=type(exc).__name__,
+                fix=_(_SAVE_AS),
+            )
         ) from exc
 
 
@@ -544,17 +601,3 @@ def build(raw_sheets: list[RawSheet]) -> tuple[ProblemData, _Collected]:
     }
     weights = read_weights(sheets.get("Weights"), out)
     return ProblemData(settings=settings, weights=weights, **tables), out
-
-
-def with_key_row(problem: Problem, key_rows: dict[str, dict[str, int]]) -> Problem:
-    """A Settings or Weights problem given the row of the key it is about. The records of
-    these key/value sheets keep no row, but every message about a key starts with the key
-    (``seed must be ...``, ``weight served must be ...``, ``term_end (...) is before ...``)."""
-    rows = key_rows.get(problem.sheet)
-    if problem.row is not None or not rows:
-        return problem
-    text = problem.message.removeprefix("weight ")
-    for key in sorted(rows, key=len, reverse=True):
-        if text.startswith(key) and text[len(key) : len(key) + 1] in (" ", ":", ""):
-            return dataclasses.replace(problem, row=rows[key])
-    return problem

@@ -33,6 +33,7 @@ from scheduler.data import (
     fmt_time,
 )
 from scheduler.errors import Problem, WorkbookError
+from scheduler.i18n import N_, _, _n, language
 from scheduler.rules import (
     PERSON_YEARS,
     RANGES,
@@ -50,20 +51,32 @@ from scheduler.rules import check as check_range
 from scheduler.term import closed_for, term_dates
 from scheduler.workbook.cells import FLOAT, CellError, Kind, is_blank, norm
 from scheduler.workbook.contract import SETTINGS_KINDS, SHEETS, TABLE_FIELDS
-from scheduler.workbook.read import build, load_sheets, suggest, with_key_row
+from scheduler.workbook.languages import labelled
+from scheduler.workbook.read import build, load_sheets, suggest
 
 Rule = Callable[["Context"], Iterable[Problem]]
 
-# Sheets whose first column is a unique id, and how one of their records is called.
+# Sheets whose first column is a unique id, and how one of their records is called
+# (translated where shown: the nouns go into messages).
 ID_SHEETS: dict[str, str] = {
-    "Periods": "period",
-    "Sections": "section",
-    "Rooms": "room",
-    "Staff": "staff member",
-    "Courses": "course",
-    "Learners": "learner",
+    "Periods": N_("period"),
+    "Sections": N_("section"),
+    "Rooms": N_("room"),
+    "Staff": N_("staff member"),
+    "Courses": N_("course"),
+    "Learners": N_("learner"),
 }
-NOUNS: dict[str, str] = ID_SHEETS | {"Regimes": "regime"}
+NOUNS: dict[str, str] = ID_SHEETS | {"Regimes": N_("regime")}
+
+
+def _and(items: Iterable[str]) -> str:
+    """``a, b and c`` in the current language."""
+    return listing(items, _("and"))
+
+
+def _or(items: Iterable[str]) -> str:
+    """``a, b or c`` in the current language."""
+    return listing(items, _("or"))
 
 
 def demand(data: ProblemData) -> dict[str, int]:
@@ -83,6 +96,7 @@ class Context:
 
     data: ProblemData
     unread: Mapping[str, set[str]] = field(default_factory=dict)
+    key_rows: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
     def records(self, sheet: str) -> tuple:
         return getattr(self.data, TABLE_FIELDS[sheet])
@@ -96,6 +110,11 @@ class Context:
         for sheet, left_out in self.unread.items():
             out.setdefault(sheet, set()).update(left_out)
         return out
+
+    def key(self, sheet: str, key: str) -> At:
+        """Where a problem of the key ``key`` of Settings or Weights is: the row of that key
+        when the reader saw it (these records keep no row of their own)."""
+        return At(sheet, _KeyRow(self.key_rows.get(sheet, {}).get(key)))
 
     def has_rows(self, sheet: str) -> bool:
         return bool(self.records(sheet)) or bool(self.unread.get(sheet))
@@ -145,11 +164,18 @@ class At:
         return self.error(column, message, "warning")
 
 
+@dataclass(frozen=True)
+class _KeyRow:
+    """The row of a key on Settings or Weights, as ``At`` wants a record."""
+
+    row: int | None
+
+
 def _label(sheet: str, record: Any) -> str:
     """``section A1`` for a record with an id, else ``this row``."""
     if sheet in ID_SHEETS:
-        return f"{ID_SHEETS[sheet]} {getattr(record, _id_column(sheet))}"
-    return "this row"
+        return f"{_(ID_SHEETS[sheet])} {getattr(record, _id_column(sheet))}"
+    return _("this row")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,9 +183,9 @@ def _label(sheet: str, record: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _REQUIRED_SETTINGS = {
-    "prison": "the prison's name",
-    "term_start": "the first date of the term (e.g. 2027-01-11)",
-    "term_end": "the last date of the term (e.g. 2027-04-30)",
+    "prison": N_("the prison's name"),
+    "term_start": N_("the first date of the term (e.g. 2027-01-11)"),
+    "term_end": N_("the last date of the term (e.g. 2027-04-30)"),
 }
 
 
@@ -169,8 +195,13 @@ def settings_required(ctx: Context) -> Iterator[Problem]:
     left_out = ctx.unread.get("Settings", set())
     for key, what in _REQUIRED_SETTINGS.items():
         if key not in left_out and (getattr(s, key) is None or getattr(s, key) == ""):
-            yield At("Settings").error(
-                None, f"{key} is required; give {what} as the value of key {key}"
+            yield ctx.key("Settings", key).error(
+                None,
+                _(
+                    "{key} is required; give {what} as the value of key {key}",
+                    key=key,
+                    what=_(what),
+                ),
             )
 
 
@@ -178,29 +209,42 @@ def settings_values(ctx: Context) -> Iterator[Problem]:
     """The order of the term dates and the range of every numeric setting."""
     s = ctx.data.settings
     if s.term_start is not None and s.term_end is not None and s.term_end < s.term_start:
-        yield At("Settings").error(
+        yield ctx.key("Settings", "term_end").error(
             "value",
-            f"term_end ({s.term_end}) is before term_start ({s.term_start}); correct one of them",
+            _(
+                "term_end ({end}) is before term_start ({start}); correct one of them",
+                end=s.term_end,
+                start=s.term_start,
+            ),
         )
     bad_days = [d for d in s.teaching_days if d not in DAYS]
     if not s.teaching_days or bad_days:
-        yield At("Settings").error(
+        yield ctx.key("Settings", "teaching_days").error(
             "value",
-            "teaching_days must list days such as Mon,Tue,Wed,Thu,Fri (got "
-            f"{listing(map(str, s.teaching_days)) or 'none'})",
+            _(
+                "teaching_days must list days such as Mon,Tue,Wed,Thu,Fri (got {got})",
+                got=_and(map(str, s.teaching_days)) or _("none"),
+            ),
         )
     n = len(ctx.data.periods)
     if n and s.intake_periods > n:
-        yield At("Settings").error(
+        yield ctx.key("Settings", "intake_periods").error(
             "value",
-            f"intake_periods {s.intake_periods} is longer than a day ({n} periods); lower it or "
-            "add periods",
+            _(
+                "intake_periods {value} is longer than a day ({periods}); lower it or add periods",
+                value=s.intake_periods,
+                periods=_n("{n} period", "{n} periods", n),
+            ),
         )
     if ctx.n_weeks is not None and s.intake_weeks > ctx.n_weeks:
-        yield At("Settings").warning(
+        yield ctx.key("Settings", "intake_weeks").warning(
             "value",
-            f"intake_weeks {s.intake_weeks} is more than the {ctx.n_weeks} weeks of the term; "
-            "intakes can only take place in the term",
+            _(
+                "intake_weeks {value} is more than the {weeks} of the term; intakes can only "
+                "take place in the term",
+                value=s.intake_weeks,
+                weeks=_n("{n} week", "{n} weeks", ctx.n_weeks),
+            ),
         )
 
 
@@ -211,7 +255,7 @@ def number_ranges(ctx: Context) -> Iterator[Problem]:
     for (sheet, column), _bounds in RANGES.items():
         if sheet == "Settings":
             if message := check_range(sheet, column, getattr(s, column)):
-                yield At("Settings").error("value", message)
+                yield ctx.key("Settings", column).error("value", message)
             continue
         for record in ctx.records(sheet):
             if message := check_range(sheet, column, getattr(record, column)):
@@ -220,9 +264,9 @@ def number_ranges(ctx: Context) -> Iterator[Problem]:
     for key in ("term_start", "term_end"):
         if message := date_problem(key, getattr(s, key), TERM_YEARS):
             years_ok = False
-            yield At("Settings").error("value", message)
+            yield ctx.key("Settings", key).error("value", message)
     if years_ok and (message := term_length_problem(s.term_start, s.term_end)):
-        yield At("Settings").error("value", f"term_end: {message}")
+        yield ctx.key("Settings", "term_end").error("value", f"term_end: {message}")
     for lrn in ctx.data.learners:
         for column in ("arrival", "release"):
             if message := date_problem(column, getattr(lrn, column), PERSON_YEARS):
@@ -230,11 +274,11 @@ def number_ranges(ctx: Context) -> Iterator[Problem]:
 
 
 def _at_least_one(sheet: str, what: str) -> Rule:
-    """A rule: ``sheet`` must have at least one row."""
+    """A rule: ``sheet`` must have at least one row (``what``: the message, marked N_)."""
 
     def rule(ctx: Context) -> Iterator[Problem]:
         if not ctx.has_rows(sheet):
-            yield At(sheet).error(None, f"add at least one {what}")
+            yield At(sheet).error(None, _(what))
 
     rule.__doc__ = f"{sheet} must have at least one row."
     rule.__name__ = f"{sheet.lower()}_present"
@@ -247,13 +291,17 @@ def _time_problems(sheet: str, record: Any) -> Iterator[Problem]:
     for column, value in (("start", start), ("end", end)):
         if not 0 <= value <= 24 * 60:
             yield At(sheet, record).error(
-                column, f"{value} is not a time of day (minutes since midnight)"
+                column, _("{value} is not a time of day (minutes since midnight)", value=value)
             )
             return
     if start >= end:
         yield At(sheet, record).error(
             "end",
-            f"end {fmt_time(end)} is not after start {fmt_time(start)}; swap them or correct one",
+            _(
+                "end {end} is not after start {start}; swap them or correct one",
+                end=fmt_time(end),
+                start=fmt_time(start),
+            ),
         )
 
 
@@ -264,14 +312,20 @@ def periods_order(ctx: Context) -> Iterator[Problem]:
         yield from _time_problems("Periods", p)
         if previous is not None and p.start < previous.end:
             if p.start < previous.start:
-                message = (
-                    f"period {p.period} starts before {previous.period} above it; list the "
-                    "periods in the order of the day"
+                message = _(
+                    "period {period} starts before {previous} above it; list the periods in the "
+                    "order of the day",
+                    period=p.period,
+                    previous=previous.period,
                 )
             else:
-                message = (
-                    f"period {p.period} ({fmt_time(p.start)}) overlaps {previous.period}, which "
-                    f"ends at {fmt_time(previous.end)}; periods must not overlap"
+                message = _(
+                    "period {period} ({start}) overlaps {previous}, which ends at {end}; periods "
+                    "must not overlap",
+                    period=p.period,
+                    start=fmt_time(p.start),
+                    previous=previous.period,
+                    end=fmt_time(previous.end),
                 )
             yield At("Periods", p).error("start", message)
         previous = p
@@ -290,10 +344,15 @@ def duplicate_ids(ctx: Context) -> Iterator[Problem]:
         for record in ctx.records(sheet):
             key = getattr(record, column)
             if key in first:
-                also = f" (also on row {first[key].row})" if first[key].row else ""
+                also = " " + _("(also on row {row})", row=first[key].row) if first[key].row else ""
                 yield At(sheet, record).error(
                     column,
-                    f"duplicate {noun} id {key!r}{also}; ids must be unique, rename or remove one",
+                    _(
+                        "duplicate {noun} id {key}{also}; ids must be unique, rename or remove one",
+                        noun=_(noun),
+                        key=repr(key),
+                        also=also,
+                    ),
                 )
             else:
                 first[key] = record
@@ -329,8 +388,17 @@ def references(ctx: Context) -> Iterator[Problem]:
                     continue
                 yield At(sheet, record).error(
                     column,
-                    f"unknown {noun} {key!r}{suggest(key, known)}; add a row for {noun} {key} on "
-                    f"{target}, or correct the {column} of {_label(sheet, record)}",
+                    _(
+                        "unknown {noun} {key}{hint}; add a row for {noun} {id} on {target}, or "
+                        "correct the {column} of {what}",
+                        noun=_(noun),
+                        key=repr(key),
+                        hint=suggest(key, known),
+                        id=key,
+                        target=target,
+                        column=column,
+                        what=_label(sheet, record),
+                    ),
                 )
 
 
@@ -348,8 +416,11 @@ def vocabularies(ctx: Context) -> Iterator[Problem]:
                     if item is not None and item not in allowed:
                         yield At(sheet, record).error(
                             column.name,
-                            f"{item!r} is not allowed here; use one of "
-                            f"{listing(word='or', items=allowed)}",
+                            _(
+                                "{value} is not allowed here; use one of {allowed}",
+                                value=repr(item),
+                                allowed=_or(allowed),
+                            ),
                         )
 
 
@@ -383,7 +454,12 @@ def closed_days(ctx: Context) -> Iterator[Problem]:
         if not s.term_start <= c.date <= s.term_end:
             yield At("ClosedDays", c).warning(
                 "date",
-                f"{c.date} is outside the term ({s.term_start} to {s.term_end}) and has no effect",
+                _(
+                    "{date} is outside the term ({start} to {end}) and has no effect",
+                    date=c.date,
+                    start=s.term_start,
+                    end=s.term_end,
+                ),
             )
 
 
@@ -396,9 +472,13 @@ def every_date_closed(ctx: Context) -> Iterator[Problem]:
     if not any(not closed_for(ctx.data, d) for d in term_dates(ctx.data)):
         yield At("ClosedDays").warning(
             "date",
-            f"every teaching day from {s.term_start} to {s.term_end} is closed for the whole "
-            "prison, so no session can take place and nobody can be placed; remove closed "
-            "days or correct term_start and term_end",
+            _(
+                "every teaching day from {start} to {end} is closed for the whole prison, so no "
+                "session can take place and nobody can be placed; remove closed days or correct "
+                "term_start and term_end",
+                start=s.term_start,
+                end=s.term_end,
+            ),
         )
 
 
@@ -412,8 +492,11 @@ def regimes_used(ctx: Context) -> Iterator[Problem]:
             seen.add(r.regime)
             yield At("Regimes", r).warning(
                 "regime",
-                f"no section follows regime {r.regime}{suggest(r.regime, used)}; check the regime "
-                "of your sections",
+                _(
+                    "no section follows regime {regime}{hint}; check the regime of your sections",
+                    regime=r.regime,
+                    hint=suggest(r.regime, used),
+                ),
             )
 
 
@@ -426,14 +509,22 @@ def separations(ctx: Context) -> Iterator[Problem]:
             if key not in known:
                 yield At("Separations", sep).error(
                     column,
-                    f"{key!r} is neither a learner nor a section{suggest(key, known)}; correct "
-                    f"{column} or add it to Learners or Sections",
+                    _(
+                        "{key} is neither a learner nor a section{hint}; correct {column} or add "
+                        "it to Learners or Sections",
+                        key=repr(key),
+                        hint=suggest(key, known),
+                        column=column,
+                    ),
                 )
         if sep.a == sep.b:
             yield At("Separations", sep).error(
                 "b",
-                f"a and b are both {sep.a!r}; a separation keeps two different learners or "
-                "sections apart",
+                _(
+                    "a and b are both {key}; a separation keeps two different learners or "
+                    "sections apart",
+                    key=repr(sep.a),
+                ),
             )
 
 
@@ -445,14 +536,23 @@ def rooms(ctx: Context) -> Iterator[Problem]:
         if r.internet_seats > 0 and r.kind != "computer_lab":
             yield At("Rooms", r).error(
                 "internet_seats",
-                f"room {r.room} is a {r.kind}; only a computer_lab has internet seats, so change "
-                "its kind or clear internet_seats",
+                _(
+                    "room {room} is a {kind}; only a computer_lab has internet seats, so change "
+                    "its kind or clear internet_seats",
+                    room=r.room,
+                    kind=r.kind,
+                ),
             )
         elif r.internet_seats > r.seats:
             yield At("Rooms", r).error(
                 "internet_seats",
-                f"internet_seats ({r.internet_seats}) is more than the {r.seats} seats of room "
-                f"{r.room}; lower internet_seats or raise seats",
+                _(
+                    "internet_seats ({internet}) is more than the {seats} seats of room {room}; "
+                    "lower internet_seats or raise seats",
+                    internet=r.internet_seats,
+                    seats=r.seats,
+                    room=r.room,
+                ),
             )
 
 
@@ -463,15 +563,23 @@ def internet_windows(ctx: Context) -> Iterator[Problem]:
         if w.day in DAYS and w.day not in teaching:
             yield At("InternetWindows", w).warning(
                 "day",
-                f"{w.day} is not a teaching day ({listing(teaching)}); nothing can use this window",
+                _(
+                    "{day} is not a teaching day ({days}); nothing can use this window",
+                    day=w.day,
+                    days=_and(teaching),
+                ),
             )
         elif w.start < w.end and not any(
             w.start <= p.start and p.end <= w.end for p in ctx.data.periods
         ):
             yield At("InternetWindows", w).warning(
                 "end",
-                f"{fmt_time(w.start)}-{fmt_time(w.end)} holds no whole period; a window must "
-                "contain a period from its start to its end",
+                _(
+                    "{start}-{end} holds no whole period; a window must contain a period from "
+                    "its start to its end",
+                    start=fmt_time(w.start),
+                    end=fmt_time(w.end),
+                ),
             )
 
 
@@ -482,14 +590,21 @@ def staff(ctx: Context) -> Iterator[Problem]:
         if s.days and teaching and not set(s.days) & teaching:
             yield At("Staff", s).warning(
                 "days",
-                f"none of {listing(word='or', items=s.days)} is a teaching day, so {s.staff} can "
-                "never be planned; correct days or teaching_days",
+                _(
+                    "none of {days} is a teaching day, so {staff} can never be planned; correct "
+                    "days or teaching_days",
+                    days=_or(s.days),
+                    staff=s.staff,
+                ),
             )
         if s.role == "counsellor" and not s.languages:
             yield At("Staff", s).warning(
                 "languages",
-                f"counsellor {s.staff} has no languages, so they can hold no intake; list the "
-                "languages they speak",
+                _(
+                    "counsellor {staff} has no languages, so they can hold no intake; list the "
+                    "languages they speak",
+                    staff=s.staff,
+                ),
             )
 
 
@@ -500,7 +615,10 @@ def staff_teaches(ctx: Context) -> Iterator[Problem]:
         if s.role == "counsellor" and s.teaches:
             yield At("Staff", s).error(
                 "teaches",
-                f"counsellor {s.staff} teaches no course; clear teaches or change the role",
+                _(
+                    "counsellor {staff} teaches no course; clear teaches or change the role",
+                    staff=s.staff,
+                ),
             )
             continue
         for cid in s.teaches:
@@ -508,8 +626,14 @@ def staff_teaches(ctx: Context) -> Iterator[Problem]:
             if course is not None and TEACHING_ROLE.get(course.kind) != s.role:
                 yield At("Staff", s).error(
                     "teaches",
-                    f"{s.staff} is a {s.role} but {cid} is an {course.kind} course; remove it from "
-                    "teaches or change the role",
+                    _(
+                        "{staff} is a {role} but {course} is an {kind} course; remove it from "
+                        "teaches or change the role",
+                        staff=s.staff,
+                        role=s.role,
+                        course=cid,
+                        kind=course.kind,
+                    ),
                 )
 
 
@@ -519,17 +643,30 @@ def courses_fields(ctx: Context) -> Iterator[Problem]:
     for c in ctx.data.courses:
         if c.kind == "NT2" and not c.level:
             yield At("Courses", c).error(
-                "level", f"NT2 course {c.course} needs a level ({listing(NT2_LEVELS)})"
+                "level",
+                _(
+                    "NT2 course {course} needs a level ({levels})",
+                    course=c.course,
+                    levels=_or(NT2_LEVELS),
+                ),
             )
         elif c.kind == "NT2" and c.level not in NT2_LEVELS:
             yield At("Courses", c).warning(
                 "level",
-                f"level {c.level!r} is not one of {listing(word='or', items=NT2_LEVELS)}; only "
-                "learners with exactly this nt2_level can join",
+                _(
+                    "level {level} is not one of {levels}; only learners with exactly this "
+                    "nt2_level can join",
+                    level=repr(c.level),
+                    levels=_or(NT2_LEVELS),
+                ),
             )
         if c.kind == "MO" and not c.language:
             yield At("Courses", c).error(
-                "language", f"MO course {c.course} needs the language it is taught in (e.g. ar)"
+                "language",
+                _(
+                    "MO course {course} needs the language it is taught in (e.g. ar)",
+                    course=c.course,
+                ),
             )
         yield from _course_numbers(c, n_periods)
 
@@ -540,20 +677,31 @@ def _course_numbers(c: Course, n_periods: int) -> Iterator[Problem]:
     if c.min_size > c.max_size >= 1:
         yield At("Courses", c).error(
             "min_size",
-            f"min_size ({c.min_size}) is more than max_size ({c.max_size}); lower min_size or "
-            "raise max_size",
+            _(
+                "min_size ({min}) is more than max_size ({max}); lower min_size or raise max_size",
+                min=c.min_size,
+                max=c.max_size,
+            ),
         )
     if n_periods and c.session_periods > n_periods:
         yield At("Courses", c).error(
             "session_periods",
-            f"a session of {c.session_periods} periods is longer than a day ({n_periods} periods); "
-            "lower session_periods or add periods",
+            _(
+                "a session of {length} is longer than a day ({periods}); lower session_periods "
+                "or add periods",
+                length=_n("{n} period", "{n} periods", c.session_periods),
+                periods=_n("{n} period", "{n} periods", n_periods),
+            ),
         )
     if c.internet_sessions > c.sessions_per_week >= 1:
         yield At("Courses", c).error(
             "internet_sessions",
-            f"internet_sessions ({c.internet_sessions}) is more than sessions_per_week "
-            f"({c.sessions_per_week}); lower internet_sessions",
+            _(
+                "internet_sessions ({internet}) is more than sessions_per_week ({sessions}); "
+                "lower internet_sessions",
+                internet=c.internet_sessions,
+                sessions=c.sessions_per_week,
+            ),
         )
 
 
@@ -570,11 +718,19 @@ def courses_wanted(ctx: Context) -> Iterator[Problem]:
     wanted = demand(ctx.data)
     for c in ctx.data.courses:
         if wanted[c.course] == 0 and (c.level if c.kind == "NT2" else c.language):
-            who = f"NT2 at level {c.level}" if c.kind == "NT2" else f"MO in {c.language}"
+            who = (
+                _("NT2 at level {level}", level=c.level)
+                if c.kind == "NT2"
+                else _("MO in {language}", language=labelled(c.language, language()))
+            )
             yield At("Courses", c).warning(
                 "course",
-                f"no learner asks for {who}, so course {c.course} will not run; remove it or check "
-                "the learners' nt2_level, languages and wants",
+                _(
+                    "no learner asks for {what}, so course {course} will not run; remove it or "
+                    "check the learners' nt2_level, languages and wants",
+                    what=who,
+                    course=c.course,
+                ),
             )
 
 
@@ -584,14 +740,19 @@ def courses_taught(ctx: Context) -> Iterator[Problem]:
     for c in ctx.data.courses:
         if c.kind not in TEACHING_ROLE or _teachers(ctx, c):
             continue
+        if c.kind == "MO" and not c.language:
+            continue  # courses_fields asks for the language; no trainer can speak a blank one
         trainers = [s for s in ctx.data.staff if s.role == "mo_trainer"]
         if c.kind == "MO" and not any(c.language in s.languages for s in trainers):
-            message = (
-                f"no mo_trainer speaks {c.language!r}; add it to a trainer's languages on Staff"
+            message = _(
+                "no mo_trainer speaks {language}; add it to a trainer's languages on Staff",
+                language=repr(c.language),
             )
         else:
-            message = (
-                f"no {TEACHING_ROLE[c.kind]} may teach {c.course}; check role and teaches on Staff"
+            message = _(
+                "no {role} may teach {course}; check role and teaches on Staff",
+                role=TEACHING_ROLE[c.kind],
+                course=c.course,
             )
         yield At("Courses", c).warning("language" if c.kind == "MO" else "course", message)
 
@@ -608,21 +769,28 @@ def _course_rooms(ctx: Context, c: Course) -> Iterator[Problem]:
     if teaching_rooms and c.min_size > max(r.seats for r in teaching_rooms):
         yield At("Courses", c).warning(
             "min_size",
-            f"no classroom or lab has {c.min_size} seats, so course {c.course} cannot run; lower "
-            "min_size or add seats",
+            _(
+                "no classroom or lab has {seats} seats, so course {course} cannot run; lower "
+                "min_size or add seats",
+                seats=c.min_size,
+                course=c.course,
+            ),
         )
     if c.internet_sessions > 0:
         labs = [r.internet_seats for r in ctx.data.rooms if r.kind == "computer_lab"]
         if not labs or max(labs) < c.min_size:
             yield At("Courses", c).warning(
                 "internet_sessions",
-                f"internet sessions need a computer_lab with at least {c.min_size} internet_seats "
-                "(min_size); there is none",
+                _(
+                    "internet sessions need a computer_lab with at least {seats} internet_seats "
+                    "(min_size); there is none",
+                    seats=c.min_size,
+                ),
             )
         elif not ctx.data.internet_windows:
             yield At("Courses", c).warning(
                 "internet_sessions",
-                "internet sessions need an internet window; add rows on InternetWindows",
+                _("internet sessions need an internet window; add rows on InternetWindows"),
             )
 
 
@@ -634,25 +802,42 @@ def learners_fields(ctx: Context) -> Iterator[Problem]:
         if 0 <= lrn.internet_periods <= 7 and lrn.internet_periods > n_days:
             yield At("Learners", lrn).error(
                 "internet_periods",
-                f"at most one internet period a day, so at most {n_days} (got "
-                f"{lrn.internet_periods})",
+                _(
+                    "at most one internet period a day, so at most {days} (got {value})",
+                    days=n_days,
+                    value=lrn.internet_periods,
+                ),
             )
         if lrn.arrival is not None and lrn.release is not None and lrn.release < lrn.arrival:
             yield At("Learners", lrn).error(
                 "release",
-                f"release ({lrn.release}) is before arrival ({lrn.arrival}); correct one of them",
+                _(
+                    "release ({release}) is before arrival ({arrival}); correct one of them",
+                    release=lrn.release,
+                    arrival=lrn.arrival,
+                ),
             )
         elif lrn.release is not None and ctx.term_ok and lrn.release < s.term_start:
             yield At("Learners", lrn).warning(
                 "release",
-                f"learner {lrn.learner} is released ({lrn.release}) before the term starts "
-                f"({s.term_start}) and cannot be planned",
+                _(
+                    "learner {learner} is released ({release}) before the term starts ({start}) "
+                    "and cannot be planned",
+                    learner=lrn.learner,
+                    release=lrn.release,
+                    start=s.term_start,
+                ),
             )
         if lrn.arrival is not None and ctx.term_ok and lrn.arrival > s.term_end:
             yield At("Learners", lrn).warning(
                 "arrival",
-                f"learner {lrn.learner} arrives ({lrn.arrival}) after the term ends ({s.term_end}) "
-                "and cannot be planned",
+                _(
+                    "learner {learner} arrives ({arrival}) after the term ends ({end}) and cannot "
+                    "be planned",
+                    learner=lrn.learner,
+                    arrival=lrn.arrival,
+                    end=s.term_end,
+                ),
             )
 
 
@@ -681,20 +866,29 @@ def learners_fit(ctx: Context) -> Iterator[Problem]:
     for lrn in ctx.data.learners:
         wants_level = "NT2" in lrn.wants and lrn.nt2_level
         if check_levels and wants_level and lrn.nt2_level not in levels:
-            offered = listing(sorted(levels)) or "none"
+            offered = _and(sorted(levels)) or _("none")
             meant = level_meant(lrn.nt2_level or "", levels)
-            hint = f" (did you mean {meant}?)" if meant else ""
+            hint = " " + _("(did you mean {value}?)", value=meant) if meant else ""
             yield At("Learners", lrn).warning(
                 "nt2_level",
-                f"no NT2 course offers level {lrn.nt2_level!r}{hint} (levels offered: {offered}); "
-                "add a course or correct nt2_level",
+                _(
+                    "no NT2 course offers level {level}{hint} (levels offered: {offered}); add a "
+                    "course or correct nt2_level",
+                    level=repr(lrn.nt2_level),
+                    hint=hint,
+                    offered=offered,
+                ),
             )
         if "MO" in lrn.wants and not set(lrn.languages) & mo_languages:
-            spoken = listing(lrn.languages) or "no language listed"
+            spoken = _and(lrn.languages) or _("no language listed")
             yield At("Learners", lrn).warning(
                 "languages",
-                f"learner {lrn.learner} wants MO but no MO course is taught in their languages "
-                f"({spoken}); add such a course or a language the learner speaks",
+                _(
+                    "learner {learner} wants MO but no MO course is taught in their languages "
+                    "({languages}); add such a course or a language the learner speaks",
+                    learner=lrn.learner,
+                    languages=spoken,
+                ),
             )
 
 
@@ -706,17 +900,26 @@ def intakes(ctx: Context) -> Iterator[Problem]:
     waiting = [lrn for lrn in ctx.data.learners if needs_intake(lrn)]
     for lrn in waiting:
         if not set(lrn.languages) & spoken:
-            langs = listing(lrn.languages) or "no language listed"
+            langs = _and(lrn.languages) or _("no language listed")
             yield At("Learners", lrn).warning(
                 "intake",
-                f"learner {lrn.learner} needs an intake but no counsellor speaks their languages "
-                f"({langs}); add a language to a counsellor or to the learner",
+                _(
+                    "learner {learner} needs an intake but no counsellor speaks their languages "
+                    "({languages}); add a language to a counsellor or to the learner",
+                    learner=lrn.learner,
+                    languages=langs,
+                ),
             )
     if waiting and not any(r.kind == "interview" for r in ctx.data.rooms):
         yield At("Rooms").warning(
             "kind",
-            f"{len(waiting)} learners need an intake but there is no interview room; add a room of "
-            "kind interview",
+            _n(
+                "{n} learner needs an intake but there is no interview room; add a room of kind "
+                "interview",
+                "{n} learners need an intake but there is no interview room; add a room of kind "
+                "interview",
+                len(waiting),
+            ),
         )
 
 
@@ -729,21 +932,31 @@ def internet_access(ctx: Context) -> Iterator[Problem]:
     if not any(r.kind == "computer_lab" and r.internet_seats > 0 for r in ctx.data.rooms):
         yield At("Rooms").warning(
             "internet_seats",
-            f"{len(asking)} learners ask for internet periods but no computer_lab has "
-            "internet_seats; give a lab internet_seats",
+            _n(
+                "{n} learner asks for internet periods but no computer_lab has internet_seats; "
+                "give a lab internet_seats",
+                "{n} learners ask for internet periods but no computer_lab has internet_seats; "
+                "give a lab internet_seats",
+                len(asking),
+            ),
         )
     if not ctx.data.internet_windows:
         yield At("InternetWindows").warning(
             None,
-            f"{len(asking)} learners ask for internet periods but there is no internet window; add "
-            "rows on InternetWindows",
+            _n(
+                "{n} learner asks for internet periods but there is no internet window; add rows "
+                "on InternetWindows",
+                "{n} learners ask for internet periods but there is no internet window; add rows "
+                "on InternetWindows",
+                len(asking),
+            ),
         )
 
 
 def learners_present(ctx: Context) -> Iterator[Problem]:
     """An empty Learners sheet is legal (a term being prepared) but worth saying."""
     if not ctx.has_rows("Learners"):
-        yield At("Learners").warning(None, "no learners yet; add one row per learner")
+        yield At("Learners").warning(None, _("no learners yet; add one row per learner"))
 
 
 # Group ids are <course>-<n>, n = 1, 2, ... written without leading zeros (NT2-1.1-1).
@@ -761,19 +974,25 @@ def locks(ctx: Context) -> Iterator[Problem]:
         if k.learner is not None:
             yield At("Locks", k).error(
                 "learner",
-                "a learner is only pinned by a lock of kind member; set kind to member (with a "
-                "group) or clear the learner",
+                _(
+                    "a learner is only pinned by a lock of kind member; set kind to member (with "
+                    "a group) or clear the learner"
+                ),
             )
         fields = (k.course, k.group, k.day, k.period, k.room, k.staff)
         if all(f is None for f in fields):
             yield At("Locks", k).error(
-                None, "this lock fixes nothing; fill in at least the course or group"
+                None, _("this lock fixes nothing; fill in at least the course or group")
             )
         if k.day in DAYS and k.day not in teaching:  # a day outside DAYS: vocabularies()
             yield At("Locks", k).error(
                 "day",
-                f"{k.day} is not a teaching day ({listing(teaching)}); correct the day of the lock "
-                "or teaching_days",
+                _(
+                    "{day} is not a teaching day ({days}); correct the day of the lock or "
+                    "teaching_days",
+                    day=k.day,
+                    days=_and(teaching),
+                ),
             )
         if k.group is not None:
             yield from _lock_group(ctx, k)
@@ -781,8 +1000,11 @@ def locks(ctx: Context) -> Iterator[Problem]:
         if room is not None and room.kind == "interview":
             yield At("Locks", k).error(
                 "room",
-                f"room {k.room} is an interview room; a session takes place in a classroom or "
-                "computer_lab",
+                _(
+                    "room {room} is an interview room; a session takes place in a classroom or "
+                    "computer_lab",
+                    room=k.room,
+                ),
             )
 
 
@@ -800,11 +1022,17 @@ def member_pins(ctx: Context) -> Iterator[Problem]:
             continue
         first = seen.setdefault((k.learner, course.kind), k)
         if first is not k:
-            where = f"row {first.row}" if first.row else "another row"
+            where = _("row {row}", row=first.row) if first.row else _("another row")
             yield At("Locks", k).error(
                 "learner",
-                f"{k.learner} is already pinned into {first.group} on {where}; a learner is in at "
-                f"most one {course.kind} group, so keep one of the two rows",
+                _(
+                    "{learner} is already pinned into {group} on {where}; a learner is in at most "
+                    "one {kind} group, so keep one of the two rows",
+                    learner=k.learner,
+                    group=first.group,
+                    where=where,
+                    kind=course.kind,
+                ),
             )
 
 
@@ -813,18 +1041,21 @@ def _member_lock(ctx: Context, k: Any) -> Iterator[Problem]:
     at = At("Locks", k)
     if k.group is None:
         yield at.error(
-            "group", "a member lock needs the group to pin the learner into (e.g. NT2-1.1-1)"
+            "group", _("a member lock needs the group to pin the learner into (e.g. NT2-1.1-1)")
         )
     else:
         yield from _lock_group(ctx, k)
     if k.learner is None:
-        yield at.error("learner", "a member lock needs the learner to pin (e.g. L0042)")
+        yield at.error("learner", _("a member lock needs the learner to pin (e.g. L0042)"))
     for column in _SESSION_ONLY:
         if getattr(k, column) is not None:
             yield at.error(
                 column,
-                f"a member lock pins a learner into a group, not a session; clear the {column} "
-                "(use a separate session lock)",
+                _(
+                    "a member lock pins a learner into a group, not a session; clear the {column} "
+                    "(use a separate session lock)",
+                    column=column,
+                ),
             )
     m = _GROUP_ID.match(k.group or "")
     course = ctx.data.course_by_id.get(m["course"]) if m else None
@@ -832,20 +1063,31 @@ def _member_lock(ctx: Context, k: Any) -> Iterator[Problem]:
     if course is not None and learner is not None and not fits(learner, course):
         yield at.error(
             "learner",
-            f"{learner.learner} cannot join a group of {course.course}: {_unfit(learner, course)}; "
-            "correct the learner or the group, or change the learner's row on Learners",
+            _(
+                "{learner} cannot join a group of {course}: {why}; correct the learner or the "
+                "group, or change the learner's row on Learners",
+                learner=learner.learner,
+                course=course.course,
+                why=_unfit(learner, course),
+            ),
         )
 
 
 def _unfit(learner: Learner, course: Course) -> str:
     """Why ``learner`` does not fit ``course`` (see ``fits``)."""
     if course.kind not in learner.wants:
-        return f"they did not ask for {course.kind} (wants: {listing(learner.wants) or 'nothing'})"
-    if course.kind == "NT2":
-        return (
-            f"their NT2 level is {learner.nt2_level or 'blank'}, the course is level {course.level}"
+        return _(
+            "they did not ask for {kind} (wants: {wants})",
+            kind=course.kind,
+            wants=_and(learner.wants) or _("nothing"),
         )
-    return f"they do not speak {course.language}"
+    if course.kind == "NT2":
+        return _(
+            "their NT2 level is {level}, the course is level {course_level}",
+            level=learner.nt2_level or _("blank"),
+            course_level=course.level,
+        )
+    return _("they do not speak {language}", language=course.language)
 
 
 def _lock_group(ctx: Context, k: Any) -> Iterator[Problem]:
@@ -853,13 +1095,21 @@ def _lock_group(ctx: Context, k: Any) -> Iterator[Problem]:
     if not m or m["course"] not in ctx.ids["Courses"]:
         yield At("Locks", k).error(
             "group",
-            f"group {k.group!r} is not <course>-<n> for a course on Courses (e.g. NT2-1.1-1)",
+            _(
+                "group {group} is not <course>-<n> for a course on Courses (e.g. NT2-1.1-1)",
+                group=repr(k.group),
+            ),
         )
     elif k.course is not None and m["course"] != k.course:
         yield At("Locks", k).error(
             "group",
-            f"group {k.group} belongs to course {m['course']}, not to {k.course}; correct the "
-            "course or the group",
+            _(
+                "group {group} belongs to course {course}, not to {lock_course}; correct the "
+                "course or the group",
+                group=k.group,
+                course=m["course"],
+                lock_course=k.course,
+            ),
         )
 
 
@@ -867,13 +1117,19 @@ def weights(ctx: Context) -> Iterator[Problem]:
     """Weights: documented keys only, numbers of 0 or more."""
     for key, value in ctx.data.weights.items():
         if key not in DEFAULT_WEIGHTS:
-            yield At("Weights").error(
+            yield ctx.key("Weights", key).error(
                 "key",
-                f"unknown weight {key!r}{suggest(key, DEFAULT_WEIGHTS)}; the keys are "
-                f"{listing(DEFAULT_WEIGHTS)}",
+                _(
+                    "unknown weight {key}{hint}; the keys are {keys}",
+                    key=repr(key),
+                    hint=suggest(key, DEFAULT_WEIGHTS),
+                    keys=_and(DEFAULT_WEIGHTS),
+                ),
             )
         elif not WEIGHT_RANGE.holds(value):
-            yield At("Weights").error("value", WEIGHT_RANGE.message(f"weight {key}", value))
+            yield ctx.key("Weights", key).error(
+                "value", WEIGHT_RANGE.message(_("weight {key}", key=key), value)
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -902,7 +1158,12 @@ def _value_problem(sheet: str, column: str, value: str, key: str = "") -> str | 
         known = SETTINGS_KINDS if sheet == "Settings" else DEFAULT_WEIGHTS
         if any(norm(k) == norm(value) for k in known):
             return None
-        return f"{value!r} is not a key of {sheet}; the keys are {listing(sorted(known))}"
+        return _(
+            "{value} is not a key of {sheet}; the keys are {keys}",
+            value=repr(value),
+            sheet=sheet,
+            keys=_and(sorted(known)),
+        )
     if sheet == "Settings":
         kind = _setting_kind(key)
     elif sheet == "Weights":
@@ -911,7 +1172,7 @@ def _value_problem(sheet: str, column: str, value: str, key: str = "") -> str | 
         spec_column = SHEETS[sheet].column(column)
         kind = spec_column.kind if spec_column else None
         if spec_column is not None and spec_column.required and is_blank(value):
-            return f"{column} cannot be blank"
+            return _("{column} cannot be blank", column=column)
     if kind is None or is_blank(value):
         return None
     try:
@@ -937,24 +1198,34 @@ def _row_keys(ctx: Context, sheet: str) -> set[str]:
     )
 
 
+def _not_a_column(column: str, sheet: str) -> str:
+    """A scenario names a column that ``sheet`` does not have."""
+    return _(
+        "{column} is not a column of {sheet}; the columns are {columns}",
+        column=repr(column),
+        sheet=sheet,
+        columns=_and(SHEETS[sheet].names),
+    )
+
+
 def _scenario_key(ctx: Context, row: ScenarioRow, added: set[str]) -> Iterator[Problem]:
     """The key of a set or remove row names a row of the sheet."""
     spec = SHEETS[row.sheet]
     if is_blank(row.key):
         yield At("Scenarios", row).error(
             "key",
-            f"{row.action} needs a key: the {spec.columns[0].name} of the row, or col=value pairs",
+            _(
+                "{action} needs a key: the {column} of the row, or col=value pairs",
+                action=row.action,
+                column=spec.columns[0].name,
+            ),
         )
         return
     pairs = _pairs(row.key) if "=" in row.key else None
     if pairs is not None:
-        for column, _ in pairs:
+        for column, _value in pairs:
             if spec.column(column) is None:
-                yield At("Scenarios", row).error(
-                    "key",
-                    f"{column!r} is not a column of {row.sheet}; the columns are "
-                    f"{listing(spec.names)}",
-                )
+                yield At("Scenarios", row).error("key", _not_a_column(column, row.sheet))
         return
     known = _row_keys(ctx, row.sheet) | added
     if row.sheet in _KEY_VALUE_SHEETS:  # keys of these sheets are matched as the reader does
@@ -963,7 +1234,13 @@ def _scenario_key(ctx: Context, row: ScenarioRow, added: set[str]) -> Iterator[P
         found = row.key in known
     if not found:
         yield At("Scenarios", row).error(
-            "key", f"{row.sheet} has no row {row.key!r}{suggest(row.key, known)}"
+            "key",
+            _(
+                "{sheet} has no row {key}{hint}",
+                sheet=row.sheet,
+                key=repr(row.key),
+                hint=suggest(row.key, known),
+            ),
         )
 
 
@@ -971,10 +1248,7 @@ def _scenario_set(ctx: Context, row: ScenarioRow) -> Iterator[Problem]:
     spec = SHEETS[row.sheet]
     column = row.column or ("value" if row.sheet in _KEY_VALUE_SHEETS else "")
     if spec.column(column) is None:
-        yield At("Scenarios", row).error(
-            "column",
-            f"{row.column!r} is not a column of {row.sheet}; the columns are {listing(spec.names)}",
-        )
+        yield At("Scenarios", row).error("column", _not_a_column(row.column, row.sheet))
     elif (why := _value_problem(row.sheet, column, row.value, row.key)) is not None:
         yield At("Scenarios", row).error("value", why)
 
@@ -985,17 +1259,14 @@ def _scenario_add(ctx: Context, row: ScenarioRow, added: set[str]) -> Iterator[P
     pairs = _pairs(row.value)
     if pairs is None:
         yield At("Scenarios", row).error(
-            "value", "add needs the new row as column=value; column=value"
+            "value", _("add needs the new row as column=value; column=value")
         )
         return
     given = {}
     for column, value in pairs:
         spec_column = spec.column(column)
         if spec_column is None:
-            yield At("Scenarios", row).error(
-                "value",
-                f"{column!r} is not a column of {row.sheet}; the columns are {listing(spec.names)}",
-            )
+            yield At("Scenarios", row).error("value", _not_a_column(column, row.sheet))
             continue
         given[spec_column.name] = value
         if (
@@ -1004,7 +1275,9 @@ def _scenario_add(ctx: Context, row: ScenarioRow, added: set[str]) -> Iterator[P
             yield At("Scenarios", row).error("value", f"{spec_column.name}: {why}")
     missing = [c.name for c in spec.columns if c.required and c.name not in given]
     if missing:
-        yield At("Scenarios", row).error("value", f"the new row needs {listing(missing)}")
+        yield At("Scenarios", row).error(
+            "value", _("the new row needs {columns}", columns=_and(missing))
+        )
     if spec.columns[0].name in given:
         added.add(given[spec.columns[0].name])
 
@@ -1015,14 +1288,18 @@ def scenarios(ctx: Context) -> Iterator[Problem]:
     for row in ctx.data.scenarios:
         if norm(row.scenario) == "base":
             yield At("Scenarios", row).error(
-                "scenario", "base is the workbook itself; give this scenario another name"
+                "scenario", _("base is the workbook itself; give this scenario another name")
             )
         if row.sheet not in SHEETS or row.sheet == "Scenarios":
             options = [s for s in SHEETS if s != "Scenarios"]
             yield At("Scenarios", row).error(
                 "sheet",
-                f"{row.sheet!r} is not a sheet a scenario can change{suggest(row.sheet, options)}; "
-                f"use one of {listing(word='or', items=options)}",
+                _(
+                    "{sheet} is not a sheet a scenario can change{hint}; use one of {sheets}",
+                    sheet=repr(row.sheet),
+                    hint=suggest(row.sheet, options),
+                    sheets=_or(options),
+                ),
             )
             continue
         if row.action not in SCENARIO_ACTIONS:
@@ -1040,7 +1317,9 @@ RULES: tuple[Rule, ...] = (
     settings_required,
     settings_values,
     number_ranges,
-    _at_least_one("Periods", "period (period, start, end, e.g. P1 08:30 09:20)"),
+    _at_least_one(
+        "Periods", N_("add at least one period (period, start, end, e.g. P1 08:30 09:20)")
+    ),
     periods_order,
     duplicate_ids,
     references,
@@ -1048,16 +1327,19 @@ RULES: tuple[Rule, ...] = (
     block_times,
     closed_days,
     every_date_closed,
-    _at_least_one("Sections", "section (section, name, regime)"),
+    _at_least_one("Sections", N_("add at least one section (section, name, regime)")),
     regimes_used,
     separations,
-    _at_least_one("Rooms", "room (room, name, kind, seats)"),
+    _at_least_one("Rooms", N_("add at least one room (room, name, kind, seats)")),
     rooms,
     internet_windows,
-    _at_least_one("Staff", "staff member (staff, name, role)"),
+    _at_least_one("Staff", N_("add at least one staff member (staff, name, role)")),
     staff,
     staff_teaches,
-    _at_least_one("Courses", "course (course, kind, level or language, sessions, sizes)"),
+    _at_least_one(
+        "Courses",
+        N_("add at least one course (course, kind, level or language, sessions, sizes)"),
+    ),
     courses_fields,
     courses_wanted,
     courses_taught,
@@ -1074,13 +1356,19 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def validate(data: ProblemData, unread: Mapping[str, set[str]] | None = None) -> list[Problem]:
+def validate(
+    data: ProblemData,
+    unread: Mapping[str, set[str]] | None = None,
+    key_rows: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[Problem]:
     """Every problem of ``data``, errors and warnings, in the order of ``RULES``.
 
     ``unread`` maps a sheet to the ids of rows the reader could not read (and reported);
-    references to those ids are not reported again. Leave it out for data built in code.
+    references to those ids are not reported again. ``key_rows`` gives the row of each key
+    of Settings and Weights, so that a problem of a key names its row. Leave both out for
+    data built in code.
     """
-    ctx = Context(data, unread or {})
+    ctx = Context(data, unread or {}, key_rows or {})
     return [problem for rule in RULES for problem in rule(ctx)]
 
 
@@ -1109,7 +1397,7 @@ def check_workbook(path: str | os.PathLike) -> tuple[ProblemData | None, list[Pr
     data, out = build(load_sheets(path))
     problems = list(out.problems)
     if out.layout_ok:
-        problems += [with_key_row(p, out.key_rows) for p in validate(data, out.unread)]
+        problems += validate(data, out.unread, out.key_rows)
     problems.sort(key=_order)
     has_errors = any(p.severity == "error" for p in problems)
     return (None if has_errors else data), problems

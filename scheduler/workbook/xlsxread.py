@@ -31,6 +31,8 @@ from xml.etree.ElementTree import XMLPullParser
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+from scheduler.i18n import _
+
 # Limits far above any real term (1,200 learners make a Learners sheet of about 1.5 MB of XML)
 # and far below what makes reading slow or the machine swap.
 MAX_PARTS = 2_000
@@ -75,7 +77,11 @@ def inspect_archive(archive: zipfile.ZipFile) -> None:
     infos = archive.infolist()
     if len(infos) > MAX_PARTS:
         raise ArchiveError(
-            f"it holds {len(infos):,} parts, far more than a workbook has (at most {MAX_PARTS:,})"
+            _(
+                "it holds {parts} parts, far more than a workbook has (at most {most})",
+                parts=format(len(infos), ","),
+                most=format(MAX_PARTS, ","),
+            )
         )
     total = 0
     for info in infos:
@@ -83,19 +89,30 @@ def inspect_archive(archive: zipfile.ZipFile) -> None:
         total += size
         if size > MAX_PART_BYTES:
             raise ArchiveError(
-                f"its part {info.filename} inflates to {size / 2**20:,.0f} MB, far more than a "
-                f"term needs (at most {MAX_PART_BYTES // 2**20} MB); delete unused rows, columns "
-                "and sheets"
+                _(
+                    "its part {part} inflates to {size} MB, far more than a term needs (at most "
+                    "{most} MB); delete unused rows, columns and sheets",
+                    part=info.filename,
+                    size=format(size / 2**20, ",.0f"),
+                    most=MAX_PART_BYTES // 2**20,
+                )
             )
         if size > RATIO_FLOOR and size > MAX_RATIO * max(info.compress_size, 1):
             raise ArchiveError(
-                f"its part {info.filename} inflates {size // max(info.compress_size, 1):,} times "
-                "(a zip bomb, or a sheet with millions of repeated cells)"
+                _(
+                    "its part {part} inflates {ratio} times (a zip bomb, or a sheet with millions "
+                    "of repeated cells)",
+                    part=info.filename,
+                    ratio=format(size // max(info.compress_size, 1), ","),
+                )
             )
     if total > MAX_TOTAL_BYTES:
         raise ArchiveError(
-            f"it inflates to {total / 2**20:,.0f} MB in all, far more than a term needs "
-            f"(at most {MAX_TOTAL_BYTES // 2**20} MB)"
+            _(
+                "it inflates to {size} MB in all, far more than a term needs (at most {most} MB)",
+                size=format(total / 2**20, ",.0f"),
+                most=MAX_TOTAL_BYTES // 2**20,
+            )
         )
 
 
@@ -110,8 +127,12 @@ class _Capped:
         self.count += len(data)
         if self.count > self.limit:
             raise ArchiveError(
-                f"its part {self.name} inflates to more than {self.limit // 2**20} MB (more than "
-                "the archive says); delete unused rows, columns, sheets and pictures"
+                _(
+                    "its part {part} inflates to more than {most} MB (more than the archive "
+                    "says); delete unused rows, columns, sheets and pictures",
+                    part=self.name,
+                    most=self.limit // 2**20,
+                )
             )
         return data
 
@@ -243,7 +264,9 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> tuple[str, ..
     for item in _events(archive, part, ("si",), container="sst"):
         out.append(_text(item))
         if len(out) > MAX_SHARED_STRINGS:
-            raise ArchiveError(f"it holds more than {MAX_SHARED_STRINGS:,} different texts")
+            raise ArchiveError(
+                _("it holds more than {most} different texts", most=format(MAX_SHARED_STRINGS, ","))
+            )
     return tuple(out)
 
 
