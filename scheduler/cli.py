@@ -450,15 +450,23 @@ def params_phrase(params) -> str:
     return _("up to {seconds} s in all", seconds=seconds)
 
 
-def mode_line(result) -> str:
-    """The summary line that says which mode ran."""
-    if result.stats.get("reproducible"):
-        return _label(_("Mode:")) + _(
+def mode_text(reproducible: bool) -> str:
+    """Which mode a solve runs in, in words (after ``Mode:``)."""
+    if reproducible:
+        return _(
             "reproducible (deterministic time limit: the same workbook, seed and workers give "
             "this timetable again; it may take longer than the limit)"
         )
-    line = _label(_("Mode:")) + _("wall-clock (the limit is the time to the written timetable)")
-    if result.stats.get("stopped_while_building") or result.stats.get("no_search_timetable"):
+    return _("wall-clock (the limit is the time to the written timetable)")
+
+
+def mode_line(result) -> str:
+    """The summary line that says which mode ran."""
+    stats = result.stats
+    line = _label(_("Mode:")) + mode_text(bool(stats.get("reproducible")))
+    if not stats.get("reproducible") and (
+        stats.get("stopped_while_building") or stats.get("no_search_timetable")
+    ):
         line += _(
             "; the limit ran out before the search found a timetable: this is the greedy start"
         )
@@ -870,7 +878,8 @@ def _parallel(executor: str | None, jobs: int | None, workers: int | None, solve
     "--time-limit",
     type=SECONDS,
     default=None,
-    help="Seconds of search per solve (default: each workbook's time_limit_s).",
+    help="Seconds per solve, from its start to its timetable, model building counted "
+    "(default: each workbook's time_limit_s).",
 )
 @click.option(
     "--seed",
@@ -923,6 +932,12 @@ def _parallel(executor: str | None, jobs: int | None, workers: int | None, solve
     help="Scenario: internet on DAY from START to END, replacing the windows it overlaps "
     "or touches, e.g. Thu:08:30-11:30.",
 )
+@click.option(
+    "--reproducible",
+    is_flag=True,
+    help="Limit each solve by CP-SAT's deterministic time: the same workbooks, seed and "
+    "workers give the same comparison, but a solve may take longer than the limit.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option(
     "--force",
@@ -934,6 +949,7 @@ def compare(
     out: Path | None,
     time_limit: float | None,
     seed: int | None,
+    reproducible: bool,
     jobs: int | None,
     workers: int | None,
     executor: str | None,
@@ -1001,6 +1017,7 @@ def compare(
             time_limit=time_limit,
             seed=seed,
             workers=n_workers,
+            reproducible=reproducible,
             progress=None if quiet else _progress_bar,
         )
     prisons = {t.label: t.base.settings.prison for t in terms}
@@ -1010,8 +1027,8 @@ def compare(
         if len(terms) == 1
         else _n("{n} prison", "{n} prisons", len(terms)),
     )
-    write_comparison(outcomes, out, title, prisons)
-    for line in comparison_lines(outcomes):
+    write_comparison(outcomes, out, f"{title}. {_('Mode:')} {mode_text(reproducible)}", prisons)
+    for line in [*comparison_lines(outcomes), _label(_("Mode:")) + mode_text(reproducible)]:
         click.echo(line)
     click.echo(_("Wrote the comparison to {path} (timetables next to it)", path=out))
     if any(o.bug for o in outcomes):

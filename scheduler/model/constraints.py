@@ -114,7 +114,7 @@ class Constraints:
         for g in self.vars.groups:
             c = data.course_by_id[g.cand.course]
             size = sum(g.member.values())
-            for lab in {r for (_t, r) in g.internet}:
+            for lab in sorted({r for (_t, r) in g.internet}):
                 seats = data.room_by_id[lab].internet_seats
                 if seats >= c.max_size:
                     continue

@@ -12,8 +12,10 @@ does. This module does exactly that, over and over:
 2. copy the model, fix every other decision (group formed, member, session start) to its
    value in the incumbent timetable, hint the incumbent, and let CP-SAT re-solve the rest for
    a small deterministic-time budget;
-3. keep the result when it is at least as good; grow the neighbourhood when CP-SAT proves
-   it optimal quickly, shrink it when the budget runs out without a gain.
+3. keep the best result of a round when it is better; when none is, move to one that is
+   exactly as good but another timetable (a sideways move, so that the next neighbourhoods
+   start elsewhere on the plateau); grow the neighbourhood when CP-SAT proves it optimal
+   quickly, shrink it when the budget runs out without a gain.
 
 With ``workers`` > 1 that many neighbourhoods are solved at once from the same incumbent, one
 thread each (CP-SAT releases the GIL), and the best is kept, ties to the lowest index. Each
@@ -70,6 +72,7 @@ class Incumbent:
 class LnsStats:
     steps: int = 0
     improvements: int = 0
+    sideways: int = 0
     deterministic_time: float = 0.0
     by_kind: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -180,20 +183,32 @@ def improve(
             stats.steps += len(jobs)
             stats.deterministic_time += max(o[2] for o in outcomes)
             round_best = best
+            sideways = None
             for (name, _free, _s), (found, proven, _dt) in zip(jobs, outcomes, strict=True):
                 _adapt(size, name, proven, found is not None and found.objective > best.objective)
                 if found is not None and found.objective > round_best.objective:
                     round_best = found
                     stats.by_kind[name] += 1
+                elif sideways is None and _sideways(found, best):
+                    sideways = found
             # A neighbourhood's model copy is cyclic garbage: without a collection each round the
             # copies piled up (haren: 306 -> 717 MB over 8 rounds of 2; flat at 220 MB with it).
             release_memory(collect=True)
-            if round_best is not best:
+            if round_best is best and sideways is not None and params.lns_sideways:
+                # A plateau: move to another timetable as good, so that the next
+                # neighbourhoods start elsewhere (not counted as an improvement).
+                best, stats.sideways = sideways, stats.sideways + 1
+            elif round_best is not best:
                 best = round_best
                 stats.improvements += 1
                 if on_improve:
                     on_improve(best)
     return best, stats
+
+
+def _sideways(found: Incumbent | None, best: Incumbent) -> bool:
+    """Whether ``found`` is another timetable exactly as good as ``best``."""
+    return found is not None and found.objective == best.objective and found.values != best.values
 
 
 def release_memory(collect: bool = False) -> None:

@@ -55,6 +55,9 @@ class SolveParams:
     # Measured, one deterministic second of neighbourhoods took 1.9 s (medium) to 2.7 s
     # (haren) on the clock, so half a second per second keeps a run near its limit.
     lns_deterministic_rate: float = 0.5
+    # Move to an equally good timetable when a round of neighbourhoods finds nothing better
+    # (large at 60 s: objective 42 480 -> 43 590, placed 141 -> 148; docs/search.md).
+    lns_sideways: bool = True
     # Deterministic seconds to complete the warm start into a full timetable.
     complete_hint_seconds: float = 10.0
     # Memory the solve may use, in MB (None: this machine's); a term whose model is

@@ -26,8 +26,8 @@ from scheduler import interrupt
 from scheduler.data import ProblemData
 from scheduler.errors import SchedulerError
 from scheduler.model.cp_model import TimetableModel
-from scheduler.model.instance import build_instance
-from scheduler.model.objective import SCALE
+from scheduler.model.instance import Instance, build_instance
+from scheduler.model.objective import SCALE, bound_without_model, solution_objective
 from scheduler.rules import check as check_range
 from scheduler.search.greedy import greedy
 from scheduler.search.lns import Incumbent, improve, release_memory
@@ -71,7 +71,11 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         )
 
     def record(self, objective: float, bound: float, placed: int) -> None:
-        """A new best timetable (objective and bound in CP-SAT's scaled units)."""
+        """A new best timetable (objective and bound in CP-SAT's scaled units). Every bound
+        reported is valid, so the lowest so far is shown (phases and the warm start each
+        have their own, and a later one may be looser)."""
+        if self.events:
+            bound = min(bound, round(self.events[-1].bound * SCALE))
         event = Progress(
             elapsed=time.perf_counter() - self.start,
             objective=objective / SCALE,
@@ -125,11 +129,12 @@ def solve(
     warm = hint if hint is not None else greedy(data, inst)
     callback = _Callback(start, progress)
     common = {"reproducible": float(params.reproducible)}
+    common["warm_start_valid"] = float(_record_warm(inst, warm, callback))
     try:
         tm = TimetableModel(data, inst, stop=lambda: check_time(params))
     except OutOfTime:
         common["stopped_while_building"] = 1.0
-        found = _warm_result(data, warm, start, common)
+        found = _warm_result(warm, callback, start, common)
         return found or Result(status=SolveStatus.UNKNOWN, stats=common)
     callback.tm = tm
     matched = tm.add_hint(warm)
@@ -152,10 +157,12 @@ def solve(
     if interrupt.stop_requested() is not None:
         stats["interrupted"] = float(interrupt.stop_requested() or 0)
     if result.solution is None and result.status == SolveStatus.UNKNOWN:
-        found = _warm_result(data, warm, start, {**stats, "no_search_timetable": 1.0})
+        found = _warm_result(warm, callback, start, {**stats, "no_search_timetable": 1.0})
         if found is not None:
             return found
     events = callback.events
+    if result.bound is not None and events:  # the lowest valid bound, as the progress shows
+        result = dataclasses.replace(result, bound=min(result.bound, events[-1].bound))
     return dataclasses.replace(
         result,
         wall_time=time.perf_counter() - start,
@@ -214,22 +221,36 @@ def _search(
     return result, stats
 
 
+def _record_warm(inst: Instance, warm: Solution, callback: _Callback) -> bool:
+    """The warm start is the first timetable as soon as the verifier accepts it, before the
+    model is built (its objective computed without the model, beside a bound from the
+    candidate groups); False, recording nothing, when it breaks a rule (a lock the greedy
+    could not meet, or a base timetable that no longer fits)."""
+    if total_violations(verify(inst.data, warm)):
+        return False
+    objective = solution_objective(inst, warm)
+    callback.record(objective, max(objective, bound_without_model(inst)), len(warm.placed()))
+    return True
+
+
 def _warm_result(
-    data: ProblemData, warm: Solution, start: float, stats: dict[str, float]
+    warm: Solution, callback: _Callback, start: float, stats: dict[str, float]
 ) -> Result | None:
     """The warm start as the answer when the time ran out before the search found a
     timetable (``stats`` say why: while the model was built, or before any search phase
-    finished): a timetable without objective or bound, or None when the warm start breaks a
-    rule (a lock the greedy could not meet), because only a verified timetable may be
-    returned."""
-    if total_violations(verify(data, warm)):
+    finished), with the objective and bound recorded for it; None when it breaks a rule (a
+    lock the greedy could not meet), because only a verified timetable may be returned."""
+    if not stats.get("warm_start_valid"):
         return None
-    elapsed = time.perf_counter() - start
+    first = callback.events[0]
     return Result(
         status=SolveStatus.FEASIBLE,
         solution=warm,
-        wall_time=elapsed,
-        first_solution_time=elapsed,
+        objective=first.objective,
+        bound=first.bound,
+        wall_time=time.perf_counter() - start,
+        first_solution_time=first.elapsed,
+        progress=((first.elapsed, first.objective),),
         stats=stats,
     )
 
@@ -292,6 +313,7 @@ def _neighbourhood_phase(
         {
             "lns_steps": lns.steps,
             "lns_improvements": lns.improvements,
+            "lns_sideways": lns.sideways,
             "deterministic_time": spent + lns.deterministic_time,
         }
     )

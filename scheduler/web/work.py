@@ -13,6 +13,7 @@ only a timetable in which every hard rule holds is written (atomically, like eve
 from __future__ import annotations
 
 import os
+import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +43,12 @@ COUNT_KEYS = {
     "sessions moved or changed": "count_sessions_moved",
     "new groups": "count_new_groups",
     "groups closed": "count_groups_closed",
+}
+# The comparison workbook's title says which mode ran (as ``scheduler compare``'s Mode line).
+MODES = {
+    False: "wall-clock (the limit is the time each solve takes, model building counted)",
+    True: "reproducible (deterministic time limit: the same workbook, seed and workers give "
+    "the same timetables again; a solve may take longer than the limit)",
 }
 TERM_LABEL = "term"  # the comparison's label for the one workbook (file names inside the zip)
 
@@ -160,7 +167,9 @@ def solve(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any
     from scheduler.search.solve import Progress
     from scheduler.workbook.validate import read_workbook
 
+    reading = time.perf_counter()
     data = read_workbook(folder / WORKBOOK)
+    solve_params = _solve_params(data, params, time.perf_counter() - reading)
 
     def progress(event: Progress) -> None:
         report(
@@ -172,9 +181,7 @@ def solve(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any
             }
         )
 
-    result, verified = pipeline.solve_and_verify(
-        data, progress=progress, time_limit=params["time_limit"], workers=params["workers"]
-    )
+    result, verified = pipeline.solve_and_verify(data, progress=progress, params=solve_params)
     if verified is None:
         return {
             "outcome": "infeasible" if result.status == "infeasible" else "none",
@@ -197,11 +204,27 @@ def solve(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any
     return out
 
 
+def _solve_params(data, params: dict[str, Any], read_seconds: float):
+    """The SolveParams of a page's solve, as ``scheduler solve`` makes them: wall-clock mode
+    unless ``params["reproducible"]``, the limit counted from this process's start (the job's
+    start), a reserve for verifying and writing."""
+    from scheduler.search.params import SolveParams, process_age, write_reserve
+
+    limit = float(params.get("time_limit") or data.settings.time_limit_s)
+    return SolveParams.for_term(
+        data.settings, limit, None, params.get("workers"),
+        reproducible=bool(params.get("reproducible", False)),
+        started=time.perf_counter() - process_age(),
+        reserve=write_reserve(len(data.learners), limit, read_seconds),
+    )  # fmt: skip
+
+
 def _result_figures(verified) -> dict[str, Any]:
     """The end-of-solve summary as numbers: quality, what was placed, per kind."""
     result, figures, solution = verified.result, verified.figures, verified.solution
     return {
         "status": result.status,
+        "mode": "reproducible" if result.stats.get("reproducible") else "wall-clock",
         "objective": result.objective,
         "gap": result.gap,
         "wall_time": result.wall_time,
@@ -270,6 +293,8 @@ def compare(folder: Path, params: dict[str, Any], report: Report) -> dict[str, A
     def progress(done: int, total: int, outcome) -> None:
         report({"done": done, "total": total, "scenario": outcome.scenario})
 
+    reproducible = bool(params.get("reproducible", False))
+
     # One solve at a time inside this process: the server's queue already decides how many
     # jobs share the machine, and a thread is stopped with the process on cancel.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -279,15 +304,17 @@ def compare(folder: Path, params: dict[str, Any], report: Report) -> dict[str, A
             out_dir,
             time_limit=params["time_limit"],
             workers=params["workers"],
+            reproducible=reproducible,
             progress=progress,
         )
-    title = f"What-if scenarios: {data.settings.prison}"
+    title = f"What-if scenarios: {data.settings.prison}. Mode: {MODES[reproducible]}"
     comparison = write_comparison(
         outcomes, out_dir / COMPARISON, title, {TERM_LABEL: data.settings.prison}
     )
     files = [comparison] + [o.timetable for o in outcomes if o.timetable is not None]
     zip_files(files, folder / COMPARISON_ZIP, out_dir)
-    return {"outcome": "comparison", "rows": _summary_rows(outcomes)}
+    mode = "reproducible" if reproducible else "wall-clock"
+    return {"outcome": "comparison", "mode": mode, "rows": _summary_rows(outcomes)}
 
 
 def _summary_rows(outcomes) -> list[dict[str, Any]]:

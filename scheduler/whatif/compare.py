@@ -52,6 +52,7 @@ from scheduler.excel import (
 from scheduler.i18n import N_, _
 from scheduler.outputs import mark, short_name
 from scheduler.report.figures import figure_words, placed_kinds
+from scheduler.search.params import SolveParams, write_reserve
 from scheduler.solution import Result, Solution
 from scheduler.whatif.effects import (
     COURSES_PLACED,
@@ -85,13 +86,21 @@ class Job:
     seed: int | None
     workers: int
     hint: Solution | None = None
+    # False: the limit is the wall-clock time of this solve, building counted, with a reserve
+    # for verifying and writing (like ``scheduler solve``); True: deterministic time.
+    reproducible: bool = False
 
 
 def run_job(job: Job) -> Result:
-    """Solve one job (runs in a worker process or on a Dask worker)."""
-    return pipeline.solve(
-        job.data, time_limit=job.time_limit, seed=job.seed, workers=job.workers, hint=job.hint
-    )
+    """Solve one job (runs in a worker process or on a Dask worker); the limit counts from
+    here, where the job starts, not from when it was submitted."""
+    settings = job.data.settings
+    limit = float(job.time_limit if job.time_limit is not None else settings.time_limit_s)
+    params = SolveParams.for_term(
+        settings, limit, job.seed, job.workers, reproducible=job.reproducible,
+        reserve=0.0 if job.reproducible else write_reserve(len(job.data.learners), limit),
+    ).with_start()  # fmt: skip
+    return pipeline.solve(job.data, hint=job.hint, params=params)
 
 
 def machine_cores() -> int:
@@ -363,6 +372,7 @@ def sweep(
     time_limit: float | None = None,
     seed: int | None = None,
     workers: int = 1,
+    reproducible: bool = False,
     control: bool = True,
     progress: Progress | None = None,
 ) -> list[Outcome]:
@@ -370,14 +380,13 @@ def sweep(
 
     With ``control``, a term whose base is not proven optimal also gets its base solved again
     from its own timetable (``base-again``): the difference any scenario gets from the extra
-    search alone. Timetables go to ``out_dir`` (see ``timetable_paths``). Returns one Outcome
-    per solve, base first, in the order of ``terms`` and their scenarios;
-    ``progress(done, total, outcome)`` is called after each solve (``total`` grows by one when
-    a control is added).
+    search alone; ``reproducible`` as in ``Job``. Timetables go to ``out_dir`` (see
+    ``timetable_paths``). Returns one Outcome per solve, base first, in the order of
+    ``terms`` and their scenarios; ``progress(done, total, outcome)`` is called after each
+    solve (``total`` grows by one when a control is added).
     """
-    state = _Sweep(
-        executor, out_dir, {"time_limit": time_limit, "seed": seed, "workers": workers}, progress
-    )
+    job = {"time_limit": time_limit, "seed": seed, "workers": workers}
+    state = _Sweep(executor, out_dir, {**job, "reproducible": reproducible}, progress)
     for term in terms:
         state.start(term, control)
     state.run()
