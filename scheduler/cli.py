@@ -500,6 +500,9 @@ def result_lines(verified: Verified) -> list[str]:
         first = round(result.first_solution_time, 1)
         time += " " + _("(first timetable after {seconds} s)", seconds=first)
     gap_text = f"{100 * gap:.2f}%" if gap is not None else "-"
+    if result.status != "optimal" and not result.stats.get("bound_from_search", 1.0):
+        # Only the trivial bound (every reward, no penalty): a gap against it says nothing.
+        gap_text = _("not measured (the search stopped before it had a bound)")
     # "-" when the time ran out before the search found a timetable of its own.
     objective_text = "-" if result.objective is None else f"{result.objective:.1f}"
     bound_text = "-" if result.bound is None else f"{result.bound:.1f}"

@@ -65,9 +65,39 @@ class Progress:
         ]
 
 
-def progress(engine: Engine, data: ProblemData) -> Progress:
-    """The progress of the learners of ``data``'s term; SchedulerError when the database holds
-    pseudonyms (the timetable's ids cannot be matched to them)."""
+@dataclass(frozen=True)
+class Mark:
+    """One attendance code recorded for a learner at a session of a group."""
+
+    learner: str
+    group: str
+    course: str
+    date: dt.date
+    hours: float
+    code: str
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the database holds of one term: whether it knows the term at all, the sessions
+    recorded per group (date, hours, held) and every attendance code, each before a date."""
+
+    found: bool
+    sessions: dict[str, list[tuple[dt.date, float, bool]]]
+    marks: tuple[Mark, ...]
+    other_terms: tuple[str, ...]  # "prison from YYYY-MM-DD" of the terms the database holds
+
+    @property
+    def recorded_to(self) -> dt.date | None:
+        dates = [d for rows in self.sessions.values() for d, _, _ in rows]
+        return max(dates) if dates else None
+
+
+def read_recorded(engine: Engine, data: ProblemData, before: dt.date | None = None) -> Recorded:
+    """The sessions and attendance codes recorded for ``data``'s term (same prison and term
+    start), those dated before ``before`` when given; SchedulerError when the database holds
+    pseudonyms (the timetable's ids cannot be matched to them). The one reader of attendance
+    for a term: ``solve --db`` (``progress``) and ``replan --db`` use it."""
     s = data.settings
     with engine.connect() as conn:
         ids = conn.execute(sa.select(t.meta.c.value).where(t.meta.c.key == "learner_ids")).scalar()
@@ -76,31 +106,75 @@ def progress(engine: Engine, data: ProblemData) -> Progress:
                 "the records database holds pseudonymised learner ids, which cannot be matched "
                 "to the term's learners; give a database recorded without --pseudonymise"
             )
-        term = (
-            sa.select(t.terms.c.term_id)
-            .join(t.prisons, t.prisons.c.prison_id == t.terms.c.prison_id)
-            .where(t.prisons.c.name == s.prison, t.terms.c.term_start == s.term_start)
-            .scalar_subquery()
-        )
-        in_term = t.sessions.join(t.groups, t.groups.c.group_id == t.sessions.c.group_id)
-        recorded_to = conn.execute(
-            sa.select(sa.func.max(t.sessions.c.date))
-            .select_from(in_term)
-            .where(t.groups.c.term_id == term)
-        ).scalar()
-        rows = conn.execute(
-            sa.select(t.learners.c.learner, t.groups.c.course, sa.func.sum(t.sessions.c.hours))
-            .select_from(
-                t.attendance.join(t.sessions, t.sessions.c.session_id == t.attendance.c.session_id)
-                .join(t.groups, t.groups.c.group_id == t.sessions.c.group_id)
-                .join(t.learners, t.learners.c.learner_id == t.attendance.c.learner_id)
+        terms = conn.execute(
+            sa.select(t.terms.c.term_id, t.prisons.c.name, t.terms.c.term_start).join(
+                t.prisons, t.prisons.c.prison_id == t.terms.c.prison_id
             )
-            .where(t.groups.c.term_id == term, t.attendance.c.code == "P")
-            .group_by(t.learners.c.learner, t.groups.c.course)
         ).all()
-    if isinstance(recorded_to, str):  # SQLite through an aggregate returns the stored text
-        recorded_to = dt.date.fromisoformat(recorded_to)
-    return Progress(recorded_to, tuple(_projected(data, rows, recorded_to)))
+        term = next(
+            (
+                r.term_id
+                for r in terms
+                if r.name == s.prison and _date(r.term_start) == s.term_start
+            ),
+            None,
+        )
+        others = tuple(sorted(f"{r.name} from {_date(r.term_start).isoformat()}" for r in terms))
+        if term is None:
+            return Recorded(False, {}, (), others)
+        when = [t.groups.c.term_id == term]
+        if before is not None:
+            when.append(t.sessions.c.date < before)
+        in_term = t.sessions.join(t.groups, t.groups.c.group_id == t.sessions.c.group_id)
+        sessions: dict[str, list[tuple[dt.date, float, bool]]] = {}
+        for row in conn.execute(
+            sa.select(
+                t.groups.c.group_code, t.sessions.c.date, t.sessions.c.hours, t.sessions.c.held
+            )
+            .select_from(in_term)
+            .where(*when)
+            .order_by(t.groups.c.group_code, t.sessions.c.date, t.sessions.c.start)
+        ):
+            sessions.setdefault(row[0], []).append((_date(row[1]), float(row[2]), bool(row[3])))
+        marks = tuple(
+            Mark(r[0], r[1], r[2], _date(r[3]), float(r[4]), r[5])
+            for r in conn.execute(
+                sa.select(
+                    t.learners.c.learner,
+                    t.groups.c.group_code,
+                    t.groups.c.course,
+                    t.sessions.c.date,
+                    t.sessions.c.hours,
+                    t.attendance.c.code,
+                )  # fmt: skip
+                .select_from(
+                    t.attendance.join(
+                        t.sessions, t.sessions.c.session_id == t.attendance.c.session_id
+                    )
+                    .join(t.groups, t.groups.c.group_id == t.sessions.c.group_id)
+                    .join(t.learners, t.learners.c.learner_id == t.attendance.c.learner_id)
+                )
+                .where(*when)
+            )
+        )
+    return Recorded(True, sessions, marks, others)
+
+
+def _date(value) -> dt.date:
+    """A DATE column's value (SQLite may hand back the stored text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def progress(engine: Engine, data: ProblemData) -> Progress:
+    """The progress of the learners of ``data``'s term; SchedulerError when the database holds
+    pseudonyms (the timetable's ids cannot be matched to them)."""
+    recorded = read_recorded(engine, data)
+    hours: dict[tuple[str, str], float] = {}
+    for m in recorded.marks:
+        if m.code == "P":
+            hours[(m.learner, m.course)] = hours.get((m.learner, m.course), 0.0) + m.hours
+    rows = [(learner, course, h) for (learner, course), h in hours.items()]
+    return Progress(recorded.recorded_to, tuple(_projected(data, rows, recorded.recorded_to)))
 
 
 def _projected(data: ProblemData, rows, recorded_to: dt.date | None) -> list[LearnerProgress]:

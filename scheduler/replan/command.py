@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -55,6 +56,9 @@ def default_output(term: Path, date: dt.date) -> Path:
 @click.option("--allow-moves", is_flag=True,
               help="Continuing learners may change group of the same course, and sessions may "
               "move, when that places more learners (at the moved_* costs).")  # fmt: skip
+@click.option("--db", default=None,
+              help="Records database (URL): hours attended before DATE, from the recorded "
+              "registers, replace the planned ones.")  # fmt: skip
 def replan(
     term: Path,
     current: Path,
@@ -64,12 +68,15 @@ def replan(
     seed: int,
     workers: int,
     allow_moves: bool,
+    db: str | None,
 ) -> None:
     """Re-plan the timetable in use from a date: keep it, fit the new arrivals, say what changed.
 
     Continuing learners keep their group, groups keep their staff and every still-valid
     session; arrivals and waiting learners take free seats, then new groups. Writes the same
     sheets as solve plus Changes. Exit 0 written, 2 bad input, 3 no valid timetable.
+    With --db the hours attended before DATE (registers recorded by scheduler record)
+    count toward completion instead of the planned ones.
 
     \b
     Example:
@@ -78,7 +85,9 @@ def replan(
     """
     from scheduler.console import bad_input, load_or_exit
     from scheduler.errors import SchedulerError
+    from scheduler.i18n import _
     from scheduler.pipeline import RuleBroken, write
+    from scheduler.replan.attended import read_attended
     from scheduler.replan.run import replan as run
     from scheduler.timetable_cli import load_timetable
 
@@ -86,35 +95,42 @@ def replan(
     out = out or default_output(term, day)
     for path in (term, current):
         if out.exists() and path.exists() and out.resolve() == path.resolve():
-            bad_input(f"{out} is an input; choose another output name")
+            bad_input(_("{path} is an input; choose another output name", path=out))
     data = load_or_exit(term)
     try:
         timetable = load_timetable(current, data)
-        done = run(data, timetable, day, allow_moves, time_limit, seed, workers)
+        attended = None if db is None else read_attended(db, data, day)
+        history = None if attended is None else attended.credit
+        done = run(data, timetable, day, allow_moves, time_limit, seed, workers, history)
     except SchedulerError as exc:
         bad_input(str(exc))
     if done.verified is None or done.revision is None:
         if done.status == "infeasible":
-            click.echo("No re-plan keeps every continuing learner's place. These together "
-                       "make it impossible (drop any one and it becomes "
-                       "possible):", err=True)  # fmt: skip
+            click.echo(_("No re-plan keeps every continuing learner's place. These together "
+                         "make it impossible (drop any one and it becomes "
+                         "possible):"), err=True)  # fmt: skip
             for line in done.conflicts:
                 click.echo(f"  - {line}", err=True)
         else:
-            click.echo(f"No timetable found within {time_limit:g} s; try a longer --time-limit.",
-                       err=True)  # fmt: skip
+            limit = f"{time_limit:g}"  # formatted outside the message (the extractor)
+            click.echo(_("No re-plan found within {limit} s; try a longer --time-limit.",
+                         limit=limit), err=True)  # fmt: skip
         raise click.exceptions.Exit(EXIT_NO_TIMETABLE)
+    if attended is not None:  # the Overview says where the hours so far came from
+        counts = done.revision.counts + attended.counts()
+        done.revision = dataclasses.replace(done.revision, counts=counts)
     try:
         write(done.verified, out, revision=done.revision)
     except RuleBroken as exc:
-        click.echo(f"{exc}; this is a bug in scheduler, please report it:", err=True)
+        click.echo(_("{error}; this is a bug in scheduler, please report it:", error=exc),
+                   err=True)  # fmt: skip
         for check in exc.checks:
             for detail in check.details:
                 click.echo(f"  {check.rule}: {detail}", err=True)
         raise click.exceptions.Exit(EXIT_BUG) from None
     for label, n in done.revision.counts:
-        click.echo(f"{label}: {n}")
-    click.echo(f"Wrote the re-planned timetable to {out}")
+        click.echo(f"{_(label)}: {n}")  # the labels are catalogue keys (replan/changes.py)
+    click.echo(_("Wrote the re-planned timetable to {path}", path=out))
 
 
 __all__ = ["EXIT_BAD_INPUT", "replan"]

@@ -16,6 +16,8 @@ keeps that value and minimises the moved_* costs plus same_day, staff_days and r
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -43,9 +45,10 @@ from scheduler.solution import Group, Session, Solution
 
 PLACEMENT = ("served", "early_release", "release_risk", "intake", "internet")
 TIDY = ("same_day", "staff_days", "room_changes")
-STAGE_ONE_SHARE = 0.6  # of the time limit; stage 2 gets the rest
+STAGE_ONE_SHARE = 0.8  # of the time limit; stage 2 (fewer changes, tidier) gets the rest
 WALL_FACTOR = 3.0  # wall-clock cap on a deterministic limit (a slow, shared machine)
 HINT_SECONDS = 2.0  # to complete a hinted timetable (a fallback for stage 1)
+STALE_SECONDS = 1.0  # a polishing search stops after this long without a better timetable
 SHRINK_SECONDS = 2.0  # per feasibility check while shrinking a conflict set
 SHRINK_TOTAL_SECONDS = 60.0  # for the whole shrinking
 
@@ -63,13 +66,45 @@ class Kept:
     indices: list[int] = field(default_factory=list)  # its candidates
 
 
-class ReplanModel(TimetableModel):
-    """TimetableModel whose kept groups need only one member (min_size binds new groups) and
-    are never ordered against interchangeable candidates."""
+SessionKey = tuple[int, str, bool]  # (start slot, room, internet)
+IntakeKey = tuple[str, int, int, str, str]  # (learner, week, start slot, counsellor, room)
 
-    def __init__(self, data: ProblemData, inst: Instance, kept: set[int]):
+
+class ReplanModel(TimetableModel):
+    """TimetableModel over what is free. Its instance has the fixed sessions' rooms and staff
+    taken (``reduced``), so new groups and moving sessions only get variables where they can
+    go; each fixed session is one variable of its own group (``fixed``: candidate index ->
+    its sessions), and a planned intake that is still possible is its learner's only option
+    (``intakes``). Kept groups need only one member (min_size binds new groups) and are never
+    ordered against interchangeable candidates."""
+
+    def __init__(
+        self,
+        data: ProblemData,
+        inst: Instance,
+        kept: set[int],
+        fixed: dict[int, list[SessionKey]] | None = None,
+        intakes: dict[str, IntakeKey] | None = None,
+    ):
         self.kept_indices = kept
+        self.fixed = fixed or {}
+        self.kept_intakes = intakes or {}
         super().__init__(data, inst, objective=False)
+
+    def _make_variables(self) -> None:
+        super()._make_variables()
+        for g in self.vars.groups:
+            for t0, room, internet in self.fixed.get(g.cand.index, ()):
+                table = g.internet if internet else g.session
+                if (t0, room) not in table:
+                    table[(t0, room)] = self.model.new_bool_var(f"fixed[{g.cand.index},{t0}]")
+                if room not in g.uses_room:
+                    g.uses_room[room] = self.model.new_bool_var(f"use[{g.cand.index},{room}]")
+        # Only the planned intake, when it is still possible (else every option of the window).
+        for key in list(self.vars.intake):
+            keep = self.kept_intakes.get(key[0])
+            if keep is not None and keep != key and keep in self.vars.intake:
+                del self.vars.intake[key]
 
     def _group_size(self) -> None:
         for g in self.vars.groups:
@@ -96,6 +131,7 @@ class Built:
     """The model with what reading its answer back needs."""
 
     tm: ReplanModel
+    base: Instance  # the term's instance, without the fixed sessions taken
     kept: dict[str, Kept]
     owner: dict[int, str]  # candidate index -> kept group id
     assumptions: list[tuple[Any, str]]  # (literal, what it keeps, in words)
@@ -107,6 +143,7 @@ class Built:
     intake_why: dict[str, str] = field(default_factory=dict)
     movable: frozenset[str] = frozenset()  # kept groups whose sessions may all move
     restaff: frozenset[str] = frozenset()  # kept groups that may change teacher
+    place_group: dict[int, str] = field(default_factory=dict)  # assumption literal -> group
     allow_moves: bool = False
 
 
@@ -130,25 +167,32 @@ def build(
     restaff: frozenset[str] = frozenset(),
 ) -> Built:
     """The re-plan model of ``update`` over ``inst`` (see the module docstring). The kept
-    groups in ``movable`` (every one with --allow-moves) may move any session, and those in
-    ``restaff`` change teacher, each at its moved_* cost: the neighbourhood of the sessions
-    that must move, when those find no place while everything else stays. Without ``new_groups``
-    only the
-    kept groups are candidates: a small model that finds quickly whether (and how) every
+    groups in ``movable`` may move any session, and those in ``restaff`` change teacher, each
+    at its moved_* cost: the neighbourhood of the sessions that must move, when those find no
+    place while everything else stays. Every other kept session is fixed: its room and staff
+    member are taken out of the instance the rest is built over. With ``allow_moves`` the
+    continuing learners may change kept group of the same course. Without ``new_groups`` only
+    the kept groups are candidates: a small model that finds quickly whether (and how) every
     continuing learner keeps a place, and gives the full model a complete start."""
-    if allow_moves:
-        movable = frozenset(update.continuing)
     group_locks = [lk for lk in update.data.locks if lk.group]
     data = update.data.replace(locks=tuple(lk for lk in update.data.locks if not lk.group))
     inst.data = data
     kept = _kept_groups(update, current, inst, allow_moves)
+    fixed = _fixed_sessions(kept, movable | restaff | frozenset(update.staff_why))
+    free_inst = reduced(inst, [s for sessions in fixed.values() for s in sessions])
     free = _free_learners(update, inst)
-    cands, owner = _kept_candidates(update, inst, kept, free, allow_moves, movable, restaff)
+    cands, owner = _kept_candidates(update, free_inst, kept, free, allow_moves, movable, restaff)
     if new_groups:
-        cands += candidates_for(data, inst, free, first=len(cands))
-    inst.candidates = cands
-    tm = ReplanModel(data, inst, set(owner))
-    built = Built(tm, kept, owner, [], movable=movable, restaff=restaff, allow_moves=allow_moves)
+        cands += candidates_for(data, free_inst, free, first=len(cands))
+    free_inst.candidates = cands
+    own = {
+        i: [(_slot(inst, s), s.room, s.internet) for s in fixed.get(owner[i], [])]
+        for i in owner
+        if cands[i].staff == kept[owner[i]].group.staff
+    }
+    tm = ReplanModel(data, free_inst, set(owner), own, _planned_intakes(inst, current))
+    built = Built(tm, inst, kept, owner, [], movable=movable, restaff=restaff)
+    built.allow_moves = allow_moves
     by_index = {g.cand.index: g for g in tm.vars.groups}
     _keep_places(built, by_index, allow_moves)
     _fix_sessions(built, by_index, movable)
@@ -159,6 +203,54 @@ def build(
 
 # ---------------------------------------------------------------------------------------------
 # Kept groups and free learners
+
+
+def _fixed_sessions(kept: dict[str, Kept], moving: frozenset[str]) -> dict[str, list[Session]]:
+    """Kept group -> its sessions that stay where they are: every still-valid session of a
+    group that may neither move its sessions nor change teacher."""
+    return {
+        gid: [s for i, s in enumerate(k.sessions) if i not in k.free]
+        for gid, k in kept.items()
+        if gid not in moving
+    }
+
+
+def reduced(inst: Instance, sessions: list[Session]) -> Instance:
+    """``inst`` with the rooms and staff of ``sessions`` taken (as RoomUnavailability rows and
+    absences would take them): what is left is what new groups and moving sessions may use.
+    The candidates are not copied."""
+    rooms = {r: set(v) for r, v in inst.room_blocked.items()}
+    room_gaps = {r: set(v) for r, v in inst.room_gaps.items()}
+    staff = {s: set(v) for s, v in inst.staff_free.items()}
+    staff_gaps = {s: set(v) for s, v in inst.staff_gaps.items()}
+    for s in sessions:
+        t0 = _slot(inst, s)
+        if t0 < 0 or s.room not in rooms:
+            continue
+        slots, gaps = set(inst.covered(t0, s.periods)), set(inst.inner_gaps(t0, s.periods))
+        rooms[s.room] |= slots
+        room_gaps[s.room] |= gaps
+        if s.staff in staff:
+            staff[s.staff] -= slots
+            staff_gaps[s.staff] -= gaps
+    return dataclasses.replace(
+        inst,
+        room_blocked={r: frozenset(v) for r, v in rooms.items()},
+        room_gaps={r: frozenset(v) for r, v in room_gaps.items()},
+        staff_free={s: frozenset(v) for s, v in staff.items()},
+        staff_gaps={s: frozenset(v) for s, v in staff_gaps.items()},
+        _open_starts={},
+        candidates=[],
+    )
+
+
+def _planned_intakes(inst: Instance, current: Current) -> dict[str, IntakeKey]:
+    """learner -> the intake planned for them from DATE on (kept when still possible)."""
+    out = {}
+    for row in current.intakes:
+        x = row.intake
+        out[x.learner] = (x.learner, x.week, _slot(inst, _at(x.day, x.period)), x.staff, x.room)
+    return out
 
 
 def _kept_groups(update: Update, current: Current, inst: Instance, allow_moves: bool):
@@ -337,6 +429,7 @@ def _keep_places(built: Built, by_index: dict[int, GroupVars], allow_moves: bool
             else:
                 model.add_bool_or([lit.Not()])
             built.assumptions.append((lit, f"{m} cannot keep a place in {gid}"))
+            built.place_group[lit.index] = gid
 
 
 def _fix_sessions(built: Built, by_index: dict[int, GroupVars], movable: frozenset[str]) -> None:
@@ -506,13 +599,19 @@ def neighbours(built: Built, movable: frozenset[str]) -> frozenset[str]:
     """The kept groups in the way of the groups whose sessions must move: every group with a
     fixed session overlapping a start those could take (by room, staff or member, any of
     them may be what blocks it)."""
-    inst = built.tm.inst
+    inst = built.base
     stuck = {gid for gid, k in built.kept.items() if k.free} | set(movable)
+    rooms = [r for r in inst.data.rooms if r.kind in ("classroom", "computer_lab")]
     wanted: set[int] = set()
     for g in built.tm.vars.groups:
-        if built.owner.get(g.cand.index) in stuck:
-            for t0 in (*g.cand.starts, *g.cand.internet_starts):
-                wanted.update(range(t0, t0 + g.length))
+        gid = built.owner.get(g.cand.index)
+        if gid in stuck:
+            # Every start the group could take were the fixed sessions not there.
+            course = inst.data.course_by_id[g.cand.course]
+            members = built.kept[gid].members
+            for internet in (False, True):
+                for t0 in _feasible(inst, course, g.cand.staff, rooms, members, internet):
+                    wanted.update(range(t0, t0 + g.length))
     out = set(movable) | stuck
     for gid, k in built.kept.items():
         for i, s in enumerate(k.sessions):
@@ -543,6 +642,7 @@ def solve(
     hinted: bool = False,
     explain: bool = True,
     must_beat: int | None = None,
+    shrink_seconds: float = SHRINK_TOTAL_SECONDS,
 ) -> Outcome:
     """Stage 1 (placements) then stage 2 (changes), each with a deterministic limit; the
     current timetable is the hint unless ``hinted`` (see ``hint_solution``). An impossible
@@ -566,7 +666,9 @@ def solve(
     # when it is what stops a stage, stats say so and the run is not reproducible.
     one.parameters.max_time_in_seconds = max(0.5, time_limit * STAGE_ONE_SHARE)
     quick = _hinted_timetable(tm, seed) if hinted else None
-    status = one.solve(tm.model)
+    # Stage 1 of the answer without moves searches its whole share (placements come first);
+    # with ``must_beat`` it only asks whether moves place more, and stops when nothing comes.
+    status = _solve(one, tm.model, STALE_SECONDS if must_beat is not None else None)
     stats = {"stage_one_s": time.perf_counter() - start}
     if status == cp_model.UNKNOWN and quick is not None:
         # The search found nothing better in time (a busy machine: presolve alone can take
@@ -574,7 +676,7 @@ def solve(
         one, status = quick, cp_model.FEASIBLE
         stats["hint_kept"] = 1.0
     if status == cp_model.INFEASIBLE:
-        conflicts = _conflicts(built, one, seed, workers) if explain else []
+        conflicts = _conflicts(built, one, seed, workers, shrink_seconds) if explain else []
         return Outcome("infeasible", conflicts=conflicts, stats=stats)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Outcome("unknown", stats=stats)
@@ -587,7 +689,7 @@ def solve(
     left = max(0.5, time_limit - (time.perf_counter() - start))
     two = _solver(time_limit * (1 - STAGE_ONE_SHARE), seed, workers)
     two.parameters.max_time_in_seconds = left
-    status2 = two.solve(tm.model)
+    status2 = _solve(two, tm.model, STALE_SECONDS)
     stats["stopped_by_wall_clock"] = float(
         one.wall_time >= one.parameters.max_time_in_seconds * 0.99
         or two.wall_time >= two.parameters.max_time_in_seconds * 0.99
@@ -598,6 +700,56 @@ def solve(
         proven = status == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL
         return Outcome("optimal" if proven else "feasible", two.value, stats=stats, best=best)
     return Outcome("feasible", one.value, stats=stats, best=best)
+
+
+def _infeasible_with(model: cp_model.CpModel, held: list[int], seed: int, workers: int) -> bool:
+    """Whether the places ``held`` (assumption literals by index) cannot all hold. The
+    literals are fixed in a copy of the model instead of assumed: presolve then works in full
+    (medium's widest model: 0.3 s instead of no answer in 2 s at load 8)."""
+    check_model = model.clone()
+    check_model.clear_assumptions()
+    check_model.clear_objective()
+    check_model.clear_hints()
+    for index in held:
+        check_model.add(check_model.get_bool_var_from_proto_index(index) == 1)
+    check = _solver(SHRINK_SECONDS, seed, workers)
+    check.parameters.stop_after_first_solution = True
+    return check.solve(check_model) == cp_model.INFEASIBLE
+
+
+class _LastSolution(cp_model.CpSolverSolutionCallback):
+    """Remembers when the search last found a better timetable."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.last = time.perf_counter()
+
+
+def _solve(solver: cp_model.CpSolver, model: cp_model.CpModel, stale: float | None) -> Any:
+    """``solver.solve(model)``; with ``stale``, stopped once that many seconds pass after the
+    last better timetable (a polishing stage that has converged should not use the rest of
+    the limit: a re-plan must feel small). Before the first timetable only the limits stop."""
+    if stale is None:
+        return solver.solve(model)
+    seen = _LastSolution()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if seen.last is not None and time.perf_counter() - seen.last > stale:
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        return solver.solve(model, seen)
+    finally:
+        done.set()
+        watcher.join()
 
 
 def _hinted_timetable(tm: TimetableModel, seed: int) -> cp_model.CpSolver | None:
@@ -617,6 +769,10 @@ def _solver(limit: float, seed: int, workers: int) -> cp_model.CpSolver:
     p.max_deterministic_time = max(0.1, limit)
     p.max_time_in_seconds = max(0.5, limit * WALL_FACTOR)
     p.interleave_search = p.num_workers > 1
+    # Measured on haren's re-plan: without probing and symmetry detection the first better
+    # timetable comes sooner (the model is small and mostly fixed; presolve was the budget).
+    p.cp_model_probing_level = 0
+    p.symmetry_level = 0
     return solver
 
 
@@ -701,9 +857,14 @@ def _hint_from(tm: TimetableModel, solver: cp_model.CpSolver) -> None:
         tm.model.add_hint(var, solver.value(var))
 
 
-def _conflicts(built: Built, solver: cp_model.CpSolver, seed: int, workers: int) -> list[str]:
+def _conflicts(
+    built: Built, solver: cp_model.CpSolver, seed: int, workers: int, seconds: float
+) -> list[str]:
     """A minimal set of continuing places and Locks rows that cannot all hold: CP-SAT's core,
-    then each member dropped in turn while the rest stays infeasible."""
+    shrunk by dropping a whole group's places at a time (a capacity conflict often involves
+    whole groups, and a dozen groups take fewer checks than a hundred learners), then each
+    place in turn, while the rest stays infeasible, for at most ``seconds``. Places a check
+    leaves undecided stay in the set."""
     tm = built.tm
     words = {lit.index: text for lit, text in built.assumptions}
     for i, lit in tm.lock_literals.items():
@@ -712,18 +873,20 @@ def _conflicts(built: Built, solver: cp_model.CpSolver, seed: int, workers: int)
     literals = {lit.index: lit for lit, _ in built.assumptions}
     literals.update({lit.index: lit for lit in tm.lock_literals.values()})
     core = [v for v in solver.sufficient_assumptions_for_infeasibility() if v in literals]
-    keep = list(core)
-    stop = time.perf_counter() + SHRINK_TOTAL_SECONDS
+    by_group: dict[str, list[int]] = defaultdict(list)
     for v in core:
+        by_group[built.place_group.get(v, f"#{v}")].append(v)
+    chunks = [vs for _g, vs in sorted(by_group.items()) if len(vs) > 1] + [[v] for v in core]
+    keep = list(core)
+    stop = time.perf_counter() + min(seconds, SHRINK_TOTAL_SECONDS)
+    for chunk in chunks:
+        if not set(chunk) & set(keep):
+            continue
         if time.perf_counter() > stop:
             words[-1] = "(not every place above could be confirmed as needed in time)"
             keep.append(-1)
             break
-        trial = [u for u in keep if u != v]
-        tm.model.clear_assumptions()
-        tm.model.add_assumptions([literals[u] for u in trial])
-        check = _solver(SHRINK_SECONDS, seed, workers)
-        check.parameters.stop_after_first_solution = True
-        if check.solve(tm.model) == cp_model.INFEASIBLE:
+        trial = [u for u in keep if u not in chunk]
+        if _infeasible_with(tm.model, trial, seed, workers):
             keep = trial
     return [words[v] for v in keep] or ["the hard rules conflict with the groups in progress"]

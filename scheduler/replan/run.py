@@ -11,9 +11,12 @@ import dataclasses
 import datetime as dt
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from scheduler.data import ProblemData
+from scheduler.i18n import _
 from scheduler.pipeline import Verified, verify_result
 from scheduler.replan.changes import Builder, Placement
 from scheduler.replan.current import Current, current_on, next_ids
@@ -28,15 +31,28 @@ from scheduler.replan.model import (
     solve,
     stuck,
 )
-from scheduler.replan.update import Update, classify, term_from
+from scheduler.replan.start import greedy_start
+from scheduler.replan.update import History, Update, classify, term_from
 from scheduler.report.read import Timetable, same_term
 from scheduler.report.timetable import Revision
 from scheduler.solution import Group, Result, Session, Solution, SolveStatus
 
-RESERVE_SHARE = 0.1  # of the time limit kept for reading the answer back and verifying it
+RESERVE_SHARE = 0.05  # of the time limit kept for reading the answer back and verifying it,
+RESERVE_PER_LEARNER = 0.008  # plus this per learner (verifying haren took 2.6-3 s at load 6-8)
+RESERVE_MOST = 0.4  # but never more than this share of the limit
 FIND_SHARE = 0.35  # of the time limit to find a first timetable keeping every place
 STEP_SHARE = 0.15  # of the time limit at most for each neighbourhood tried
-KEEP_FIRST_SHARE = 0.6  # of the time left, with --allow-moves, for the answer without it
+EVERY_PLACE = "every continuing learner's place together (no smaller set was found in time)"
+LAST_SHARE = 0.6  # of the time limit: until then the widest neighbourhood may decide
+KEEP_FIRST_SHARE = 0.75  # of the time left, with --allow-moves, for the answer without it
+
+# Called with {"phase": "building" | "searching" | "verifying", "placed": n (best so far),
+# "step": "first" | "full" | "moves"} as the re-plan goes (the web page's progress).
+Report = Callable[[dict[str, Any]], None]
+
+
+def _silent(event: dict[str, Any]) -> None:
+    """The default progress callback: the command line shows no progress."""
 
 
 @dataclass
@@ -58,6 +74,8 @@ def replan(
     time_limit: float = 10.0,
     seed: int = 0,
     workers: int = 1,
+    history: History | None = None,
+    progress: Report = _silent,
 ) -> Replanned:
     """Re-plan ``timetable`` from ``date`` for the term ``data`` (see replan.md). Raises
     SchedulerError for a timetable of another term or a date it cannot start on.
@@ -65,24 +83,32 @@ def replan(
     Search: a first timetable over the kept groups alone, with only the sessions that must
     move free; when they find no place, the groups in their way may move too (wider and
     wider), then change teacher. That timetable starts the full search (new groups, free
-    seats, and with ``allow_moves`` every session and continuing learner may move)."""
+    seats, and with ``allow_moves`` continuing learners may change group); everything that
+    did not move in the first timetable stays fixed there. ``history`` gives the hours
+    delivered before ``date`` (default: the planned ones); ``progress`` hears each phase and
+    the places of every better timetable found."""
+    progress({"phase": "building"})
     start = time.perf_counter()
-    deadline = start + time_limit * (1 - RESERVE_SHARE)  # then read back and verify
+    deadline = start + time_limit - _reserve(time_limit, len(data.learners))
     same_term(timetable, data)
     current = current_on(timetable, date)
     seen = term_from(data, current)
     inst = instance_without_candidates(seen)
-    update = classify(seen, current, inst)
+    update = classify(seen, current, inst, history)
     update.original_arrival = {lr.learner: lr.arrival for lr in data.learners}
     stats: dict[str, float] = {"build_s": time.perf_counter() - start}
     until = start + FIND_SHARE * time_limit
-    found = _widening(update, current, inst, until, STEP_SHARE * time_limit, seed, workers)
+    last = start + LAST_SHARE * time_limit
+    progress({"phase": "searching", "step": "first"})
+    found = _widening(update, current, inst, (until, last), STEP_SHARE * time_limit, seed, workers)
     if isinstance(found, Outcome):  # no timetable keeps every continuing learner's place
         if found.status == "infeasible":
-            found.conflicts = _explain(update, current, inst, deadline, seed, workers)
+            found.conflicts = _explain(update, current, inst, deadline, time_limit, seed, workers)
         return Replanned(found.status, seen, conflicts=found.conflicts, stats=stats)
     first, movable, restaff = found
+    progress({"phase": "searching", "step": "full", "placed": _placed(first)})
     stats["movable_groups"], stats["restaffed_groups"] = len(movable), len(restaff)
+    stats["first_s"] = time.perf_counter() - start
     built = build(update, current, False, inst, movable, True, restaff)
     # The first timetable left intakes and bookings out: the ones in use are the hint.
     first = dataclasses.replace(
@@ -90,34 +116,44 @@ def replan(
         intakes=tuple(r.intake for r in current.intakes),
         internet=tuple(r.booking for r in current.bookings),
     )
-    hint_solution(built, first)
+    first, stats["greedy_joined"] = greedy_start(built, first, update.credit, seed)
+    stats["full_build_s"] = time.perf_counter() - start
     share = KEEP_FIRST_SHARE if allow_moves else 1.0
     left = max(0.5, (deadline - time.perf_counter()) * share)
     outcome = solve(built, left, seed, workers, hinted=True, explain=False)
     stats.update(outcome.stats)
     if outcome.value is None:
         return Replanned(outcome.status, seen, stats=stats)
+    stats["search_s"] = time.perf_counter() - start
     if allow_moves and outcome.best is not None and time.perf_counter() < deadline - 1.0:
+        progress({"step": "moves", "placed": built.tm.placed_count(outcome.value)})
         built, outcome = _allow_moves(
             built, outcome, update, current, inst, deadline, seed, workers
         )
         stats["allow_moves_used"] = float(outcome.best is not None and built.allow_moves)
     placement = read_back(built, outcome, update, current)
+    progress({"phase": "verifying", "placed": _placed(placement.solution)})
     revision = Builder(seen, update, current, placement).revision()
     kept = frozenset(built.kept)
     status = SolveStatus.OPTIMAL if outcome.status == "optimal" else SolveStatus.FEASIBLE
     wall = time.perf_counter() - start
     result = Result(status=status, solution=placement.solution, wall_time=wall, stats=stats)
+    stats["read_back_s"] = wall
     verified = verify_result(seen, result, kept)
-    stats["wall_s"] = wall
+    stats["wall_s"] = time.perf_counter() - start
     return Replanned(outcome.status, seen, verified, revision, kept_groups=kept, stats=stats)
+
+
+def _placed(solution: Solution) -> int:
+    """Places (learner in a group) of a timetable: the page's "best so far"."""
+    return sum(len(g.members) for g in solution.groups)
 
 
 def _allow_moves(built, outcome, update, current, inst, deadline, seed, workers):
     """--allow-moves: every continuing learner may change group of the same course and every
     session may move, but the answer is kept only when it places more than ``outcome``."""
     base = read_back(built, outcome, update, current).solution
-    wide = build(update, current, True, inst, frozenset(update.continuing), True, built.restaff)
+    wide = build(update, current, True, inst, built.movable, True, built.restaff)
     hint_solution(wide, base)
     left = max(0.5, deadline - time.perf_counter())
     better = solve(wide, left, seed, workers, hinted=True, explain=False, must_beat=outcome.best)
@@ -142,20 +178,33 @@ def _steps(update: Update, current: Current, inst, level0: Built):
 
 
 def _widening(
-    update: Update, current: Current, inst, until: float, step: float, seed: int, workers: int
+    update: Update,
+    current: Current,
+    inst,
+    times: tuple[float, float],
+    step: float,
+    seed: int,
+    workers: int,
 ):
     """The first timetable (over the kept groups only) in which every continuing learner keeps
     a place, with the groups that had to move and to change teacher; or the Outcome saying
-    none exists (or none was found in time)."""
+    none exists (or none was found in time). ``times``: until when narrower steps are tried,
+    and until when the widest, which then decides (a busy machine must not turn a possible
+    re-plan into "none found")."""
+    until, last = times
     built = build(update, current, False, inst, frozenset(), False)
     outcome = first_timetable(built, _budget(until, step), seed, workers)
     steps = _steps(update, current, inst, built)
     movable: frozenset[str] = frozenset()
     restaff: frozenset[str] = frozenset()
+    widest = (frozenset(update.continuing), frozenset(update.continuing))
     while outcome.value is None:
-        wider = next(steps, None)
-        if wider is None or time.perf_counter() >= until:
+        now = time.perf_counter()
+        if (movable, restaff) == widest and (outcome.status == "infeasible" or now >= last):
             return outcome
+        wider = next(steps, widest) if now < until and (movable, restaff) != widest else widest
+        if wider == widest:  # it decides, with the time left for it
+            until, step = last, max(step, last - now)
         movable, restaff = wider
         built = build(update, current, False, inst, movable, False, restaff)
         outcome = first_timetable(built, _budget(until, step), seed, workers)
@@ -169,18 +218,29 @@ def _widening(
     return first.solution, moved & movable, moved & restaff
 
 
+def _reserve(time_limit: float, learners: int) -> float:
+    """Seconds kept for reading the answer back and verifying it (the verifier's time grows
+    with the term)."""
+    return min(RESERVE_MOST, RESERVE_SHARE + RESERVE_PER_LEARNER * learners / time_limit) * (
+        time_limit
+    )
+
+
 def _budget(until: float, step: float) -> float:
     """Seconds for one neighbourhood: at most ``step``, at least half a second."""
     return max(0.5, min(step, until - time.perf_counter()))
 
 
-def _explain(update: Update, current: Current, inst, deadline: float, seed: int, workers: int):
+def _explain(update: Update, current: Current, inst, deadline: float, limit: float, seed, workers):
     """The minimal set of continuing places (and Locks rows) that cannot all hold, on the
-    widest model (every session may move, every group may change teacher)."""
+    widest model (every session may move, every group may change teacher); shrinking the set
+    gets at most ``limit`` seconds more (an impossible re-plan should not wait much longer
+    than a possible one)."""
     everyone = frozenset(update.continuing)
     built = build(update, current, False, inst, everyone, False, everyone)
-    limit = max(1.0, deadline - time.perf_counter())
-    return solve(built, limit, seed, workers, explain=True).conflicts
+    left = max(limit / 2, deadline - time.perf_counter())
+    found = solve(built, left, seed, workers, explain=True, shrink_seconds=limit).conflicts
+    return found or [EVERY_PLACE]
 
 
 def read_back(built: Built, outcome: Outcome, update: Update, current: Current) -> Placement:
@@ -218,9 +278,38 @@ def read_back(built: Built, outcome: Outcome, update: Update, current: Current) 
         tuple(tm._bookings_from(value)),
     )
     why = {(gid, i): w for gid, k in built.kept.items() for i, w in k.free.items()}
+    why.update(_freed(built, by_old, why))
     return Placement(
         solution, by_old, {k: v for k, v in extra.items() if v}, new_groups, why, built.intake_why
     )
+
+
+def _freed(built: Built, by_old: dict[str, dict[int, Session]], must: dict[tuple[str, int], str]):
+    """Why a session that was still valid moved: it was in the way of a session that had to
+    move (``frees Mon P1 for NT2-1.1-1``: same day and time, and the same room, staff member
+    or a shared learner)."""
+    members = {gid: set(k.members) for gid, k in built.kept.items()}
+    index = built.tm.data.period_index
+    landed = [(gid, by_old[gid][i]) for gid, i in must if i in by_old.get(gid, {})]
+    out = {}
+    for gid, k in built.kept.items():
+        for i, s in enumerate(k.sessions):
+            new = by_old.get(gid, {}).get(i)
+            if (gid, i) in must or new is None or new == s:
+                continue
+            for other, n in landed:
+                shared = n.room == s.room or n.staff == s.staff or members[gid] & members[other]
+                if other != gid and n.day == s.day and _overlap(index, n, s) and shared:
+                    out[(gid, i)] = _("frees {day} {period} for {group}", day=s.day,
+                                      period=s.period, group=other)  # fmt: skip
+                    break
+    return out
+
+
+def _overlap(index: dict[str, int], a: Session, b: Session) -> bool:
+    """Two sessions of one day share a period (``index``: period name -> position)."""
+    pa, pb = index.get(a.period, -1), index.get(b.period, -1)
+    return pa < pb + b.periods and pb < pa + a.periods
 
 
 def _match(old: list[Session], new: list[Session]) -> tuple[dict[int, Session], list[Session]]:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scheduler.data import ProblemData, fmt_time
 from scheduler.model.instance import Instance, overlaps
-from scheduler.replan.current import Current
+from scheduler.replan.current import Current, current_on
+from scheduler.report.read import Timetable
 from scheduler.rules import fits, may_teach
-from scheduler.solution import Group, Session
+from scheduler.solution import Group, Session, Solution
 from scheduler.term import open_dates
 
 HAND_EDIT = "repair of a hand edit"
@@ -76,8 +78,29 @@ def term_from(data: ProblemData, current: Current) -> ProblemData:
     return data.replace(learners=tuple(learners))
 
 
-def classify(data: ProblemData, current: Current, inst: Instance) -> Update:
-    """Continuing and leaving members of every group in force, and the groups closed."""
+def seen_from_valid_from(data: ProblemData, timetable: Timetable) -> tuple[ProblemData, Solution]:
+    """The term and the timetable as a re-plan verified them: from the timetable's
+    ``valid_from`` on (``term_from``), intakes held before it left out (they are history, and
+    their learners need no other). A timetable valid from the term's start is itself."""
+    date = timetable.term.valid_from
+    if date <= data.settings.term_start:
+        return data, timetable.solution
+    when = timetable.term.date_of
+    later = tuple(i for i in timetable.solution.intakes if (when(i.week, i.day) or date) >= date)
+    seen = term_from(data, current_on(timetable, date))
+    return seen, dataclasses.replace(timetable.solution, intakes=later)
+
+
+# (data, current, continuing) -> minutes delivered per (learner, course) before DATE
+History = Callable[[ProblemData, Current, dict[str, list[str]]], dict[tuple[str, str], int]]
+
+
+def classify(
+    data: ProblemData, current: Current, inst: Instance, history: History | None = None
+) -> Update:
+    """Continuing and leaving members of every group in force, and the groups closed.
+    ``history`` gives the hours delivered before DATE (default: the planned ones,
+    ``delivered``; ``replan --db``: the attended ones, ``scheduler.replan.attended``)."""
     date = current.date
     continuing: dict[str, list[str]] = {}
     left: list[Left] = []
@@ -104,7 +127,7 @@ def classify(data: ProblemData, current: Current, inst: Instance) -> Update:
         why_staff = _staff_problem(data, inst, group)
         if why_staff:
             staff_why[gid] = why_staff
-    credit = delivered(data, current, continuing)
+    credit = (history or delivered)(data, current, continuing)
     update = Update(date, data, continuing, left, closed, staff_why, credit)
     update.future = {gid: ms for gid, ms in future.items() if gid in continuing}
     for gid, ms in future.items():

@@ -30,15 +30,18 @@ class Finding:
 def check_timetable(data: ProblemData, timetable: Timetable) -> list[Finding]:
     """Every rule ``timetable`` breaks under the term ``data`` (empty when all hold); the
     sentences in the coordinator's language (the verifier's details stay as it words them)."""
+    from scheduler.replan.update import seen_from_valid_from
     from scheduler.report.read import kept_groups
     from scheduler.verify import verify
 
+    # A re-planned timetable is checked as the re-plan verified it: from its valid_from on.
+    data, solution = seen_from_valid_from(data, timetable)
     out = []
-    for c in verify(data, timetable.solution, kept_groups(timetable)):
+    for c in verify(data, solution, kept_groups(timetable)):
         if c.violations:
             details = tuple(c.details)
             if c.rule == "learner_regime":
-                details += tuple(blocking_rows(data, timetable.solution))
+                details += tuple(blocking_rows(data, solution))
             out.append(Finding(c.rule, rule_sentence(c.description), c.violations, details))
     return out
 

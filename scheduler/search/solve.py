@@ -210,8 +210,10 @@ def _search(
     # CP-SAT's bound only counts when it found a timetable itself; otherwise use the trivial
     # bound (every reward, no penalty), which is always valid.
     bound = tm.objective.upper_bound()
+    stats["bound_from_search"] = 0.0
     if result.solution is not None and begin is not None:
         bound = max(round(solver.best_objective_bound), begin.objective)
+        stats["bound_from_search"] = 1.0
     # The whole-model solver's memory is not needed any more: give it back before the
     # neighbourhood search makes its own copies of the model.
     del solver
@@ -251,7 +253,7 @@ def _warm_result(
         wall_time=time.perf_counter() - start,
         first_solution_time=first.elapsed,
         progress=((first.elapsed, first.objective),),
-        stats=stats,
+        stats={**stats, "bound_from_search": 0.0},
     )
 
 

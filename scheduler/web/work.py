@@ -355,7 +355,10 @@ def _summary_rows(outcomes) -> list[dict[str, Any]]:
 def replan(folder: Path, params: dict[str, Any], report: Report) -> dict[str, Any]:
     """Re-plan the uploaded timetable in use from ``params["date"]``, as ``scheduler replan``
     does (the same library call, verified, written with its Changes sheet). A timetable that
-    cannot be read, one of another term or a date it cannot start on is one sentence."""
+    cannot be read, one of another term or a date it cannot start on is one sentence.
+
+    Progress, as the solve screen has it: the phase (reading, building, searching with the
+    places of the best timetable so far, verifying, writing) goes to ``report``."""
     import datetime as dt
 
     from scheduler.pipeline import write
@@ -363,6 +366,7 @@ def replan(folder: Path, params: dict[str, Any], report: Report) -> dict[str, An
     from scheduler.report.read import read_timetable, same_term
     from scheduler.workbook.validate import read_workbook
 
+    report({"phase": "reading"})
     data = read_workbook(folder / WORKBOOK)
     shown = str(params.get("current_name") or CURRENT)
     try:
@@ -376,6 +380,7 @@ def replan(folder: Path, params: dict[str, Any], report: Report) -> dict[str, An
             params["time_limit"],
             0,
             params["workers"],
+            progress=report,
         )
     except WorkbookError as exc:
         first = exc.problems[0].message if exc.problems else str(exc)
@@ -392,6 +397,7 @@ def replan(folder: Path, params: dict[str, Any], report: Report) -> dict[str, An
     if done.verified.violations:
         details = [f"{c.rule}: {d}" for c in done.verified.checks for d in c.details]
         return {"outcome": "verify_failed", "details": details[:50]}
+    report({"phase": "writing"})
     write(done.verified, folder / REPLANNED, revision=done.revision)
     changes = [list(row) for row in done.revision.changes]
     return {

@@ -86,10 +86,16 @@ def read_solution(path: Path) -> Solution:
 
 
 def violations(workbook: Path, timetable: Path) -> int:
-    """Hard-rule violations the verifier finds in ``timetable`` for the term ``workbook``."""
-    solution = read_solution(timetable)
-    assert solution.groups, "the timetable has no groups"
-    return total_violations(verify(read_workbook(workbook), solution))
+    """Hard-rule violations the verifier finds in ``timetable`` for the term ``workbook``; a
+    re-planned timetable judged from its valid_from on, as the re-plan was (held intakes are
+    history)."""
+    from scheduler.replan.update import seen_from_valid_from
+    from scheduler.report.read import kept_groups, read_timetable
+
+    read = read_timetable(timetable)
+    assert read.solution.groups, "the timetable has no groups"
+    data, solution = seen_from_valid_from(read_workbook(workbook), read)
+    return total_violations(verify(data, solution, kept_groups(read)))
 
 
 def browser_unavailable(reason: str) -> NoReturn:

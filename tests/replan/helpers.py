@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -56,7 +57,7 @@ def sheet_rows(path: Path, name: str) -> list[tuple]:
     return [tuple(r) for r in ws.iter_rows(values_only=True)]
 
 
-def edit_cells(path: Path, sheet: str, row: int, values: dict[str, object]) -> None:
+def edit_cells(path: Path, sheet: str, row: int, values: dict[str, Any]) -> None:
     """Edit a timetable by hand: set ``values`` (column name -> value) in ``row``."""
     wb = load_workbook(path)
     ws = wb[sheet]

@@ -13,7 +13,7 @@ from scheduler.data import Room, RoomUnavailability, Staff
 from scheduler.report.check import check_timetable
 from scheduler.report.ics import export_ics
 from scheduler.solution import Solution
-from tests.helpers.terms import learners, nt2_course, tiny_term
+from tests.helpers.terms import learner, learners, nt2_course, tiny_term
 from tests.replan.helpers import WEEK2, group, replanned, session, timetable
 
 C = "NT2-1.1"
@@ -126,3 +126,24 @@ def test_overview_starts_with_the_replan_counts(replan_run):
 def test_check_accepts_the_replanned_timetable(replan_run):
     data, _out, table, *_ = replan_run
     assert check_timetable(data, table) == []
+
+
+def test_check_reads_a_replanned_timetable_from_its_valid_from(tmp_path):
+    """An intake held in week 1 at the hour of a group the learner joins from week 2 is no
+    clash: ``scheduler check`` judges a re-planned timetable as the re-plan did, from its
+    valid_from on (held intakes are history), and finds every rule holding."""
+    from scheduler.solution import Intake
+    from scheduler.verify import total_violations, verify
+    from tests.replan.test_replan import C, term, two_groups
+
+    rooms = (Room("C1", "Class 1", "classroom", 10), Room("IR1", "Interview", "interview", 1))
+    data = term(rooms=rooms, learners=(*learners(5), learner(6, intake=True)))
+    held = Intake("L0006", 1, "Mon", "P2", 1, "IR1", "K1", "ar")
+    now = dataclasses.replace(two_groups(), intakes=(held,))
+    current = timetable(data, now, tmp_path / "now.xlsx")
+    _done, out = replanned(data, current, WEEK2, tmp_path / "new.xlsx")
+    assert "L0006" in out.solution.group_by_id()[f"{C}-2"].members  # joins Mon P2
+    assert held in out.solution.intakes  # the history row is still on the sheet
+    plain = total_violations(verify(data, out.solution))
+    assert plain > 0, "read as of the term's start, week 1 would hold a clash"
+    assert check_timetable(data, out) == []

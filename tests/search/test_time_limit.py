@@ -105,6 +105,28 @@ def test_a_deadline_passed_while_building_gives_the_greedy_start(term):
     assert_valid(term, result.solution)
 
 
+def test_a_trivial_bound_is_not_shown_as_a_gap(term):
+    """Without a search of its own the bound is only every reward added up: the summary says
+    the gap was not measured instead of printing a gap of thousands of per cent; a solve that
+    ran its search prints a number."""
+    from scheduler.cli import result_lines
+    from scheduler.pipeline import verify_result
+
+    late = SolveParams(time_limit=1.0, started=time.perf_counter() - 5.0)
+    result = solve(term, late)
+    assert result.stats["bound_from_search"] == 0.0
+    objective_line = next(
+        line for line in result_lines(verify_result(term, result)) if "bound" in line
+    )
+    assert "not measured" in objective_line
+    searched = solve(term, SolveParams(time_limit=5.0, workers=1, seed=1, reproducible=True))
+    assert searched.stats["bound_from_search"] == 1.0
+    objective_line = next(
+        line for line in result_lines(verify_result(term, searched)) if "bound" in line
+    )
+    assert "not measured" not in objective_line and "%" in objective_line
+
+
 BUSIER_THAN_PROMISED = pytest.mark.skipif(
     os.getloadavg()[0] > machine_cores() + 2,
     reason="the promise holds on a busy machine (up to two CPU-bound processes alongside); "

@@ -13,6 +13,7 @@ Set SCHEDULER_SCREENSHOTS=docs to save the screenshots of the documentation (doc
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator
@@ -247,3 +248,60 @@ def test_a_workbook_dropped_on_the_page_is_checked(browser, server):
         assert page.inner_text("h1").endswith("dropped.xlsx")
     finally:
         context.close()
+
+
+def test_replan_from_a_date_shows_progress_counts_and_a_verified_timetable(
+    page, server, shots, tmp_path
+):
+    """Upload medium, solve, upload the timetable in use and re-plan from week 6: the running
+    screen names its step and can be cancelled; the finished one shows the counts and the
+    Changes, and the downloaded re-plan breaks no rule
+    (the independent verifier, as the re-plan itself is verified)."""
+    from playwright.sync_api import expect
+
+    from tests.replan.test_db import replan_violations
+
+    _upload(page, server, MEDIUM)
+    page.wait_for_selector("#valid", timeout=60_000)
+    page.fill("#time-limit", SOLVE_SECONDS)
+    page.click("#solve-button")
+    page.wait_for_selector("#download-timetable", timeout=120_000)
+    with page.expect_download() as info:
+        page.click("#download-timetable")
+    in_use = tmp_path / "medium-timetable.xlsx"
+    info.value.save_as(str(in_use))
+
+    def start_replan(limit: str, allow_moves: bool = False) -> None:
+        page.fill("#replan-date", "2027-02-15")
+        page.fill("#replan-limit", limit)
+        page.set_checked("#replan-moves", allow_moves)
+        page.set_input_files("#replan-file", str(in_use))
+        page.click("#replan-button")
+
+    # A long re-plan, cancelled while it runs: the page says so and offers nothing.
+    start_replan("300", allow_moves=True)
+    page.wait_for_selector("#cancel-button")
+    assert page.is_visible("#p-phase") and page.is_visible("#p-placed")
+    page.click("#cancel-button")
+    expect(page.locator("#task-state")).to_contain_text("Geannuleerd", timeout=30_000)
+    assert not page.is_visible("#download-replan")
+
+    start_replan(SOLVE_SECONDS)
+    page.wait_for_selector("#replan-counts", timeout=120_000)
+    counts = {}
+    for row in page.locator("#replan-counts tr").all():
+        counts[row.locator("th").inner_text().strip()] = int(row.locator("td").inner_text())
+    assert counts["Plaatsen behouden in hun groep"] > 0
+    assert counts["Plaatsen naar een andere groep"] == 0  # no --allow-moves
+    assert set(counts) >= {"Nieuwe plaatsen", "Plaatsen vrijgekomen (vertrokken)"}
+    shown = page.locator("#changes tbody tr").count()
+    heading = page.inner_text("#task h3")
+    assert re.search(r"\((\d+)\)", heading) and shown <= int(re.findall(r"\d+", heading)[0])
+    page.locator("#task").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "web-replan.png"))
+    with page.expect_download() as info:
+        page.click("#download-replan")
+    assert info.value.suggested_filename == "medium-replan-2027-02-15-timetable.xlsx"
+    replanned = tmp_path / "replanned.xlsx"
+    info.value.save_as(str(replanned))
+    assert replan_violations(MEDIUM, in_use, replanned, dt.date(2027, 2, 15)) == 0

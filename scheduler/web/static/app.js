@@ -69,6 +69,9 @@ function update(state) {
   // A gap above 100 % early in the search says nothing useful to a reader.
   if (p.gap !== undefined) show("p-gap", p.gap > 1 ? "> 100 %" : (100 * p.gap).toFixed(2) + " %");
   if (p.placed !== undefined) show("p-placed", String(p.placed));
+  // A re-plan's phase: the page carries each phase's name in the page's language.
+  const phase = document.getElementById("p-phase");
+  if (phase && p.phase) phase.textContent = phase.dataset[p.phase] || p.phase;
   if (p.done !== undefined) show("p-done", p.done + " / " + p.total);
 }
 
