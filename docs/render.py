@@ -1,9 +1,11 @@
 """Render docs/week.png, docs/sections.png and docs/waiting.png from a real solve of
-instances/small.xlsx, in the language of SCHEDULER_LANG (default: Dutch, the coordinator's).
+instances/medium.xlsx, in the language of SCHEDULER_LANG (default: the term's Settings
+language, Dutch).
 
 Run from the repository root:  .venv/bin/python docs/render.py
 
-Steps: solve the bundled small term (deterministic limit, seed from its Settings), keep one
+Steps: solve the bundled medium term (10 s of deterministic time, one worker, the seed of its
+Settings: a given version of the program gives the same timetable), keep one
 sheet of the timetable per image, let LibreOffice print it to PDF exactly as a coordinator
 would, find the printed area of the first page with Ghostscript's bbox device and rasterise
 only that area with pdftoppm. Needs LibreOffice (soffice), Ghostscript (gs) and poppler-utils
@@ -21,7 +23,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
-TERM = ROOT / "instances" / "small.xlsx"
+TERM = ROOT / "instances" / "medium.xlsx"
 IMAGES = {
     "Week": ROOT / "docs" / "week.png",
     "Sections": ROOT / "docs" / "sections.png",
@@ -76,9 +78,10 @@ def render(xlsx: Path, png: Path, work: Path) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        timetable = work / "small-timetable.xlsx"
+        timetable = work / f"{TERM.stem}-timetable.xlsx"
         scheduler = Path(sys.executable).with_name("scheduler")
-        run(scheduler, "solve", TERM, "-o", timetable, "--time-limit", "20", "-q")
+        run(scheduler, "solve", TERM, "-o", timetable, "--time-limit", "10", "--reproducible",
+            "--workers", "1", "-q")  # fmt: skip
         for sheet, png in IMAGES.items():
             render(one_sheet(timetable, sheet, work / f"{sheet}.xlsx"), png, work)
 

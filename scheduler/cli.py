@@ -830,7 +830,10 @@ def _moved(n: int) -> str:
 
 def comparison_lines(outcomes: list[Outcome]) -> list[str]:
     """The end-of-compare summary: one line per scenario with its difference to base."""
+    from scheduler.whatif.compare import within_noise
+
     bases = {o.term: o for o in outcomes if o.scenario == "base"}
+    noisy = within_noise(outcomes, "learners placed")
     width = max(len(o.scenario) for o in outcomes)
     lines = []
     for o in outcomes:
@@ -843,6 +846,8 @@ def comparison_lines(outcomes: list[Outcome]) -> list[str]:
             base = bases[o.term].figure("learners placed")
             if o.scenario != "base" and base is not None:
                 text += f" ({placed - base:+d})"
+                if (o.term, o.scenario) in noisy:
+                    text += ", " + _("within noise")
             if o.moved is not None:
                 text += ", " + _moved(o.moved)
         lines.append(text)

@@ -9,10 +9,13 @@ A job carries everything it needs and returns a plain ``Result``, so it can run 
 machine; verifying and writing happen here, where the files are to be written.
 
 A timetable workbook is written for each solve whose timetable the verifier finds without
-violations. ``write_comparison`` then writes one workbook: a Summary sheet (one row per
-scenario, learners placed, sessions moved, a link to each timetable and a chart of learners
-placed) and one sheet per term with every key figure in one column per scenario, each followed
-by its difference to base. A scenario without a timetable is a column that says why.
+violations. ``write_comparison`` then writes one workbook in the coordinator's language: a
+Summary sheet that first says, per scenario, which key figures changed most against base (in
+words, largest first, each flagged when it lies within the search noise that base-again
+measures; see ``effects``), then one row per scenario (learners placed, sessions moved, a link
+to each timetable) and a chart of learners placed; and one sheet per term with every key figure
+in one column per scenario, each followed by its difference to base. A scenario without a
+timetable is a column that says why.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -46,10 +49,25 @@ from scheduler.excel import (
     set_cell,
     sheet_title,
 )
+from scheduler.i18n import N_, _
 from scheduler.outputs import mark, short_name
-from scheduler.report.figures import placed_kinds
+from scheduler.report.figures import figure_words, placed_kinds
 from scheduler.search.params import SolveParams, write_reserve
 from scheduler.solution import Result, Solution
+from scheduler.whatif.effects import (
+    COURSES_PLACED,
+    HOURS_DELIVERED,
+    INTAKE_DAYS,
+    LEARNERS_PLACED,
+    OWN_LABELS,
+    STAFF_DAYS,
+    Change,
+    effect_size,
+    figure_label,
+    key_changes,
+    noise_of,
+    sentence,
+)
 from scheduler.whatif.scenarios import BASE, Scenario
 
 DASK_SCHEME = "dask://"
@@ -198,6 +216,7 @@ class Outcome:
     result: Result | None = None
     timetable: Path | None = None
     figures: list[tuple[str, float | int]] = field(default_factory=list)
+    blocks: dict[str, str] = field(default_factory=dict)  # figure -> its block of Overview
     moved: int | None = None
     note: str = ""
     bug: bool = False  # the solve failed or its timetable broke a hard rule
@@ -253,8 +272,10 @@ def timetable_paths(term: Term, out_dir: Path, extra: Sequence[Scenario] = ()) -
 
 CONTROL = "base-again"
 CONTROL_CHANGES = (
-    "nothing: the base solved again from its own timetable, for as long as each scenario; "
-    "its difference to base is what the extra search alone gives",
+    N_(
+        "nothing: the base solved again from its own timetable, for as long as each scenario; "
+        "its difference to base is what the extra search alone gives"
+    ),
 )
 
 
@@ -304,7 +325,7 @@ class _Sweep:
         """Wait for every solve, finishing each as it comes in."""
         try:
             while self.running:
-                finished, _ = wait(list(self.running), return_when=FIRST_COMPLETED)
+                finished, _running = wait(list(self.running), return_when=FIRST_COMPLETED)
                 for future in finished:
                     self._finished(self.running.pop(future), future)
         except BaseException:
@@ -380,7 +401,8 @@ def _finish(pending: _Pending, future: Future, base: Outcome | None, path: Path)
     try:
         outcome.result = future.result()
     except Exception as exc:  # a crashed solve is one column, not the end of the sweep
-        outcome.note = f"the solve failed ({type(exc).__name__}: {exc}); please report it"
+        error = f"{type(exc).__name__}: {exc}"
+        outcome.note = _("the solve failed ({error}); please report it", error=error)
         outcome.bug = True
         return outcome
     verified = pipeline.verify_result(data, outcome.result)
@@ -390,13 +412,16 @@ def _finish(pending: _Pending, future: Future, base: Outcome | None, path: Path)
     try:
         outcome.timetable = pipeline.write(verified, path)
     except pipeline.RuleBroken as exc:
-        outcome.note = f"{exc}; please report it"
+        outcome.note = _("{problem}; please report it", problem=exc)
         outcome.bug = True
         return outcome
     solution = verified.solution
     outcome.figures = _figures(verified)
+    outcome.blocks = {
+        label: title for title, pairs in verified.figures.blocks() for label, _v in pairs
+    }
     if outcome.result.stats.get("stopped_by_wall_clock"):
-        outcome.note = (
+        outcome.note = _(
             "stopped by the wall-clock cap (a busy machine?): the same run may not repeat "
             "exactly; fewer --jobs give each solve more of the machine"
         )
@@ -407,24 +432,24 @@ def _finish(pending: _Pending, future: Future, base: Outcome | None, path: Path)
 
 
 def _why_none(result: Result) -> str:
+    """Why a solve gave no timetable, in one sentence."""
     if result.status == "infeasible":
         reasons = "; ".join(result.conflicts)
-        return "no timetable exists: the hard rules cannot all hold" + (
-            f" ({reasons})" if reasons else ""
-        )
-    return f"no timetable found in the time limit (solver status: {result.status})"
-
-
-LEARNERS_PLACED = "learners placed"  # learners with at least one group place
-COURSES_PLACED = "learner-courses placed"  # group places: what the solver rewards
+        text = _("no timetable exists: the hard rules cannot all hold")
+        return text + (f" ({reasons})" if reasons else "")
+    return _("no timetable found in the time limit (solver status: {status})", status=result.status)
 
 
 def _figures(verified: pipeline.Verified) -> list[tuple[str, float | int]]:
     """The rows compared: headline figures first, then every key figure of Overview."""
     data, result, solution = verified.data, verified.result, verified.solution
+    hours = round(sum(verified.figures.course_hours.values()), 2)
     headline: list[tuple[str, float | int]] = [
         (LEARNERS_PLACED, len(placed_kinds(data, solution))),
         (COURSES_PLACED, len(solution.placed())),
+        (HOURS_DELIVERED, hours),
+        (STAFF_DAYS, len({(s.staff, s.day) for s in solution.sessions})),
+        (INTAKE_DAYS, len({(i.staff, i.week, i.day) for i in solution.intakes})),
         ("groups formed", len(solution.groups)),
         ("weekly sessions", len(solution.sessions)),
         ("objective", result.objective if result.objective is not None else 0.0),
@@ -437,28 +462,61 @@ def _figures(verified: pipeline.Verified) -> list[tuple[str, float | int]]:
 # ---------------------------------------------------------------------------------------------
 
 TITLE_FONT = Font(bold=True, size=13)
+BLOCK_FONT = Font(bold=True, size=12)
 LINK_FONT = Font(color="0563C1", underline="single")
+NOISE_FONT = Font(italic=True, color="7F7F7F")  # a difference the search alone may give
 WRAP = Alignment(wrap_text=True, vertical="top")
-DELTA = " vs base"
-# Summary columns: (header, width); the timetable link, changes and note come last.
-SUMMARY_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("term", 12),
-    ("scenario", 24),
-    ("status", 10),
-    (LEARNERS_PLACED, 10),
-    (LEARNERS_PLACED + DELTA, 10),
-    (COURSES_PLACED, 10),
-    (COURSES_PLACED + DELTA, 10),
-    ("sessions moved", 10),
-    ("objective", 10),
-    ("gap", 8),
-    ("solve time (s)", 8),
-    ("timetable", 34),
-    ("changes", 50),
-    ("note", 40),
+TOP = Alignment(vertical="top")
+PAGE_WIDTH = 150  # width units of an A4 landscape page at 100 %
+CHART_ROWS = 16  # rows the Summary's chart covers
+SCENARIO_RULE = Border(top=Side(style="thin", color="A6A6A6"))  # between two scenarios
+DELTA = " vs base"  # the key of a difference column: "<figure> vs base"
+
+# Both tables of the Summary share its columns, so each column's width suits both:
+# (header of the table of key changes, header of the table of all scenarios, width).
+SUMMARY_COLUMNS: tuple[tuple[str | None, str, float], ...] = (
+    (N_("term"), N_("term"), 10),
+    (N_("scenario"), N_("scenario"), 20),
+    (N_("what changed"), N_("changes"), 62),
+    (N_("base"), N_("status"), 12),
+    (N_("scenario value"), LEARNERS_PLACED, 11),
+    (N_("difference"), LEARNERS_PLACED + DELTA, 11),
+    (N_("noise (base vs base-again)"), COURSES_PLACED, 12),
+    (N_("within noise?"), COURSES_PLACED + DELTA, 12),
+    (None, N_("sessions moved"), 10),
+    (None, N_("objective"), 10),
+    (None, N_("gap"), 8),
+    (None, N_("solve time (s)"), 8),
+    (None, N_("timetable"), 30),
+    (None, N_("note"), 40),
 )
-SUMMARY_HEADER = tuple(name for name, _ in SUMMARY_COLUMNS)
-SUMMARY_WIDTHS = tuple(width for _, width in SUMMARY_COLUMNS)
+SUMMARY_HEADER = tuple(name for _k, name, _w in SUMMARY_COLUMNS)  # stable keys, in English
+SUMMARY_WIDTHS = tuple(width for _k, _n, width in SUMMARY_COLUMNS)
+CHANGES_HEADER = tuple(name for name, _n, _w in SUMMARY_COLUMNS if name is not None)
+STATUS_TEXT = {
+    "optimal": N_("optimal (proven best)"),
+    "feasible": N_("feasible (not proven best)"),
+    "infeasible": N_("impossible"),
+    "unknown": N_("none found in time"),
+    "invalid": N_("refused by the solver"),
+    "failed": N_("the solve failed"),
+}
+
+
+def _heading(key: str) -> str:
+    """A column heading in the coordinator's language; ``<figure> vs base`` keys included."""
+    if key.endswith(DELTA):
+        return _("{figure} vs base", figure=figure_label(key[: -len(DELTA)]))
+    return figure_label(key) if key in OWN_LABELS else _(key)
+
+
+def _status(status: str) -> str:
+    return _(STATUS_TEXT[status]) if status in STATUS_TEXT else status
+
+
+def _changes_text(o: Outcome) -> str:
+    """What a scenario changes; the control's own sentence in the coordinator's language."""
+    return "\n".join(_(c) if c in CONTROL_CHANGES else c for c in o.changes) or "-"
 
 
 def write_comparison(
@@ -467,27 +525,160 @@ def write_comparison(
     """Write the comparison workbook of ``outcomes`` (from ``sweep``) to ``path`` atomically.
 
     ``title`` heads the Summary; ``prisons`` maps a term label to the prison's name for the
-    title of its sheet.
+    title of its sheet. Headings and texts are in the language of ``scheduler.i18n``; sheet
+    names, scenario names and figure values stay as they are.
     """
     wb = Workbook()
     summary = first_sheet(wb)
     summary.title = "Summary"
     taken = {"Summary"}
-    _summary(summary, outcomes, title, path.parent)
+    effects = _effects(outcomes)
+    _summary(summary, outcomes, effects, title, path.parent)
     for label in dict.fromkeys(o.term for o in outcomes):
         ws = wb.create_sheet(sheet_title(label, taken))
         heading = (prisons or {}).get(label, label)
-        _term_sheet(ws, [o for o in outcomes if o.term == label], heading, path.parent)
+        ours = [o for o in outcomes if o.term == label]
+        _term_sheet(ws, ours, heading, path.parent, effects.noise.get(label))
     return save_atomic(mark(wb, "comparison"), path)
 
 
-def _link(ws: Worksheet, row: int, col: int, target: Path | None, here: Path) -> None:
-    """A hyperlink to ``target`` relative to the comparison's folder, or a dash."""
+# --- what changed, per scenario ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Effects:
+    """Per term, the search noise (None: not measured); per scenario, its key changes."""
+
+    noise: dict[str, dict[str, float | int] | None]
+    changes: dict[tuple[str, str], list[Change]]
+
+
+def _effects(outcomes: Sequence[Outcome]) -> _Effects:
+    """The key changes of every scenario with a timetable (and a base with one), and each
+    term's noise."""
+    bases = {o.term: o for o in outcomes if o.scenario == BASE}
+    noise = {label: _noise(base, outcomes) for label, base in bases.items()}
+    changes: dict[tuple[str, str], list[Change]] = {}
+    for o in outcomes:
+        ref = bases.get(o.term)
+        if o.scenario == BASE or _is_control(o) or ref is None or not (o.figures and ref.figures):
+            continue
+        found = key_changes(dict(o.figures), dict(ref.figures), noise.get(o.term))
+        changes[(o.term, o.scenario)] = found
+    return _Effects(noise, changes)
+
+
+def _noise(base: Outcome, outcomes: Sequence[Outcome]) -> dict[str, float | int] | None:
+    """Figure -> |base-again - base| of ``base``'s term; None when there is no control with a
+    timetable (the base was proven best, or the control found none)."""
+    control = next((o for o in outcomes if o.term == base.term and _is_control(o)), None)
+    if control is None or not control.figures or not base.figures:
+        return None
+    return noise_of(dict(base.figures), dict(control.figures))
+
+
+def within_noise(outcomes: Sequence[Outcome], label: str) -> set[tuple[str, str]]:
+    """(term, scenario) of every scenario whose difference to base in figure ``label`` is
+    within its term's search noise (what the CLI's end-of-compare lines mark)."""
+    noise = _effects(outcomes).noise
+    bases = {o.term: o for o in outcomes if o.scenario == BASE}
+    out = set()
+    for o in outcomes:
+        measured, base = noise.get(o.term), bases.get(o.term)
+        if measured is None or base is None or _is_control(o):
+            continue
+        if _within(_delta(o.figure(label), base.figure(label)), measured, label):
+            out.add((o.term, o.scenario))
+    return out
+
+
+def _is_control(o: Outcome) -> bool:
+    return o.changes == CONTROL_CHANGES
+
+
+def _scenarios_by_effect(outcomes: Sequence[Outcome], effects: _Effects) -> list[Outcome]:
+    """The scenarios (not base, not the control) of each term, largest effect beyond the noise
+    first; those without a timetable last (the sort is stable: ties keep the input order)."""
+    shown = [o for o in outcomes if o.scenario != BASE and not _is_control(o)]
+    terms = list(dict.fromkeys(o.term for o in outcomes))
+
+    def key(o: Outcome) -> tuple[int, int, float]:
+        found = effects.changes.get((o.term, o.scenario))
+        return (terms.index(o.term), found is None, -effect_size(found or []))
+
+    return sorted(shown, key=key)
+
+
+def _noise_note(effects: _Effects) -> str:
+    """The sentence under the title: what "within noise" means here, or why it is not shown."""
+    measured = [n for n in effects.noise.values() if n is not None]
+    if measured:
+        return _(
+            "Per scenario, the key figures that changed most against base, largest first. "
+            "A difference no larger than between base and base-again (the base searched again, "
+            "unchanged) is within the noise of the search: the search alone may give it."
+        )
+    return _(
+        "Per scenario, the key figures that changed most against base, largest first. The base "
+        "was proven best (or not solved again), so no search noise was measured."
+    )
+
+
+def _changes_block(ws: Worksheet, row: int, outcomes: Sequence[Outcome], effects: _Effects) -> int:
+    """The table of key changes from ``row`` (heading, header, one row per change); returns
+    the first row after it."""
+    set_cell(ws, row, 1, _("What changed most")).font = BLOCK_FONT
+    _header(ws, row + 1, [_(h) for h in CHANGES_HEADER], SUMMARY_WIDTHS[: len(CHANGES_HEADER)])
+    row += 2
+    for k, o in enumerate(_scenarios_by_effect(outcomes, effects)):
+        top = row
+        for text, change in _change_lines(o, effects.changes.get((o.term, o.scenario))):
+            _change_row(ws, row, o, text, change)
+            row += 1
+        if k > 0:
+            for c in range(1, len(CHANGES_HEADER) + 1):
+                ws.cell(row=top, column=c).border = SCENARIO_RULE
+    return row
+
+
+def _change_lines(o: Outcome, found: list[Change] | None) -> list[tuple[str, Change | None]]:
+    """The sentences of one scenario in the table of key changes, each with its change."""
+    if found:
+        return [(sentence(o.scenario, change), change) for change in found]
+    if found is not None:
+        return [(_("{scenario}: no key figure changed", scenario=o.scenario), None)]
+    if o.figures:
+        return [(_("{scenario}: base has no timetable to compare with", scenario=o.scenario), None)]
+    return [(_("{scenario}: no timetable ({why})", scenario=o.scenario, why=o.note), None)]
+
+
+def _change_row(ws: Worksheet, row: int, o: Outcome, text: str, change: Change | None) -> None:
+    """One row of the table of key changes: the sentence, then its numbers and the flag."""
+    values: list = [o.term, o.scenario, text]
+    if change is not None:
+        flag = _("within noise") if change.within_noise else None
+        values += [change.base, change.value, change.difference, change.noise, flag]
+    for c, value in enumerate(values, start=1):
+        _value_cell(ws, row, c, value, signed=c == 6)
+        ws.cell(row=row, column=c).alignment = WRAP if c == 3 else TOP
+        if change is not None and change.within_noise:
+            ws.cell(row=row, column=c).font = NOISE_FONT
+    _fit_height(ws, row, [v if isinstance(v, str) else "" for v in values], SUMMARY_WIDTHS)
+
+
+# --- the Summary sheet --------------------------------------------------------------------------
+
+
+def _link(
+    ws: Worksheet, row: int, col: int, target: Path | None, here: Path, text: str | None = None
+) -> None:
+    """A hyperlink to ``target`` relative to the comparison's folder, showing ``text`` (default
+    the file name), or a dash."""
     if target is None:
         set_cell(ws, row, col, "-")
         return
     relative = os.path.relpath(target, here)
-    cell = set_cell(ws, row, col, target.name)
+    cell = set_cell(ws, row, col, text or target.name)
     cell.hyperlink = relative.replace(os.sep, "/")
     cell.font, cell.alignment = LINK_FONT, WRAP  # a long file name wraps rather than being cut
 
@@ -507,7 +698,7 @@ def _fit_height(ws: Worksheet, row: int, texts: Sequence, widths: Sequence[float
     lines = max(
         (
             sum(math.ceil(max(len(part), 1) / max(w - 1, 1)) for part in str(t).split("\n"))
-            for t, w in zip(texts, widths, strict=True)
+            for t, w in zip(texts, widths, strict=False)
             if t
         ),
         default=1,
@@ -525,17 +716,18 @@ def _delta(value: float | int | None, base: float | int | None) -> float | int |
     return round(diff, 2) if isinstance(diff, float) else diff
 
 
-def _value_cell(ws: Worksheet, row: int, col: int, value, signed: bool = False) -> None:
+def _value_cell(ws: Worksheet, row: int, col: int, value, signed: bool = False):
     """A value, floats to two decimals; ``signed`` shows a difference with its sign."""
     if isinstance(value, float):
         value = round(value, 2)
     cell = set_cell(ws, row, col, value)
-    if signed and value is not None:
+    if signed and isinstance(value, int | float):
         cell.number_format = "+0;-0;0" if isinstance(value, int) else "+0.00;-0.00;0"
+    return cell
 
 
 def _summary_numbers(o: Outcome, base: Outcome | None) -> list:
-    """The values of one Summary row from ``status`` to ``solve time``."""
+    """The values of one row of the table of all scenarios, from ``status`` to ``solve time``."""
     res = o.result
 
     def vs(label: str) -> float | int | None:
@@ -544,7 +736,7 @@ def _summary_numbers(o: Outcome, base: Outcome | None) -> list:
         return _delta(o.figure(label), base.figure(label))
 
     return [
-        o.status,
+        _status(o.status),
         o.figure(LEARNERS_PLACED),
         vs(LEARNERS_PLACED),
         o.figure(COURSES_PLACED),
@@ -556,101 +748,230 @@ def _summary_numbers(o: Outcome, base: Outcome | None) -> list:
     ]
 
 
-def _summary(ws: Worksheet, outcomes: Sequence[Outcome], title: str, here: Path) -> None:
-    """One row per solve: status, placements and their difference to base, moves, quality,
-    the link to its timetable, what it changes and why it has no timetable."""
+def _summary(
+    ws: Worksheet, outcomes: Sequence[Outcome], effects: _Effects, title: str, here: Path
+) -> None:
+    """The key changes per scenario first, then one row per solve (status, placements and
+    their difference to base, moves, quality, the link to its timetable, what it changes and
+    why it has no timetable), then a chart of learners placed."""
     set_cell(ws, 1, 1, title).font = TITLE_FONT
-    _header(ws, 3, SUMMARY_HEADER, SUMMARY_WIDTHS)
-    bases = {o.term: o for o in outcomes if o.scenario == BASE}
-    signed = {SUMMARY_HEADER.index(name) + 1 for name in SUMMARY_HEADER if name.endswith(DELTA)}
-    gap = SUMMARY_HEADER.index("gap") + 1
-    link = SUMMARY_HEADER.index("timetable") + 1
-    for r, o in enumerate(outcomes, start=4):
-        set_cell(ws, r, 1, o.term)
-        set_cell(ws, r, 2, o.scenario)
-        for c, value in enumerate(_summary_numbers(o, bases.get(o.term)), start=3):
-            _value_cell(ws, r, c, value, signed=c in signed)
-        ws.cell(row=r, column=gap).number_format = "0.00%"
-        _link(ws, r, link, o.timetable, here)
-        set_cell(ws, r, link + 1, "\n".join(o.changes) or "-").alignment = WRAP
-        set_cell(ws, r, link + 2, o.note or None).alignment = WRAP
-        texts = [ws.cell(row=r, column=c).value for c in range(1, len(SUMMARY_HEADER) + 1)]
-        _fit_height(ws, r, texts, SUMMARY_WIDTHS)
-    ws.freeze_panes = "C4"
-    _placed_chart(ws, outcomes)
-    print_setup(ws, "3:3")
+    note = set_cell(ws, 2, 1, _noise_note(effects))
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(CHANGES_HEADER))
+    note.alignment = WRAP
+    _fit_height(ws, 2, [note.value], [sum(SUMMARY_WIDTHS[: len(CHANGES_HEADER)])])
+    after = _changes_block(ws, 4, outcomes, effects)
+    set_cell(ws, after + 1, 1, _("All scenarios")).font = BLOCK_FONT
+    header_row = after + 2
+    _header(ws, header_row, [_heading(h) for h in SUMMARY_HEADER], SUMMARY_WIDTHS)
+    first = header_row + 1
+    for r, o in enumerate(outcomes, start=first):
+        bases = {b.term: b for b in outcomes if b.scenario == BASE}
+        noise = None if _is_control(o) else effects.noise.get(o.term)
+        _scenario_row(ws, r, o, bases.get(o.term), noise, here)
+    _placed_chart(ws, outcomes, header_row)
+    print_setup(ws)
+    # Paper gets what a coordinator reads: the first columns (changes in words, status,
+    # placements) and the chart; objective, gap, solve time and links are for the screen.
+    chart_end = header_row + len(outcomes) + 3 + CHART_ROWS
+    ws.print_area = f"A1:{get_column_letter(len(CHANGES_HEADER))}{chart_end}"
 
 
-def _placed_chart(ws: Worksheet, outcomes: Sequence[Outcome]) -> None:
+def _scenario_row(
+    ws: Worksheet,
+    r: int,
+    o: Outcome,
+    base: Outcome | None,
+    noise: dict[str, float | int] | None,
+    here: Path,
+) -> None:
+    """One row of the table of all scenarios; a difference within ``noise`` is greyed."""
+    col = {name: c for c, name in enumerate(SUMMARY_HEADER, start=1)}
+    set_cell(ws, r, col["term"], o.term)
+    set_cell(ws, r, col["scenario"], o.scenario)
+    set_cell(ws, r, col["changes"], _changes_text(o)).alignment = WRAP
+    for c, value in enumerate(_summary_numbers(o, base), start=col["status"]):
+        key = SUMMARY_HEADER[c - 1]
+        cell = _value_cell(ws, r, c, value, signed=key.endswith(DELTA))
+        if isinstance(value, str):
+            cell.alignment = WRAP
+        if key.endswith(DELTA) and _within(value, noise, key[: -len(DELTA)]):
+            cell.font = NOISE_FONT
+    ws.cell(row=r, column=col["gap"]).number_format = "0.00%"
+    _link(ws, r, col["timetable"], o.timetable, here)
+    set_cell(ws, r, col["note"], o.note or None).alignment = WRAP
+    texts = [ws.cell(row=r, column=c).value for c in range(1, len(SUMMARY_HEADER) + 1)]
+    _fit_height(ws, r, [t if isinstance(t, str) else "" for t in texts], SUMMARY_WIDTHS)
+    for c in range(1, len(SUMMARY_HEADER) + 1):  # a tall row reads from its top
+        cell = ws.cell(row=r, column=c)
+        if not cell.alignment.wrap_text:
+            cell.alignment = TOP
+
+
+def _within(diff: object, noise: dict[str, float | int] | None, label: str) -> bool:
+    """A non-zero difference no larger than the measured noise of ``label``."""
+    if noise is None or isinstance(diff, bool) or not isinstance(diff, int | float) or not diff:
+        return False
+    return abs(diff) <= noise.get(label, 0) + 1e-9
+
+
+def _pages_wide(ws: Worksheet, width: float) -> None:
+    """A sheet wider than an A4 landscape page prints on several pages across (its title
+    columns repeated) rather than shrunk until nobody can read it."""
+    if width > PAGE_WIDTH:
+        ws.page_setup.fitToWidth = math.ceil(width / PAGE_WIDTH)
+
+
+def _placed_chart(ws: Worksheet, outcomes: Sequence[Outcome], header_row: int) -> None:
     """A native bar chart of learners (and learner-courses) placed per scenario, under the
     table; with several terms the axis shows each scenario under its term (two-level
     categories from columns A:B)."""
     several = len({o.term for o in outcomes}) > 1
-    first, last = 4, 3 + len(outcomes)
+    first, last = header_row + 1, header_row + len(outcomes)
     chart = BarChart()
     chart.type = "col"
-    chart.title = "Learners placed per scenario"
-    chart.y_axis.title = "learners"
+    chart.title = _("Learners placed per scenario")
+    chart.y_axis.title = _("learners")
     for name in (LEARNERS_PLACED, COURSES_PLACED):
         col = SUMMARY_HEADER.index(name) + 1
-        chart.add_data(Reference(ws, min_col=col, min_row=3, max_row=last), titles_from_data=True)
+        chart.add_data(
+            Reference(ws, min_col=col, min_row=header_row, max_row=last), titles_from_data=True
+        )
     chart.legend.position = "b"
     chart.set_categories(
         Reference(ws, min_col=1 if several else 2, max_col=2, min_row=first, max_row=last)
     )
-    chart.height = 8
+    chart.height = CHART_ROWS / 2  # cm: a 15-point row is about half a centimetre
     chart.width = max(12, round(2.5 * len(outcomes)))
     ws.add_chart(chart, f"A{last + 3}")
 
 
-def _term_sheet(ws: Worksheet, outcomes: Sequence[Outcome], heading: str, here: Path) -> None:
-    """Key figures in rows, one column per scenario, each followed by its difference to base."""
-    set_cell(ws, 1, 1, f"{heading}: key figures per scenario").font = TITLE_FONT
+# --- one sheet per term -------------------------------------------------------------------------
+
+TERM_HEADER_ROW = 3  # title, legend, then the header
+
+
+def _term_sheet(
+    ws: Worksheet,
+    outcomes: Sequence[Outcome],
+    heading: str,
+    here: Path,
+    noise: dict[str, float | int] | None,
+) -> None:
+    """Key figures in rows, one column per scenario, each followed by its difference to base;
+    a difference within the search noise is grey and italic."""
+    set_cell(ws, 1, 1, _("{prison}: key figures per scenario", prison=heading)).font = TITLE_FONT
+    if noise is not None:
+        legend = _(
+            "Grey italic: a difference within the search noise (no larger than base-again's)."
+        )
+        set_cell(ws, 2, 1, legend).font = NOISE_FONT
     base = next(o for o in outcomes if o.scenario == BASE)
     others = [o for o in outcomes if o.scenario != BASE]
-    header = ["figure", BASE]
+    header = [_("figure"), _("base")]
     for o in others:
-        header += [o.scenario, o.scenario + DELTA]
-    widths = [56, 14] + [min(max(len(o.scenario) + 2, 14), 30) for o in others for _ in "ab"]
-    _header(ws, 2, header, widths)
-    labels = list(dict.fromkeys(label for o in outcomes for label, _ in o.figures))
-    rows = ["status", "timetable", "sessions moved", *labels, "changes", "note"]
-    for r, label in enumerate(rows, start=3):
-        set_cell(ws, r, 1, label)
-    _term_column(ws, 2, base, None, rows, here)
+        header += [o.scenario, _("{scenario} vs base", scenario=o.scenario)]
+    widths = [40, 12] + [min(max(len(o.scenario) + 2, 12), 24) for o in others for _k in "ab"]
+    _header(ws, TERM_HEADER_ROW, header, widths)
+    rows = _term_rows(outcomes)
+    first = TERM_HEADER_ROW + 1
+    for r, label in enumerate(rows, start=first):
+        if isinstance(label, _Block):
+            own = label.title == HEADLINE_BLOCK
+            set_cell(ws, r, 1, _(HEADLINE_BLOCK) if own else figure_words(label.title))
+            ws.cell(row=r, column=1).font = HEADER_FONT
+            for c in range(1, len(widths) + 1):
+                ws.cell(row=r, column=c).border = SCENARIO_RULE
+        else:
+            set_cell(ws, r, 1, _row_label(label)).alignment = WRAP
+    _term_column(ws, 2, base, None, rows, here, None)
     for k, o in enumerate(others):
-        _term_column(ws, 3 + 2 * k, o, base, rows, here)
-    for r in range(3, 3 + len(rows)):  # the timetable, changes and note rows wrap
+        _term_column(ws, 3 + 2 * k, o, base, rows, here, None if _is_control(o) else noise)
+    for r in range(first, first + len(rows)):  # labels, timetable, changes and note wrap
         texts = [ws.cell(row=r, column=c).value for c in range(1, len(widths) + 1)]
         _fit_height(ws, r, [t if isinstance(t, str) else "" for t in texts], widths)
-    ws.freeze_panes = "C3"
-    print_setup(ws, "2:2", "A:A")
+    ws.freeze_panes = ws.cell(row=first, column=3).coordinate
+    print_setup(ws, f"{TERM_HEADER_ROW}:{TERM_HEADER_ROW}", "A:A")
+    _pages_wide(ws, sum(widths))
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A heading row of the term sheet: the title of a block of Overview's figures."""
+
+    title: str
+
+
+HEADLINE_BLOCK = N_("Key figures")  # the compare's own figures, before Overview's blocks
+
+
+def _term_rows(outcomes: Sequence[Outcome]) -> list[str | _Block]:
+    """The rows of a term sheet: status, timetable and moves, then every figure under the
+    heading of its block, then changes and note."""
+    labels = list(dict.fromkeys(label for o in outcomes for label, _v in o.figures))
+    blocks: dict[str, str] = {}
+    for o in outcomes:
+        blocks.update(o.blocks)
+    rows: list[str | _Block] = ["status", "timetable", "sessions moved"]
+    current = None
+    for label in labels:
+        title = blocks.get(label, HEADLINE_BLOCK)
+        if title != current:
+            rows.append(_Block(title))
+            current = title
+        rows.append(label)
+    return [*rows, "changes", "note"]
+
+
+_ROW_LABELS = {
+    "status": N_("status"),
+    "timetable": N_("timetable"),
+    "sessions moved": N_("sessions moved"),
+    "changes": N_("changes"),
+    "note": N_("note"),
+}
+
+
+def _row_label(label: str) -> str:
+    return _(_ROW_LABELS[label]) if label in _ROW_LABELS else figure_label(label)
 
 
 def _term_column(
-    ws: Worksheet, col: int, o: Outcome, base: Outcome | None, rows: list[str], here: Path
+    ws: Worksheet,
+    col: int,
+    o: Outcome,
+    base: Outcome | None,
+    rows: list[str | _Block],
+    here: Path,
+    noise: dict[str, float | int] | None,
 ) -> None:
     """One scenario's values down column ``col`` and, beside a scenario, its differences."""
     figures = dict(o.figures)
     base_figures = dict(base.figures) if base else {}
-    for r, label in enumerate(rows, start=3):
+    for r, label in enumerate(rows, start=TERM_HEADER_ROW + 1):
+        if isinstance(label, _Block):
+            continue
         if label == "status":
-            set_cell(ws, r, col, o.status)
+            set_cell(ws, r, col, _status(o.status)).alignment = WRAP
         elif label == "timetable":
-            _link(ws, r, col, o.timetable, here)
+            # a file name has no space to wrap at, and these columns are narrow
+            _link(ws, r, col, o.timetable, here, _("open"))
         elif label == "sessions moved":
             _value_cell(ws, r, col, o.moved)
         elif label in ("changes", "note"):
-            text = "\n".join(o.changes) if label == "changes" else o.note
+            text = _changes_text(o) if label == "changes" else o.note
             set_cell(ws, r, col, text or None).alignment = WRAP
         else:
             _value_cell(ws, r, col, figures.get(label))
             if base is not None:
                 diff = _delta(figures.get(label), base_figures.get(label))
-                _value_cell(ws, r, col + 1, diff, signed=True)
+                cell = _value_cell(ws, r, col + 1, diff, signed=True)
+                if _within(diff, noise, label):
+                    cell.font = NOISE_FONT
 
 
 __all__ = [
+    "COURSES_PLACED",
+    "LEARNERS_PLACED",
     "Job",
     "Outcome",
     "Term",
@@ -661,5 +982,6 @@ __all__ = [
     "run_job",
     "sweep",
     "timetable_paths",
+    "within_noise",
     "write_comparison",
 ]

@@ -178,11 +178,12 @@ def _named(name: str, problem: Problem) -> Problem:
 def describe(row: ScenarioRow) -> str:
     """One patch row in plain words, e.g. ``Staff T02: set days = Mon,Tue,Fri``."""
     if row.action == "add":
-        return f"{row.sheet}: add {row.value}"
+        return _("{sheet}: add {value}", sheet=row.sheet, value=row.value)
     where = f"{row.sheet} {row.key}"
     if row.action == "remove":
-        return f"{where}: remove"
-    return f"{where}: set {row.column or 'value'} = {row.value}"
+        return _("{where}: remove", where=where)
+    column = row.column or "value"
+    return _("{where}: set {column} = {value}", where=where, column=column, value=row.value)
 
 
 # ---------------------------------------------------------------------------------------------

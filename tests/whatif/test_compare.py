@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from scheduler import i18n
 from scheduler.cli import comparison_output, main
 from scheduler.data import Lock, ProblemData, RegimeBlock, RoomUnavailability, ScenarioRow, Staff
 from scheduler.errors import SchedulerError
@@ -32,6 +33,7 @@ from scheduler.whatif.compare import (
     timetable_paths,
     write_comparison,
 )
+from scheduler.whatif.effects import figure_label
 from scheduler.whatif.scenarios import Scenario, build_scenarios, with_shortcuts
 from scheduler.workbook.example import generate
 from scheduler.workbook.write import write_workbook
@@ -138,7 +140,7 @@ def test_the_term_sheet_has_one_column_per_scenario_with_its_difference_beside(c
     outcomes, wb, _ = compared
     assert wb.sheetnames == ["Summary", "prison"]
     ws = wb["prison"]
-    header = [c.value for c in ws[2]]
+    header = [c.value for c in ws[3]]  # under the title and the noise legend
     names = ["impossible", "add-classroom-10", "close-2027-01-18-to-2027-01-22"]
     assert [o.scenario for o in outcomes] == ["base", *names]
     assert header == ["figure", "base"] + [h for n in names for h in (n, f"{n} vs base")]
@@ -147,7 +149,7 @@ def test_the_term_sheet_has_one_column_per_scenario_with_its_difference_beside(c
 def test_every_difference_is_the_scenario_minus_base(compared):
     outcomes, wb, _ = compared
     ws = wb["prison"]
-    rows = {r[0].value: [c.value for c in r[1:]] for r in ws.iter_rows(min_row=3)}
+    rows = {r[0].value: [c.value for c in r[1:]] for r in ws.iter_rows(min_row=4)}
     checked = 0
     for label, (base, *pairs) in rows.items():
         for value, diff in zip(pairs[::2], pairs[1::2], strict=True):
@@ -170,8 +172,8 @@ def test_a_scenario_without_a_timetable_is_a_column_that_says_why(compared):
     assert "no timetable exists" in impossible.note
     assert not (out / "prison-impossible-timetable.xlsx").exists()
     ws = wb["prison"]
-    column = {r[0].value: r[2].value for r in ws.iter_rows(min_row=3)}
-    assert column["status"] == "infeasible"
+    column = {r[0].value: r[2].value for r in ws.iter_rows(min_row=4)}
+    assert column["status"] == "impossible"
     assert column["timetable"] == "-"
     assert column["learners placed"] is None
     assert "no timetable exists" in column["note"]
@@ -180,19 +182,58 @@ def test_a_scenario_without_a_timetable_is_a_column_that_says_why(compared):
 def test_the_summary_links_every_timetable_and_charts_learners_placed(compared):
     outcomes, wb, out = compared
     ws = wb["Summary"]
-    header = [c.value for c in ws[3]]
-    rows = [dict(zip(header, (c.value for c in r), strict=False)) for r in ws.iter_rows(min_row=4)]
-    rows = [r for r in rows if r["scenario"]]
+    start = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "All scenarios")
+    header = [c.value for c in ws[start + 1]]
+    table = ws.iter_rows(min_row=start + 2, max_row=start + 1 + len(outcomes))
+    rows = [dict(zip(header, (c.value for c in r), strict=False)) for r in table]
     assert [r["scenario"] for r in rows] == [o.scenario for o in outcomes]
     assert [r["learners placed vs base"] for r in rows] == [None, None, 4, 0]
     assert [r["learner-courses placed vs base"] for r in rows] == [None, None, 4, 0]
-    links = ws[get_column_letter(header.index("timetable") + 1)][3:]
+    links = ws[get_column_letter(header.index("timetable") + 1)][start + 1 :]
     for r, cell in zip(rows, links, strict=False):
-        if r["status"] == "infeasible":
+        if r["status"] == "impossible":
             assert cell.hyperlink is None
         else:
             assert (out / cell.hyperlink.target).is_file()
     assert len(ws._charts) == 1
+
+
+def test_the_summary_first_says_what_changed_most_in_words(compared):
+    """The extra room places the second group (+4 learners: the largest change, first); the
+    closed week halves the hours; the base is proven best, so nothing is within noise."""
+    _, wb, _ = compared
+    ws = wb["Summary"]
+    texts = [ws.cell(r, 3).value for r in range(1, ws.max_row + 1)]
+    start = texts.index("what changed") + 1
+    lines = texts[start : texts.index(None, start)]
+    room = [t for t in lines if t.startswith("add-classroom-10:")]
+    closed = [t for t in lines if t.startswith("close-2027-01-18-to-2027-01-22:")]
+    assert room[0] == "add-classroom-10: learners placed 4 → 8 (+4)"
+    assert (
+        "close-2027-01-18-to-2027-01-22: hours delivered over the term 2 → 1 (\u22121)" == closed[0]
+    )
+    assert lines[-1].startswith("impossible: no timetable (no timetable exists: ")
+    assert "no search noise was measured" in ws["A2"].value
+
+
+def test_the_term_sheet_groups_the_figures_under_overview_s_headings(compared):
+    _, wb, _ = compared
+    labels = [r[0] for r in wb["prison"].iter_rows(min_row=4, values_only=True)]
+    headings = ["Key figures", "Placed out of asked (learner-courses)", "Per section"]
+    assert [label for label in labels if label in headings] == headings
+    assert labels.index("Key figures") < labels.index("learners placed")
+    assert labels.index("Per section") < labels.index("section A asked")
+
+
+def test_every_figure_of_a_real_solve_has_dutch_words(compared):
+    outcomes, _, _ = compared
+    labels = {label for o in outcomes for label, _value in o.figures}
+    assert len(labels) > 40
+    i18n.set_language("nl")
+    try:
+        assert [label for label in sorted(labels) if figure_label(label) == label] == []
+    finally:
+        i18n.set_language(None)
 
 
 def test_moved_counts_sessions_of_base_groups_at_another_day_period_or_room():
@@ -329,8 +370,14 @@ def test_compare_several_workbooks_into_one_comparison(tmp_path, workbook):
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
     assert wb.sheetnames == ["Summary", "term", "term-2"]
-    scenarios = [r[1] for r in wb["Summary"].iter_rows(min_row=4, values_only=True) if r[1]]
+    rows = list(wb["Summary"].iter_rows(values_only=True))
+    table = rows[[r[0] for r in rows].index("All scenarios") + 2 :]
+    scenarios = [r[1] for r in table if r[1]]
     assert scenarios == ["base", "bigger", "add-classroom-10", "base", "add-classroom-10"]
+    # the changes are listed per term, in the order of the workbooks
+    changes = rows[[r[2] for r in rows].index("what changed") + 1 :]
+    terms = [r[0] for r in changes[: changes.index(next(r for r in changes if r[0] is None))]]
+    assert terms == sorted(terms, key=["term", "term-2"].index) and set(terms) == {"term", "term-2"}
     assert (out.parent / "term-2-add-classroom-10-timetable.xlsx").is_file()
 
 
