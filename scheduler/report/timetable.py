@@ -686,6 +686,8 @@ def _table(
 
 MAX_COLUMN = 42  # a long text column wraps at this width instead of widening the page
 PAGE_WIDTH = 150  # width units of an A4 landscape page at 100 %
+SQUEEZE = 1.15  # a table up to this much wider than a page is narrowed to fit it
+WIDE_COLUMN = 20  # only columns wider than this give up width when a table is narrowed
 LINE_POINTS = 15
 
 
@@ -704,8 +706,10 @@ def readable(ws: Worksheet) -> None:
     for col in range(1, ws.max_column + 1):
         letter = get_column_letter(col)
         width = min(ws.column_dimensions[letter].width or 10, MAX_COLUMN)
-        ws.column_dimensions[letter].width = width
         widths[col] = width
+    _narrow_to_page(widths)
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
     for number, row in enumerate(ws.iter_rows(min_row=2), start=2):
         lines = 1
         for cell in row:
@@ -727,6 +731,20 @@ def readable(ws: Worksheet) -> None:
     if total > PAGE_WIDTH:
         ws.page_setup.fitToWidth = -(-int(total) // PAGE_WIDTH)
         ws.print_title_cols = "A:A"
+
+
+def _narrow_to_page(widths: dict[int, float]) -> None:
+    """A table only a little wider than a page (up to ``SQUEEZE``) fits it: its wide text
+    columns give up the excess in proportion and wrap a little more, instead of the last
+    column or two printing alone on a second page across."""
+    total = sum(widths.values())
+    wide = {c: w for c, w in widths.items() if w > WIDE_COLUMN}
+    excess = total - PAGE_WIDTH
+    spare = sum(w - WIDE_COLUMN for w in wide.values())
+    if excess <= 0 or total > PAGE_WIDTH * SQUEEZE or spare < excess:
+        return
+    for c, w in wide.items():
+        widths[c] = w - excess * (w - WIDE_COLUMN) / spare
 
 
 def _session_times(book: _Book, group_id: str) -> str:
