@@ -332,6 +332,7 @@ def _scenario_problems(data) -> Iterator[str]:
         ShortcutError,
         apply_rows,
         build_scenarios,
+        describe,
         with_shortcuts,
     )
 
@@ -349,6 +350,9 @@ def _scenario_problems(data) -> Iterator[str]:
     for row in rows:
         _patched, problems = apply_rows(data, [ScenarioRow("s", *row)])
         yield from (p.message for p in problems)
+    # How the comparison names each kind of patch row (its Summary and change lines).
+    for row in (rows[0], rows[-1], ("Rooms", "LAB", "", "", "remove")):
+        yield describe(ScenarioRow("s", *row))
     for names, term in (([], data.replace(scenarios=())), (["nope"], data)):
         with pytest.raises(SchedulerError) as refused:
             build_scenarios(term, names or ["nope"])
