@@ -7,7 +7,6 @@ scheduler/replan/changes.py writes, and the re-plan block of the Overview, are t
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from openpyxl import load_workbook
@@ -16,30 +15,15 @@ from scheduler import i18n
 from scheduler.data import RegimeBlock, RoomUnavailability, Separation
 from scheduler.solution import Solution
 from tests.helpers.english import cell_texts, english_in
-from tests.helpers.terms import learner, learners
+from tests.helpers.terms import learners
 from tests.replan.helpers import WEEK2, changes, edit_cells, group, replanned, timetable
-from tests.replan.test_replan import C, released, term, two_groups
+from tests.replan.test_replan import C, released, seat_for_a_learner_present_now, term, two_groups
 
 
 def _seat_for_a_learner_present_now(tmp_path):
     """L0006 holds a seat but arrives on Wednesday; L0007 arrives on Monday and only that seat
     can take them (as in test_replan): one learner leaves, one joins."""
-    later = dt.date(2027, 1, 20)
-    data = term(learners=(*learners(5), learner(6, arrival=later), learner(7, arrival=WEEK2)))
-    data = data.replace(separations=(Separation("L0007", "A"),))
-    data = data.replace(
-        learners=tuple(
-            dataclasses.replace(lr, section="B") if lr.learner in ("L0004", "L0005", "L0007")
-            else lr
-            for lr in data.learners
-        )
-    )  # fmt: skip
-    full = Solution(
-        groups=(group(f"{C}-1", "L0001", "L0002", "L0003"),
-                group(f"{C}-2", "L0004", "L0005", "L0006")),
-        sessions=two_groups().sessions,
-    )  # fmt: skip
-    current = timetable(data, full, tmp_path / "now.xlsx")
+    data, current = seat_for_a_learner_present_now(tmp_path)
     out = tmp_path / "new.xlsx"
     replanned(data, current, WEEK2, out)
     return changes(out), load_workbook(out)

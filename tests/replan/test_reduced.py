@@ -94,9 +94,9 @@ def test_a_replan_never_changes_what_it_fixed(tmp_path):
     assert groups[f"{C}-3"].members == ("L0007", "L0008", "L0009")  # a new group, elsewhere
 
 
-def test_a_session_in_the_way_moves_and_says_whom_it_frees(tmp_path):
-    # L1..L3 can only come on Mon P1 and Mon P2; C1 is the only room and closes on Mon P1,
-    # so NT2-1.1-1 must take Mon P2, where NT2-1.1-2 sits: that one moves to make room.
+def session_must_move(tmp_path):
+    """(term, timetable in use, the closure): L1..L3 can only come on Mon P1 and Mon P2; C1 is
+    the only room and closes on Mon P1, so NT2-1.1-1 must take Mon P2, where NT2-1.1-2 sits."""
     away = tuple(
         LearnerUnavailability(m, *row)
         for m in ("L0001", "L0002", "L0003")
@@ -105,6 +105,13 @@ def test_a_session_in_the_way_moves_and_says_whom_it_frees(tmp_path):
     data = term(rooms=(Room("C1", "Class 1", "classroom", 10),), learner_unavailability=away)
     path = timetable(data, two_full_groups(), tmp_path / "now.xlsx")
     works = RoomUnavailability("C1", "Mon", 510, 570, "works")
+    return data, path, works
+
+
+def test_a_session_in_the_way_moves_and_says_whom_it_frees(tmp_path):
+    # L1..L3 can only come on Mon P1 and Mon P2; C1 is the only room and closes on Mon P1,
+    # so NT2-1.1-1 must take Mon P2, where NT2-1.1-2 sits: that one moves to make room.
+    data, path, works = session_must_move(tmp_path)
     done, out = replanned(
         data.replace(room_unavailability=(works,)), path, WEEK2, tmp_path / "new.xlsx"
     )
@@ -191,14 +198,7 @@ def test_the_greedy_start_leaves_a_seat_empty_rather_than_break_a_separation(tmp
 def test_with_no_time_for_narrow_steps_the_widest_decides(tmp_path):
     # As above: NT2-1.1-1 must move to Mon P2, which NT2-1.1-2 holds. With the time for the
     # narrow neighbourhoods already gone, the widest one still finds the timetable.
-    away = tuple(
-        LearnerUnavailability(m, *row)
-        for m in ("L0001", "L0002", "L0003")
-        for row in all_but([("Mon", "P1"), ("Mon", "P2")])
-    )
-    data = term(rooms=(Room("C1", "Class 1", "classroom", 10),), learner_unavailability=away)
-    path = timetable(data, two_full_groups(), tmp_path / "now.xlsx")
-    works = RoomUnavailability("C1", "Mon", 510, 570, "works")
+    data, path, works = session_must_move(tmp_path)
     update, current, inst = prepared(data.replace(room_unavailability=(works,)), path, WEEK2)
     now = time.perf_counter()
     found = _widening(update, current, inst, (now, now + 5.0), 0.5, 0, 1)

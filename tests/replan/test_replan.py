@@ -304,9 +304,10 @@ def test_a_placed_learner_arriving_later_keeps_the_seat_nobody_else_needs(tmp_pa
     assert changes(tmp_path / "new.xlsx") == []
 
 
-def test_a_seat_held_for_a_later_arrival_goes_to_a_learner_present_now(tmp_path):
-    # NT2-1.1-2 is full with L0004, L0005 and L0006, who only arrives on Wednesday; L0007
-    # arrives on Monday and is kept apart from NT2-1.1-1's members: only that seat helps.
+def seat_for_a_learner_present_now(tmp_path):
+    """(term, timetable in use): NT2-1.1-2 is full with L0004, L0005 and L0006, who only
+    arrives on Wednesday; L0007 arrives on Monday and is kept apart from NT2-1.1-1's members,
+    so only that seat helps."""
     later = dt.date(2027, 1, 20)
     data = term(learners=(*learners(5), learner(6, arrival=later), learner(7, arrival=WEEK2)))
     data = data.replace(separations=(Separation("L0007", "A"),))
@@ -323,6 +324,11 @@ def test_a_seat_held_for_a_later_arrival_goes_to_a_learner_present_now(tmp_path)
         sessions=two_groups().sessions,
     )  # fmt: skip
     current = timetable(data, full, tmp_path / "now.xlsx")
+    return data, current
+
+
+def test_a_seat_held_for_a_later_arrival_goes_to_a_learner_present_now(tmp_path):
+    data, current = seat_for_a_learner_present_now(tmp_path)
     _done, out = replanned(data, current, WEEK2, tmp_path / "new.xlsx")
     assert out.solution.group_by_id()[f"{C}-2"].members == ("L0004", "L0005", "L0007")
     rows = changes(tmp_path / "new.xlsx")
