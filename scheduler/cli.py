@@ -31,6 +31,7 @@ from scheduler.console import (
     check_or_exit,
     debug_enabled,
     load_or_exit,
+    mode_text,
     out_option,
     print_problems,
     workers_option,
@@ -448,16 +449,6 @@ def params_phrase(params) -> str:
             seconds=seconds,
         )
     return _("up to {seconds} s in all", seconds=seconds)
-
-
-def mode_text(reproducible: bool) -> str:
-    """Which mode a solve runs in, in words (after ``Mode:``)."""
-    if reproducible:
-        return _(
-            "reproducible (deterministic time limit: the same workbook, seed and workers give "
-            "this timetable again; it may take longer than the limit)"
-        )
-    return _("wall-clock (the limit is the time to the written timetable)")
 
 
 def mode_line(result) -> str:

@@ -122,3 +122,14 @@ def out_option(help: str) -> Callable[[F], F]:
         default=None,
         help=help,
     )
+
+
+def mode_text(reproducible: bool) -> str:
+    """Which mode a solve runs in, in words (after ``Mode:``); the solve summary, compare and
+    the web page's comparison title say it the same way."""
+    if reproducible:
+        return _(
+            "reproducible (deterministic time limit: the same workbook, seed and workers give "
+            "this timetable again; it may take longer than the limit)"
+        )
+    return _("wall-clock (the limit is the time to the written timetable)")

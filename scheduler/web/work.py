@@ -44,12 +44,6 @@ COUNT_KEYS = {
     "new groups": "count_new_groups",
     "groups closed": "count_groups_closed",
 }
-# The comparison workbook's title says which mode ran (as ``scheduler compare``'s Mode line).
-MODES = {
-    False: "wall-clock (the limit is the time each solve takes, model building counted)",
-    True: "reproducible (deterministic time limit: the same workbook, seed and workers give "
-    "the same timetables again; a solve may take longer than the limit)",
-}
 TERM_LABEL = "term"  # the comparison's label for the one workbook (file names inside the zip)
 
 Report = Callable[[dict[str, Any]], None]
@@ -307,7 +301,12 @@ def compare(folder: Path, params: dict[str, Any], report: Report) -> dict[str, A
             reproducible=reproducible,
             progress=progress,
         )
-    title = f"What-if scenarios: {data.settings.prison}. Mode: {MODES[reproducible]}"
+    from scheduler.console import mode_text
+    from scheduler.i18n import _
+
+    # The title in the workbook's language, as ``scheduler compare`` writes it.
+    what = _("What-if scenarios: {what}", what=data.settings.prison)
+    title = f"{what}. {_('Mode:')} {mode_text(reproducible)}"
     comparison = write_comparison(
         outcomes, out_dir / COMPARISON, title, {TERM_LABEL: data.settings.prison}
     )

@@ -424,6 +424,11 @@ def test_compare_shows_the_summary_and_offers_the_comparison(client):
     assert 'id="summary"' in html and "extra-classroom" in html and "<svg" in html
     comparison = client.get(f"/job/{job}/download/comparison")
     assert comparison.status_code == 200 and comparison.content[:2] == b"PK"
+    title = load_workbook(io.BytesIO(comparison.content))["Summary"].cell(1, 1).value
+    # Titled as `scheduler compare` titles it, in the words of the catalogue (English here).
+    assert title.startswith("What-if scenarios: ") and title.endswith(
+        "Mode: wall-clock (the limit is the time to the written timetable)"
+    )
     bundle = zipfile.ZipFile(io.BytesIO(client.get(f"/job/{job}/download/comparison-zip").content))
     assert "comparison.xlsx" in bundle.namelist()
     assert any(n.endswith("extra-classroom-timetable.xlsx") for n in bundle.namelist())
