@@ -9,7 +9,6 @@ starts in week 4, so the third Monday is not recorded yet and counts as planned.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import tempfile
@@ -26,7 +25,7 @@ from scheduler.records.progress import Mark, Recorded
 from scheduler.records.registers import FIRST_LEARNER_ROW, HEADER_ROW
 from scheduler.replan.attended import Attended, read_attended
 from scheduler.replan.current import current_on
-from scheduler.replan.update import delivered, term_from
+from scheduler.replan.update import delivered, seen_from_valid_from
 from scheduler.report.read import read_timetable
 from scheduler.verify import total_violations, verify
 from scheduler.workbook.validate import read_workbook
@@ -83,10 +82,7 @@ def replan_violations(term: Path, current: Path, replanned: Path, date: dt.date)
     copied unchanged), judged on the term as seen from ``date`` with the groups of ``current``
     running already (min_size does not bind them), as the re-plan itself is verified."""
     out = read_timetable(replanned)
-    seen = term_from(read_workbook(term), current_on(out, date))
-    when = out.term.date_of
-    later = tuple(i for i in out.solution.intakes if (when(i.week, i.day) or date) >= date)
-    solution = dataclasses.replace(out.solution, intakes=later)
+    seen, solution = seen_from_valid_from(read_workbook(term), out)
     kept = {g.group for g in read_timetable(current).solution.groups}
     return total_violations(verify(seen, solution, kept))
 

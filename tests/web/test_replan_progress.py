@@ -4,7 +4,6 @@ shows them, and a cancel that stops a running re-plan."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from tests.replan.helpers import WEEK2, timetable
 from tests.replan.test_replan import _cli_term, term, two_groups
 from tests.web.test_app import (  # noqa: F401  (client, make_client: the fixtures)
     MEDIUM,
+    cancel_running,
     client,
     make_client,
     replan,
@@ -86,11 +86,6 @@ def test_cancel_stops_a_running_replan_and_keeps_nothing(client):  # noqa: F811
     wait(client, job)
     timetable = client.get(f"/job/{job}/download/timetable").content
     assert replan(client, job, timetable, "2027-02-15", limit="300").status_code == 303
-    wait_state(client, job, "running")
-    started = time.monotonic()
-    assert client.post(f"/job/{job}/cancel").status_code == 303
-    wait(client, job, seconds=30)
-    assert time.monotonic() - started < 15
-    assert client.manager.get(job).task.state == "cancelled"  # type: ignore[attr-defined]
+    cancel_running(client, job)
     assert client.get(f"/job/{job}/download/replan").status_code == 404
     assert "Geannuleerd" in client.get(f"/job/{job}").text
